@@ -1,0 +1,41 @@
+# SIKUBE — the two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+
+.PHONY: run test test-sqlite test-postgres lint check bench messages clean venv demo
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@scripts/venv.sh "$(PYTHON)" "$(VENV)"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: venv
+	@scripts/run.sh
+
+test: venv
+	@scripts/test.sh
+
+test-sqlite: venv
+	@scripts/test.sh --sqlite-only
+
+test-postgres: venv
+	@scripts/with_postgres.sh $(PY) -m pytest -n 2 --dist loadfile
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+
+bench: venv
+	@scripts/bench.sh
+
+messages: venv
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,193 @@
+"""Reach and rights: the one place that decides what a user may see and change.
+
+Every page, API endpoint and export asks these functions; nothing else filters by
+role. Two answers only:
+
+- outside a user's reach an object does not exist: `Http404`, exactly as for a
+  missing id, so an id probe tells nothing;
+- inside the reach, reading is allowed, and changing needs the role to be a
+  writer of that kind of object (`WRITERS`); otherwise `PermissionDenied` (403).
+
+The table below is the policy. README.md ("Peran dan jangkauan") restates it for
+people; tests/test_permission_matrix.py checks every cell on pages and API.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import GROUP_ROLES, Role, User
+from lib.regioncode import is_within, within_q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from registry.models import Kube, Member
+
+
+class Kind(StrEnum):
+    """The kinds of object a right is given for."""
+
+    KUBE = "kube"            # the group's record: register, edit, stage, status, mentor
+    MEMBER = "member"        # members and officers (Buku Keanggotaan, Daftar Pengurus)
+    PERSONAL = "personal"    # unmasked NIK, No. KK and phone; their export
+    USER = "user"            # accounts
+    AUDIT = "audit"          # the audit trail
+    IMPORT = "import"        # Excel import of groups with members
+
+
+WRITERS: dict[Kind, frozenset[str]] = {
+    Kind.KUBE: frozenset({Role.ADMIN, Role.KABUPATEN}),
+    Kind.MEMBER: frozenset({Role.ADMIN, Role.KABUPATEN, Role.PENDAMPING}),
+    Kind.PERSONAL: frozenset({Role.ADMIN, Role.KABUPATEN}),
+    Kind.USER: frozenset({Role.ADMIN}),
+    Kind.AUDIT: frozenset(),
+    Kind.IMPORT: frozenset({Role.ADMIN, Role.PROVINSI, Role.KABUPATEN}),
+}
+
+# Who reads unmasked personal data of the groups in their reach: the office that
+# registers and verifies members, and the mentor who meets them. Provincial and
+# national offices work with figures, group members with their own record only.
+PERSONAL_READERS: frozenset[str] = frozenset({Role.ADMIN, Role.KABUPATEN, Role.PENDAMPING})
+# Kinds only some roles can even see.
+RESTRICTED_READERS: dict[Kind, frozenset[str]] = {
+    Kind.USER: frozenset({Role.ADMIN}),
+    Kind.AUDIT: frozenset({Role.ADMIN}),
+    Kind.IMPORT: WRITERS[Kind.IMPORT],
+}
+
+NATIONAL_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.PUSAT})
+
+
+def _active(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def role_of(user: User | AnonymousUser) -> str:
+    """The role of an active signed-in user; "" for anyone else."""
+    return user.role if isinstance(user, User) and user.is_active else ""
+
+
+def region_root(user: User | AnonymousUser) -> str | None:
+    """The region code a user's reach is rooted at: "" for the nation, None for none."""
+    if not _active(user):
+        return None
+    assert isinstance(user, User)
+    if user.role in NATIONAL_ROLES:
+        return ""
+    if user.role in (Role.PROVINSI, Role.KABUPATEN) and user.region_id:
+        return user.region_id
+    return None
+
+
+def kubes_for_user(user: User | AnonymousUser) -> QuerySet[Kube]:
+    """Every group in the user's reach (a lazy queryset: filter and paginate it)."""
+    from registry.models import Kube
+
+    if not _active(user):
+        return Kube.objects.none()
+    assert isinstance(user, User)
+    root = region_root(user)
+    if root is not None:
+        return Kube.objects.filter(within_q("desa_id", root))
+    if user.role == Role.PENDAMPING:
+        return Kube.objects.filter(pendamping=user)
+    if user.role in GROUP_ROLES:
+        return Kube.objects.filter(
+            members__user=user, members__left_on__isnull=True
+        )
+    return Kube.objects.none()
+
+
+def can_read_kind(user: User | AnonymousUser, kind: Kind) -> bool:
+    if not _active(user):
+        return False
+    readers = RESTRICTED_READERS.get(kind)
+    return readers is None or role_of(user) in readers
+
+
+def can_write(user: User | AnonymousUser, kind: Kind) -> bool:
+    return _active(user) and role_of(user) in WRITERS[kind]
+
+
+def require(user: User | AnonymousUser, kind: Kind, *, write: bool = False) -> None:
+    """For pages that are not about one group (user admin, audit, import)."""
+    if not can_read_kind(user, kind):
+        raise Http404
+    if write and not can_write(user, kind):
+        raise PermissionDenied
+
+
+def as_id(value: Any) -> int:
+    """A primary key from a URL or payload; anything else (or out of range) is "not found"."""
+    try:
+        number = int(value)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    if not 0 < number < 2**63:
+        raise Http404
+    return number
+
+
+def access_kube(user: User | AnonymousUser, kube_id: Any, *, write: Kind | None = None,
+                for_update: bool = False) -> Kube:
+    """The group with this id if the user may see it; with `write`, only if they may change
+    that kind of thing about it. `for_update` locks the row (inside a transaction)."""
+    qs = kubes_for_user(user)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        kube = qs.select_related("desa", "programme", "pendamping").get(pk=as_id(kube_id))
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+    if write is not None and not can_write(user, write):
+        raise PermissionDenied
+    return kube
+
+
+def members_for_user(user: User | AnonymousUser) -> QuerySet[Member]:
+    from registry.models import Member
+
+    return Member.objects.filter(kube__in=kubes_for_user(user).values("pk"))
+
+
+def access_member(user: User | AnonymousUser, member_id: Any, *, write: bool = False) -> Member:
+    from registry.models import Member
+
+    try:
+        member = members_for_user(user).select_related("kube", "kube__desa").get(pk=as_id(member_id))
+    except Member.DoesNotExist:
+        raise Http404 from None
+    if write and not can_write(user, Kind.MEMBER):
+        raise PermissionDenied
+    return member
+
+
+def access_region(user: User | AnonymousUser, code: str) -> str:
+    """A region the user may look at (dashboards, reports): their root or anything under it."""
+    root = region_root(user)
+    if root is None or not is_within(code, root):
+        raise Http404
+    return code
+
+
+def sees_personal_data(user: User | AnonymousUser, member: Member | None = None) -> bool:
+    """Whether NIK, No. KK and phone are shown unmasked.
+
+    Callers pass only members already in reach. A group member always sees their own.
+    """
+    if not _active(user):
+        return False
+    if role_of(user) in PERSONAL_READERS:
+        return True
+    return member is not None and member.user_id is not None and member.user_id == user.pk
+
+
+def kube_scope_q(user: User | AnonymousUser, field: str = "kube") -> Q:
+    """A filter for rows that belong to groups in reach, for tables keyed by group."""
+    return Q(**{f"{field}__in": kubes_for_user(user).values("pk")})

@@ -1,0 +1,149 @@
+"""Every role × every kind of object × inside / outside reach × read / write, on pages and API.
+
+The expectations are written out here, not read from accounts/access.py, so that a
+change of policy there must be made twice, knowingly.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import token_create
+
+ROLES = ["admin", "pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
+NATIONAL = {"admin", "pusat"}
+
+# Who may change each kind of object about a group inside their reach.
+WRITERS = {
+    "kube": {"admin", "kabupaten"},
+    "member": {"admin", "kabupaten", "pendamping"},
+    "personal": {"admin", "kabupaten"},
+}
+# Who reads unmasked NIK / KK / phone of other people in their reach.
+PERSONAL_READERS = {"admin", "kabupaten", "pendamping"}
+
+
+def expected(role: str, where: str, kind: str | None) -> int:
+    in_reach = role != "outsider" and (where == "inside" or role in NATIONAL)
+    if not in_reach:
+        return 404
+    if kind is None:
+        return 200
+    return 200 if role in WRITERS[kind] else 403
+
+
+def kube_payload(kube) -> dict:
+    return {"name": kube.name, "desa": kube.desa_id, "formed_on": kube.formed_on.isoformat(),
+            "programme": kube.programme.code, "business_type": kube.business_type,
+            "target_group": kube.target_group, "business_mode": kube.business_mode,
+            "business_description": kube.business_description, "bonds": kube.bonds,
+            "bond_note": kube.bond_note, "address": kube.address, "rt": kube.rt, "rw": kube.rw}
+
+
+def member_payload(m) -> dict:
+    return {"nik": m.nik, "kk_number": m.kk_number, "name": m.name, "sex": m.sex,
+            "birth_date": m.birth_date.isoformat(), "address": m.address, "phone": m.phone,
+            "target_group": m.target_group, "welfare_level": m.welfare_level,
+            "dtks_number": m.dtks_number, "dtks_verified": m.dtks_verified, "skills": m.skills,
+            "task": m.task, "joined_on": m.joined_on.isoformat()}
+
+
+@pytest.mark.parametrize("where", ["inside", "outside"])
+@pytest.mark.parametrize("role", ROLES)
+def test_group_and_member_rights(client, cast, role, where):
+    user = cast.role_users()[role]
+    kube = cast.kube_a if where == "inside" else cast.kube_d
+    member = kube.members.filter(user__isnull=True).order_by("-id").first()
+    _t, raw = token_create(user=user, name="matrix")
+    api = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client.force_login(user)
+
+    checks = {
+        # page reads
+        ("page", "read group"): (client.get(reverse("registry:detail", args=[kube.pk])), None),
+        ("page", "read member book"): (client.get(reverse("registry:member_book_pdf", args=[kube.pk])), None),
+        ("page", "read officers"): (client.get(reverse("registry:officers_pdf", args=[kube.pk])), None),
+        # page writes
+        ("page", "edit group"): (client.get(reverse("registry:edit", args=[kube.pk])), "kube"),
+        ("page", "change status"): (client.get(reverse("registry:status", args=[kube.pk])), "kube"),
+        ("page", "add member"): (client.get(reverse("registry:member_add", args=[kube.pk])), "member"),
+        ("page", "edit member"): (client.get(reverse("registry:member_edit", args=[member.pk])), "member"),
+        ("page", "set officers"): (client.get(reverse("registry:officers", args=[kube.pk])), "member"),
+        ("page", "export personal data"): (client.get(reverse("registry:members_export", args=[kube.pk])),
+                                           "personal"),
+        # API reads
+        ("api", "read group"): (client.get(f"/api/v1/groups/{kube.pk}", **api), None),
+        ("api", "read members"): (client.get(f"/api/v1/groups/{kube.pk}/members", **api), None),
+        ("api", "read member"): (client.get(f"/api/v1/members/{member.pk}", **api), None),
+        ("api", "read officers"): (client.get(f"/api/v1/groups/{kube.pk}/officers", **api), None),
+        # API writes
+        ("api", "update group"): (client.put(f"/api/v1/groups/{kube.pk}", kube_payload(kube),
+                                             content_type="application/json", **api), "kube"),
+        ("api", "update member"): (client.put(f"/api/v1/members/{member.pk}", member_payload(member),
+                                              content_type="application/json", **api), "member"),
+    }
+    failures = []
+    for (surface, action), (response, kind) in checks.items():
+        want = expected(role, where, kind)
+        if response.status_code != want:
+            failures.append(f"{surface} {action}: {response.status_code}, expected {want}")
+        if surface == "api" and response.status_code >= 400:
+            body = response.json()
+            assert set(body) >= {"code", "message"}, (action, body)
+    assert not failures, f"{role} {where}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "outsider"])  # the outsider sees no one
+def test_nik_is_masked_for_roles_that_do_not_need_it(client, cast, role):
+    user = cast.role_users()[role]
+    other = cast.kube_a.members.filter(user__isnull=True).order_by("id").first()
+    _t, raw = token_create(user=user, name="mask")
+    data = client.get(f"/api/v1/members/{other.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    if role in PERSONAL_READERS:
+        assert data["nik"] == other.nik and not data["personal_data_masked"]
+    else:
+        assert data["nik"] != other.nik and data["nik"].startswith(other.nik[:4])
+        assert data["personal_data_masked"]
+        client.force_login(user)
+        page = client.get(reverse("registry:detail", args=[cast.kube_a.pk])).content.decode()
+        assert other.nik not in page and other.nik[:4] + "********" + other.nik[-4:] in page
+
+
+def test_a_member_sees_their_own_nik_unmasked(client, cast):
+    own = cast.kube_a.members.get(user=cast.anggota)
+    _t, raw = token_create(user=cast.anggota, name="own")
+    data = client.get(f"/api/v1/members/{own.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert data["nik"] == own.nik
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_office_pages_without_a_group(client, cast, role):
+    user = cast.role_users()[role]
+    client.force_login(user)
+    admin_only = 200 if role == "admin" else 404
+    importers = 200 if role in {"admin", "provinsi", "kabupaten"} else 404
+    assert client.get(reverse("accounts:user_list")).status_code == admin_only
+    assert client.get(reverse("accounts:user_edit", args=[cast.kab.pk])).status_code == admin_only
+    assert client.get(reverse("audit:list")).status_code == admin_only
+    assert client.get(reverse("registry:programme_list")).status_code == admin_only
+    assert client.get(reverse("registry:import")).status_code == importers
+    assert client.get(reverse("registry:create")).status_code == (
+        200 if role in WRITERS["kube"] else 403)
+
+
+@pytest.mark.parametrize("role,visible", [
+    ("admin", {"a", "b", "c", "d"}), ("pusat", {"a", "b", "c", "d"}), ("provinsi", {"a", "b", "c"}),
+    ("kabupaten", {"a", "b"}), ("pendamping", {"a"}), ("pengurus", {"a"}), ("anggota", {"a"}),
+    ("outsider", set()),
+])
+def test_lists_hold_exactly_the_reach(client, cast, role, visible):
+    user = cast.role_users()[role]
+    names = {"a": cast.kube_a.name, "b": cast.kube_b.name, "c": cast.kube_c.name, "d": cast.kube_d.name}
+    _t, raw = token_create(user=user, name="list")
+    items = client.get("/api/v1/groups", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["items"]
+    assert {k["name"] for k in items} == {names[x] for x in visible}
+    client.force_login(user)
+    page = client.get(reverse("registry:list")).content.decode()
+    for key, name in names.items():
+        assert (name in page) == (key in visible), (role, name)

@@ -1,0 +1,29 @@
+"""The JSON API under /api/v1/: one NinjaAPI, a router per app, token auth everywhere."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from accounts.api import router as auth_router
+from api import errors
+from api.auth import BearerToken
+from regions.api import router as regions_router
+from registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="SIKUBE API",
+    version="1",
+    description=(
+        "API Sistem Informasi KUBE. Minta token dengan `POST /api/v1/auth/token`, lalu kirim "
+        "`Authorization: Bearer <token>`. Galat selalu berbentuk `{\"code\", \"message\"}` "
+        "dengan pesan berbahasa Indonesia. Jangkauan data sama dengan di halaman web."
+    ),
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/auth", auth_router)
+api.add_router("/regions", regions_router)
+api.add_router("", registry_router)

@@ -1,0 +1,79 @@
+"""Every API error is JSON {"code", "message"} with the message in Indonesian."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from lib.errors import SikubeError
+
+log = logging.getLogger("sikube.api")
+
+
+def _field_path(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form", "file")]
+    return ".".join(parts)
+
+
+def install(api: NinjaAPI) -> None:
+    def reply(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
+        return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+    @api.exception_handler(SikubeError)
+    def sikube_error(request: HttpRequest, exc: SikubeError) -> HttpResponse:
+        extra: dict[str, Any] = {}
+        if exc.field:
+            extra["field"] = exc.field
+        if exc.details is not None:
+            extra["details"] = exc.details
+        return reply(request, exc.status, exc.code, exc.message, **extra)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        details = [
+            {"field": _field_path(list(e.get("loc", []))), "message": str(e.get("msg", ""))}
+            for e in exc.errors
+        ]
+        first = details[0] if details else {"field": "", "message": ""}
+        message = _("Data tidak valid pada %(field)s: %(message)s") % {
+            "field": first["field"] or _("permintaan"), "message": first["message"],
+        }
+        return reply(request, 422, "invalid", message, details=details)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        log.info("api unauthenticated path=%s", request.path)
+        return reply(request, 401, "unauthorized",
+                     _("Token tidak ada, tidak dikenal atau sudah dicabut."))
+
+    @api.exception_handler(AuthorizationError)
+    def forbidden_ninja(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return reply(request, 403, "forbidden", _("Peran Anda tidak boleh melakukan ini."))
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        log.warning("api forbidden user=%s path=%s method=%s",
+                    getattr(request.user, "pk", None), request.path, request.method)
+        return reply(request, 403, "forbidden", _("Peran Anda tidak boleh melakukan ini."))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return reply(request, 404, "not_found", _("Data tidak ditemukan."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {400: "bad_request", 405: "method_not_allowed", 413: "too_large",
+                429: "too_many_requests"}.get(exc.status_code, "error")
+        return reply(request, exc.status_code, code, str(exc))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        log.exception("api server error path=%s", request.path)
+        return reply(request, 500, "server_error",
+                     _("Terjadi kesalahan di server. Coba lagi; bila berulang, hubungi admin."))

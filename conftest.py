@@ -1,0 +1,69 @@
+"""Fixtures shared by every app's tests (see lib/testing.py for the cast)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+
+    # Argon2 is the production hasher (tested on its own); tests need speed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _indonesian() -> Iterator[None]:
+    """Each test starts in Indonesian: a request that switched the language leaves its
+    choice on the thread, as Django does between requests."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    from lib import testing
+
+    with django_db_blocker.unblock():
+        testing.ensure_regions()
+
+
+@pytest.fixture
+def regions(db: None) -> None:
+    """The region subset; reloaded when a transactional test has flushed the tables."""
+    from lib import testing
+
+    testing.ensure_regions()
+
+
+@pytest.fixture
+def cast(db: None) -> Any:
+    from lib import testing
+
+    return testing.build_cast()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright; tests that use it skip when it is missing."""
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("/usr/bin/chromium is not installed (scripts/ensure_chromium.sh installs it)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage"],
+        )
+        yield chromium
+        chromium.close()

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+
+class BodySizeLimitMiddleware:
+    """Refuse an oversized request from its Content-Length, before anything reads it.
+
+    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE only covers form fields; uploads stream
+    to disk without a ceiling. One limit here keeps a phone's 200 MB video (or a
+    hostile client) from filling the disk.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_UPLOAD_BYTES:
+            message = _("Data yang dikirim terlalu besar (batas %(mb)s MB).") % {
+                "mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+            }
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "too_large", "message": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers may carry personal data: no browser or proxy keeps them.
+
+    Static files are served by WhiteNoise before this runs and keep their long cache.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response

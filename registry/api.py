@@ -1,0 +1,413 @@
+"""/api/v1 for the registry: groups, members, officers, stage, status, mentor, programmes.
+
+Same reach and services as the pages (accounts.access, registry.services).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as Reply
+
+from accounts.access import (
+    Kind,
+    access_kube,
+    access_member,
+    can_write,
+    region_root,
+)
+from accounts.models import Role, User
+from api.pagination import ObjectId, Page, PageParams, paginate
+from lib.regioncode import normalize
+from regions.models import Region
+from registry import services
+from registry.choices import BusinessMode, Stage, Status, TargetGroup, WelfareLevel
+from registry.errors import RegistryError
+from registry.models import Kube, Member, Programme
+from registry.rules import MemberData
+from registry.selectors import (
+    KubeFilters,
+    MemberRow,
+    active_member_counts,
+    current_officers,
+    kube_list,
+    member_rows,
+)
+
+router = Router(tags=["KUBE"])
+
+
+class ProgrammeOut(Schema):
+    id: int
+    code: str
+    name: str
+    legal_basis: str
+    min_members: int
+    max_members: int
+    size_exempt_targets: list[str]
+    min_age: int | None
+    max_age: int | None
+    requires_dtks: bool
+    grant_per_member: int | None
+    is_active: bool
+
+
+class KubeOut(Schema):
+    id: int
+    reg_number: str
+    name: str
+    desa: str
+    desa_path: str
+    address: str
+    rt: str
+    rw: str
+    formed_on: date
+    programme: str
+    target_group: str
+    business_type: str
+    business_description: str
+    business_mode: str
+    bonds: list[str]
+    bond_note: str
+    pendamping: int | None
+    stage: str
+    status: str
+    status_reason: str
+    active_members: int
+
+
+class MemberOut(Schema):
+    id: int
+    kube: int
+    nik: str
+    kk_number: str
+    name: str
+    sex: str
+    birth_date: date
+    address: str
+    phone: str
+    target_group: str
+    welfare_level: str
+    dtks_number: str
+    dtks_verified: bool
+    skills: str
+    task: str
+    position: str
+    joined_on: date
+    left_on: date | None
+    left_reason: str
+    personal_data_masked: bool
+
+
+class MemberIn(Schema):
+    nik: str = Field(..., max_length=20)
+    kk_number: str = Field(..., max_length=20)
+    name: str = Field(..., max_length=150)
+    sex: str = Field(..., max_length=1, description="L atau P")
+    birth_date: date
+    address: str = Field("", max_length=250)
+    phone: str = Field("", max_length=20)
+    target_group: str = Field(TargetGroup.FAKIR_MISKIN.value, max_length=20)
+    welfare_level: str = Field(WelfareLevel.MISKIN.value, max_length=14)
+    dtks_number: str = Field("", max_length=30)
+    dtks_verified: bool = False
+    skills: str = Field("", max_length=250)
+    task: str = Field("", max_length=150)
+    joined_on: date | None = None
+
+    def data(self) -> MemberData:
+        return MemberData(**self.dict())
+
+
+class FoundingMemberIn(MemberIn):
+    position: str = Field("", max_length=10, description="ketua, sekretaris, bendahara atau kosong")
+
+
+class KubeFields(Schema):
+    name: str = Field(..., max_length=150)
+    desa: str = Field(..., max_length=13, description="Kode desa/kelurahan Kemendagri")
+    formed_on: date
+    programme: str = Field(..., max_length=30, description="Kode program")
+    business_type: str = Field(..., max_length=20)
+    target_group: str = Field(TargetGroup.FAKIR_MISKIN.value, max_length=20)
+    business_mode: str = Field(BusinessMode.KELOMPOK.value, max_length=12)
+    business_description: str = Field("", max_length=250)
+    bonds: list[str] = Field(default_factory=list, max_length=10)
+    bond_note: str = Field("", max_length=250)
+    address: str = Field("", max_length=250)
+    rt: str = Field("", max_length=3)
+    rw: str = Field("", max_length=3)
+
+
+class KubeIn(KubeFields):
+    pendamping: int | None = Field(None, ge=1, le=2**63 - 1)
+    officers_chosen_on: date | None = None
+    members: list[FoundingMemberIn] = Field(..., max_length=500)
+
+
+class KubeListParams(Schema):
+    q: str = Field("", max_length=100, description="Nama KUBE atau nama anggota")
+    region: str = Field("", max_length=13, description="Kode wilayah (tingkat mana pun)")
+    stage: str = Field("", max_length=14)
+    status: str = Field("", max_length=8)
+    programme: str = Field("", max_length=30, description="Kode program")
+    business_type: str = Field("", max_length=20)
+    pendamping: int | None = Field(None, ge=1, le=2**63 - 1)
+
+
+class LifecycleIn(Schema):
+    effective_on: date
+    reason: str = Field(..., max_length=250)
+
+
+class StageIn(LifecycleIn):
+    stage: str = Field(..., max_length=14)
+
+
+class StatusIn(LifecycleIn):
+    status: str = Field(..., max_length=8)
+
+
+class AssignIn(Schema):
+    pendamping: int | None = Field(None, ge=1, le=2**63 - 1)
+    start_on: date
+
+
+class LeaveIn(Schema):
+    left_on: date
+    reason: str = Field(..., max_length=16)
+    note: str = Field("", max_length=250)
+
+
+class OfficersIn(Schema):
+    ketua: int = Field(..., ge=1, le=2**63 - 1, description="id anggota")
+    sekretaris: int = Field(..., ge=1, le=2**63 - 1)
+    bendahara: int = Field(..., ge=1, le=2**63 - 1)
+    chosen_on: date
+    term_start: date | None = None
+    term_end: date | None = None
+
+
+class OfficerOut(Schema):
+    position: str
+    member: int
+    name: str
+    chosen_on: date
+    term_start: date
+    term_end: date
+
+
+def _kube_out(kube: Kube, count: int | None = None) -> dict[str, Any]:
+    return {
+        "id": kube.pk, "reg_number": kube.reg_number, "name": kube.name, "desa": kube.desa_id,
+        "desa_path": kube.desa.path, "address": kube.address, "rt": kube.rt, "rw": kube.rw,
+        "formed_on": kube.formed_on, "programme": kube.programme.code,
+        "target_group": kube.target_group, "business_type": kube.business_type,
+        "business_description": kube.business_description, "business_mode": kube.business_mode,
+        "bonds": kube.bonds, "bond_note": kube.bond_note, "pendamping": kube.pendamping_id,
+        "stage": kube.stage, "status": kube.status, "status_reason": kube.status_reason,
+        "active_members": count if count is not None
+        else kube.members.filter(left_on__isnull=True).count(),
+    }
+
+
+def _member_out(row: MemberRow) -> dict[str, Any]:
+    m = row.member
+    return {
+        "id": m.pk, "kube": m.kube_id, "nik": row.nik, "kk_number": row.kk_number, "name": m.name,
+        "sex": m.sex, "birth_date": m.birth_date, "address": m.address, "phone": row.phone,
+        "target_group": m.target_group, "welfare_level": m.welfare_level,
+        "dtks_number": m.dtks_number, "dtks_verified": m.dtks_verified, "skills": m.skills,
+        "task": m.task, "position": row.position, "joined_on": m.joined_on, "left_on": m.left_on,
+        "left_reason": m.left_reason, "personal_data_masked": row.nik != m.nik,
+    }
+
+
+def _region(code: str, *, field: str) -> Region:
+    region = Region.objects.filter(pk=normalize(code), is_active=True).first() if code else None
+    if region is None:
+        raise RegistryError(_("Kode wilayah %(c)s tidak dikenal.") % {"c": code[:20]}, field=field)
+    return region
+
+
+def _programme(code: str) -> Programme:
+    programme = Programme.objects.filter(code=code.strip().lower()).first()
+    if programme is None:
+        raise RegistryError(_("Kode program %(c)s tidak dikenal.") % {"c": code[:30]}, field="programme")
+    return programme
+
+
+def _pendamping(user_id: int | None) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, role=Role.PENDAMPING, is_active=True).first()
+    if user is None:
+        raise RegistryError(_("Pendamping dengan id %(i)s tidak ada.") % {"i": user_id}, field="pendamping")
+    return user
+
+
+def _within_root(request: HttpRequest, desa: Region) -> None:
+    root = region_root(request.user) or ""
+    if root and not (desa.code == root or desa.code.startswith(root + ".")):
+        raise RegistryError(_("Desa %(d)s di luar wilayah kerja Anda.") % {"d": desa.path}, field="desa")
+
+
+def _member_row(request: HttpRequest, member: Member) -> MemberRow:
+    rows = member_rows(request.user, member.kube, on=timezone.localdate(), include_left=True)
+    return next(r for r in rows if r.member.pk == member.pk)
+
+
+@router.get("/programmes", response=list[ProgrammeOut], summary="Program dan aturannya")
+def list_programmes(request: HttpRequest) -> Any:
+    return Programme.objects.order_by("name", "id")
+
+
+@router.get("/groups", response=Page[KubeOut], summary="Daftar KUBE dalam jangkauan")
+def list_groups(request: HttpRequest, filters: KubeListParams = Query(...),  # noqa: B008
+                pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
+    programme_id = None
+    if filters.programme:
+        programme_id = _programme(filters.programme).pk
+    region = normalize(filters.region) if filters.region else ""
+    if filters.region and not Region.objects.filter(pk=region).exists():
+        raise RegistryError(_("Kode wilayah %(c)s tidak dikenal.") % {"c": filters.region}, field="region")
+    qs = kube_list(request.user, KubeFilters(
+        q=filters.q, region=region, stage=filters.stage if filters.stage in Stage.values else "",
+        status=filters.status if filters.status in Status.values else "", programme=programme_id,
+        business_type=filters.business_type, pendamping=filters.pendamping,
+    )).select_related("desa", "programme")
+    page = paginate(qs, pages, order=("name", "id"))
+    counts = active_member_counts([k.pk for k in page["items"]])
+    page["items"] = [_kube_out(k, counts.get(k.pk, 0)) for k in page["items"]]
+    return page
+
+
+@router.post("/groups", response={201: KubeOut}, summary="Daftarkan KUBE dengan anggota dan pengurusnya")
+def create_group(request: HttpRequest, payload: KubeIn) -> Reply[dict[str, Any]]:
+    if not can_write(request.user, Kind.KUBE):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    desa = _region(payload.desa, field="desa")
+    _within_root(request, desa)
+    kube = services.kube_register(
+        actor=request.user, name=payload.name, desa=desa, formed_on=payload.formed_on,
+        programme=_programme(payload.programme), business_type=payload.business_type,
+        target_group=payload.target_group, business_mode=payload.business_mode,
+        business_description=payload.business_description, bonds=payload.bonds,
+        bond_note=payload.bond_note, address=payload.address, rt=payload.rt, rw=payload.rw,
+        pendamping=_pendamping(payload.pendamping), officers_chosen_on=payload.officers_chosen_on,
+        members=[m.data() for m in payload.members],
+    )
+    return Reply(201, _kube_out(kube))
+
+
+@router.get("/groups/{kube_id}", response=KubeOut, summary="Satu KUBE")
+def get_group(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
+    return _kube_out(access_kube(request.user, kube_id))
+
+
+@router.put("/groups/{kube_id}", response=KubeOut, summary="Ubah identitas KUBE")
+def update_group(request: HttpRequest, kube_id: ObjectId, payload: KubeFields) -> dict[str, Any]:
+    kube = access_kube(request.user, kube_id, write=Kind.KUBE)
+    desa = _region(payload.desa, field="desa")
+    _within_root(request, desa)
+    kube = services.kube_update(
+        actor=request.user, kube=kube, name=payload.name, desa=desa, formed_on=payload.formed_on,
+        programme=_programme(payload.programme), business_type=payload.business_type,
+        target_group=payload.target_group, business_mode=payload.business_mode,
+        business_description=payload.business_description, bonds=payload.bonds,
+        bond_note=payload.bond_note, address=payload.address, rt=payload.rt, rw=payload.rw)
+    return _kube_out(kube)
+
+
+@router.post("/groups/{kube_id}/stage", response=KubeOut, summary="Ubah tahap KUBE")
+def change_stage(request: HttpRequest, kube_id: ObjectId, payload: StageIn) -> dict[str, Any]:
+    kube = access_kube(request.user, kube_id, write=Kind.KUBE)
+    kube = services.kube_stage_change(actor=request.user, kube=kube, stage=payload.stage,
+                                      effective_on=payload.effective_on, reason=payload.reason)
+    return _kube_out(kube)
+
+
+@router.post("/groups/{kube_id}/status", response=KubeOut, summary="Ubah status KUBE")
+def change_status(request: HttpRequest, kube_id: ObjectId, payload: StatusIn) -> dict[str, Any]:
+    kube = access_kube(request.user, kube_id, write=Kind.KUBE)
+    kube = services.kube_status_change(actor=request.user, kube=kube, status=payload.status,
+                                       effective_on=payload.effective_on, reason=payload.reason)
+    return _kube_out(kube)
+
+
+@router.post("/groups/{kube_id}/pendamping", response=KubeOut, summary="Tugaskan pendamping")
+def assign_pendamping(request: HttpRequest, kube_id: ObjectId, payload: AssignIn) -> dict[str, Any]:
+    kube = access_kube(request.user, kube_id, write=Kind.KUBE)
+    kube = services.kube_assign_pendamping(actor=request.user, kube=kube,
+                                           pendamping=_pendamping(payload.pendamping),
+                                           start_on=payload.start_on)
+    return _kube_out(kube)
+
+
+@router.get("/groups/{kube_id}/members", response=list[MemberOut], summary="Anggota KUBE")
+def list_members(request: HttpRequest, kube_id: ObjectId, include_left: bool = False) -> list[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id)
+    return [_member_out(r) for r in member_rows(request.user, kube, on=timezone.localdate(),
+                                                 include_left=include_left)]
+
+
+@router.post("/groups/{kube_id}/members", response={201: MemberOut}, summary="Tambah anggota")
+def add_member(request: HttpRequest, kube_id: ObjectId, payload: MemberIn) -> Reply[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id, write=Kind.MEMBER)
+    member = services.member_add(actor=request.user, kube=kube, data=payload.data())
+    return Reply(201, _member_out(_member_row(request, member)))
+
+
+@router.get("/members/{member_id}", response=MemberOut, summary="Satu anggota")
+def get_member(request: HttpRequest, member_id: ObjectId) -> dict[str, Any]:
+    return _member_out(_member_row(request, access_member(request.user, member_id)))
+
+
+@router.put("/members/{member_id}", response=MemberOut, summary="Ubah data anggota")
+def update_member(request: HttpRequest, member_id: ObjectId, payload: MemberIn) -> dict[str, Any]:
+    member = access_member(request.user, member_id, write=True)
+    member = services.member_update(actor=request.user, member=member, data=payload.data())
+    return _member_out(_member_row(request, member))
+
+
+@router.post("/members/{member_id}/leave", response=MemberOut, summary="Anggota keluar")
+def leave_member(request: HttpRequest, member_id: ObjectId, payload: LeaveIn) -> dict[str, Any]:
+    member = access_member(request.user, member_id, write=True)
+    member = services.member_leave(actor=request.user, member=member, left_on=payload.left_on,
+                                   reason=payload.reason, note=payload.note)
+    return _member_out(_member_row(request, member))
+
+
+@router.get("/groups/{kube_id}/officers", response=list[OfficerOut], summary="Pengurus sekarang")
+def get_officers(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id)
+    return [{"position": o.position, "member": o.member_id, "name": o.member.name,
+             "chosen_on": o.chosen_on, "term_start": o.term_start, "term_end": o.term_end}
+            for o in current_officers(kube)]
+
+
+@router.put("/groups/{kube_id}/officers", response=list[OfficerOut], summary="Tetapkan pengurus baru")
+def set_officers(request: HttpRequest, kube_id: ObjectId, payload: OfficersIn) -> list[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id, write=Kind.MEMBER)
+    members = {m.pk: m for m in kube.members.filter(pk__in=[payload.ketua, payload.sekretaris,
+                                                            payload.bendahara])}
+
+    def pick(member_id: int, position: str) -> Member:
+        member = members.get(member_id)
+        if member is None:
+            raise RegistryError(_("%(pos)s harus anggota KUBE ini.") % {"pos": position.capitalize()},
+                                field=position)
+        return member
+
+    services.officers_set(actor=request.user, kube=kube, ketua=pick(payload.ketua, "ketua"),
+                          sekretaris=pick(payload.sekretaris, "sekretaris"),
+                          bendahara=pick(payload.bendahara, "bendahara"), chosen_on=payload.chosen_on,
+                          term_start=payload.term_start, term_end=payload.term_end)
+    return get_officers(request, kube_id)

@@ -1,0 +1,106 @@
+"""Reads across the registry. Everything starts from the user's reach (accounts.access)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.access import kubes_for_user, sees_personal_data
+from lib.personal import mask_id, mask_phone
+from lib.regioncode import within_q
+from registry.choices import Position
+from registry.models import Kube, Member, Officer
+
+
+@dataclass
+class KubeFilters:
+    q: str = ""
+    region: str = ""
+    stage: str = ""
+    status: str = ""
+    programme: int | None = None
+    business_type: str = ""
+    pendamping: int | None = None
+
+
+def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
+    qs = kubes_for_user(user)
+    if filters.region:
+        qs = qs.filter(within_q("desa_id", filters.region))
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.programme:
+        qs = qs.filter(programme_id=filters.programme)
+    if filters.business_type:
+        qs = qs.filter(business_type=filters.business_type)
+    if filters.pendamping:
+        qs = qs.filter(pendamping_id=filters.pendamping)
+    q = " ".join(filters.q.split())
+    if q:
+        # Group name, or a member's name (active or not). Never a NIK: see nik_lookup.
+        by_member = Member.objects.filter(name__icontains=q).values("kube_id")
+        qs = qs.filter(Q(name__icontains=q) | Q(pk__in=by_member))
+    return qs.order_by("name", "id")
+
+
+def active_member_counts(kube_ids: list[int]) -> dict[int, int]:
+    rows = (Member.objects.filter(kube_id__in=kube_ids, left_on__isnull=True)
+            .values("kube_id").annotate(n=Count("id")).values_list("kube_id", "n"))
+    return dict(rows)
+
+
+def nik_lookup(user: Any, nik: str) -> list[Member]:
+    """Memberships with exactly this NIK, in the user's reach (the list page's NIK search)."""
+    return list(Member.objects.filter(nik=nik, kube__in=kubes_for_user(user).values("pk"))
+                .select_related("kube", "kube__desa").order_by("-joined_on"))
+
+
+@dataclass
+class MemberRow:
+    """A member as a given viewer may see them: personal data masked where needed."""
+
+    member: Member
+    nik: str
+    kk_number: str
+    phone: str
+    position: str
+    age: int
+
+    @property
+    def pk(self) -> int:
+        return self.member.pk
+
+    @property
+    def position_label(self) -> str:
+        return str(Position(self.position).label) if self.position else ""
+
+
+def member_rows(user: Any, kube: Kube, *, on: date, include_left: bool = False) -> list[MemberRow]:
+    qs = kube.members.select_related("user").order_by("joined_on", "id")
+    if not include_left:
+        qs = qs.filter(left_on__isnull=True)
+    positions = dict(Officer.objects.filter(kube=kube, ended_on__isnull=True)
+                     .values_list("member_id", "position"))
+    rows = []
+    for m in qs:
+        full = sees_personal_data(user, m)
+        rows.append(MemberRow(
+            member=m,
+            nik=m.nik if full else mask_id(m.nik),
+            kk_number=m.kk_number if full else mask_id(m.kk_number),
+            phone=m.phone if full else mask_phone(m.phone),
+            position=positions.get(m.pk, ""),
+            age=m.age_on(on),
+        ))
+    return rows
+
+
+def current_officers(kube: Kube) -> list[Officer]:
+    order = {"ketua": 0, "sekretaris": 1, "bendahara": 2}
+    officers = list(kube.officers.filter(ended_on__isnull=True).select_related("member"))
+    return sorted(officers, key=lambda o: order.get(o.position, 9))

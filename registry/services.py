@@ -1,0 +1,566 @@
+"""Writes on the registry. Every function: keyword-only, one transaction, rules checked
+before anything is saved, one audit row per record changed, inside the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import GROUP_ROLES, Role, User
+from audit.models import Action
+from audit.services import audit_record, diff, snapshot
+from regions.models import Region
+from registry.choices import (
+    Bond,
+    BusinessMode,
+    BusinessType,
+    LeaveReason,
+    Position,
+    Stage,
+    Status,
+    TargetGroup,
+)
+from registry.errors import RegistryError
+from registry.models import (
+    Kube,
+    LifecycleChange,
+    Member,
+    Officer,
+    PendampingAssignment,
+    Programme,
+    RegistrationCounter,
+)
+from registry.rules import (
+    MemberData,
+    Problem,
+    active_membership_problem,
+    duplicate_nik_problems,
+    kube_name_problem,
+    member_problems,
+    officer_problems,
+    size_problem,
+)
+
+DEFAULT_TERM_YEARS = 3
+
+KUBE_FIELDS = ["name", "desa_id", "address", "rt", "rw", "formed_on", "programme_id",
+               "target_group", "business_type", "business_description", "business_mode",
+               "bonds", "bond_note"]
+MEMBER_FIELDS = ["nik", "kk_number", "name", "sex", "birth_date", "address", "phone",
+                 "target_group", "welfare_level", "dtks_number", "dtks_verified", "skills",
+                 "task", "joined_on"]
+
+
+def _raise(problem: Problem | None, *, details: Any = None) -> None:
+    if problem is not None:
+        raise RegistryError(problem.message, field=problem.field, details=details)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _check_kube_fields(*, name: str, desa: Region, formed_on: date, programme: Programme,
+                       target_group: str, business_type: str, business_mode: str,
+                       bonds: Sequence[str], exclude: int | None = None) -> None:
+    if desa.level != 4 or not desa.is_active:
+        raise RegistryError(_("Pilih desa/kelurahan tempat KUBE berada."), field="desa")
+    _raise(kube_name_problem(name, desa.code, exclude=exclude))
+    if formed_on > _today():
+        raise RegistryError(_("Tanggal dibentuk tidak boleh di masa depan."), field="formed_on")
+    if not programme.is_active and exclude is None:
+        raise RegistryError(_("Program %(p)s sudah tidak dipakai untuk KUBE baru.")
+                            % {"p": programme.name}, field="programme")
+    if target_group not in TargetGroup.values:
+        raise RegistryError(_("Sasaran tidak dikenal."), field="target_group")
+    if business_type not in BusinessType.values:
+        raise RegistryError(_("Jenis usaha tidak dikenal."), field="business_type")
+    if business_mode not in BusinessMode.values:
+        raise RegistryError(_("Pengelolaan usaha tidak dikenal."), field="business_mode")
+    unknown = [b for b in bonds if b not in Bond.values]
+    if unknown:
+        raise RegistryError(_("Ikatan pemersatu tidak dikenal: %(b)s.") % {"b": ", ".join(unknown)},
+                            field="bonds")
+
+
+def _next_reg_number(desa: Region, year: int) -> str:
+    kabupaten = desa.code[:5]
+    counter, _created = RegistrationCounter.objects.select_for_update().get_or_create(
+        kabupaten_code=kabupaten, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"KUBE-{kabupaten.replace('.', '')}-{year}-{counter.last:04d}"
+
+
+def _check_pendamping(pendamping: User | None) -> None:
+    if pendamping is not None and (pendamping.role != Role.PENDAMPING or not pendamping.is_active):
+        raise RegistryError(_("%(name)s bukan pendamping aktif.") % {"name": pendamping},
+                            field="pendamping")
+
+
+def _member_row(kube: Kube, data: MemberData, joined_on: date) -> Member:
+    return Member(
+        kube=kube, nik=data.nik, kk_number=data.kk_number, name=data.name, sex=data.sex,
+        birth_date=data.birth_date, address=data.address, phone=data.phone,
+        target_group=data.target_group, welfare_level=data.welfare_level,
+        dtks_number=data.dtks_number, dtks_verified=data.dtks_verified, skills=data.skills,
+        task=data.task, joined_on=joined_on,
+    )
+
+
+def _save_member(member: Member) -> None:
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        # Lost a race with another registration of the same NIK.
+        raise RegistryError(_("NIK %(nik)s baru saja didaftarkan di KUBE lain.")
+                            % {"nik": member.nik}, field="nik") from None
+
+
+def registration_problems(*, actor: Any, programme: Programme, target_group: str,
+                          members: list[MemberData], on: date) -> list[tuple[int | None, Problem]]:
+    """Every problem with a registration's members: (member index or None, problem)."""
+    out: list[tuple[int | None, Problem]] = []
+    for i, m in enumerate(members):
+        out += [(i, p) for p in member_problems(m, programme=programme, on=on)]
+        problem = active_membership_problem(m.nik, viewer=actor)
+        if problem:
+            out.append((i, problem))
+    out += duplicate_nik_problems(members)
+    size = size_problem(programme=programme, target_group=target_group, count=len(members))
+    if size:
+        out.append((None, size))
+    out += [(None, p) for p in officer_problems(members)]
+    return out
+
+
+@transaction.atomic
+def kube_register(*, actor: Any, name: str, desa: Region, formed_on: date, programme: Programme,
+                  business_type: str, members: list[MemberData],
+                  target_group: str = TargetGroup.FAKIR_MISKIN,
+                  business_mode: str = BusinessMode.KELOMPOK, business_description: str = "",
+                  bonds: Sequence[str] = (), bond_note: str = "", address: str = "",
+                  rt: str = "", rw: str = "", pendamping: User | None = None,
+                  officers_chosen_on: date | None = None,
+                  term_years: int = DEFAULT_TERM_YEARS) -> Kube:
+    """Register a group with its founding members and its three officers, all or nothing."""
+    name = " ".join(name.split())
+    _check_kube_fields(name=name, desa=desa, formed_on=formed_on, programme=programme,
+                       target_group=target_group, business_type=business_type,
+                       business_mode=business_mode, bonds=bonds)
+    _check_pendamping(pendamping)
+    members = [m.normalized() for m in members]
+    problems = registration_problems(actor=actor, programme=programme, target_group=target_group,
+                                     members=members, on=formed_on)
+    if problems:
+        index, first = problems[0]
+        message = first.message if index is None else _("Anggota ke-%(n)s (%(name)s): %(msg)s") % {
+            "n": index + 1, "name": members[index].name or "?", "msg": first.message}
+        raise RegistryError(message, field=first.field, details=[
+            {"member": i, "field": p.field, "message": p.message} for i, p in problems])
+
+    kube = Kube.objects.create(
+        name=name, reg_number=_next_reg_number(desa, formed_on.year), desa=desa,
+        address=address.strip(), rt=rt.strip(), rw=rw.strip(), formed_on=formed_on,
+        programme=programme, target_group=target_group, business_type=business_type,
+        business_description=business_description.strip(), business_mode=business_mode,
+        bonds=list(dict.fromkeys(bonds)), bond_note=bond_note.strip(), pendamping=pendamping,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, action=Action.CREATE, obj=kube, kube_id=kube.pk,
+                 changes={k: [None, v] for k, v in snapshot(kube, KUBE_FIELDS).items()})
+    LifecycleChange.objects.create(kube=kube, field=LifecycleChange.Field.STAGE, old_value="",
+                                   new_value=Stage.PEMBENTUKAN, effective_on=formed_on,
+                                   reason=_("KUBE didaftarkan"), decided_by=kube.created_by)
+    if pendamping is not None:
+        PendampingAssignment.objects.create(kube=kube, pendamping=pendamping, start_on=formed_on,
+                                            assigned_by=kube.created_by)
+
+    saved: dict[str, Member] = {}
+    for data in members:
+        member = _member_row(kube, data, data.joined_on or formed_on)
+        if member.joined_on < formed_on:
+            member.joined_on = formed_on
+        _save_member(member)
+        audit_record(actor=actor, action=Action.CREATE, obj=member, kube_id=kube.pk,
+                     changes={k: [None, v] for k, v in snapshot(member, MEMBER_FIELDS).items()})
+        if data.position:
+            saved[data.position] = member
+    chosen = officers_chosen_on or formed_on
+    _officers_write(actor=actor, kube=kube, holders=saved, chosen_on=chosen, term_start=chosen,
+                    term_end=_add_years(chosen, term_years))
+    return kube
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def kube_update(*, actor: Any, kube: Kube, name: str, desa: Region, formed_on: date,
+                programme: Programme, business_type: str, target_group: str,
+                business_mode: str, business_description: str = "", bonds: Sequence[str] = (),
+                bond_note: str = "", address: str = "", rt: str = "", rw: str = "") -> Kube:
+    kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    name = " ".join(name.split())
+    _check_kube_fields(name=name, desa=desa, formed_on=formed_on, programme=programme,
+                       target_group=target_group, business_type=business_type,
+                       business_mode=business_mode, bonds=bonds, exclude=kube.pk)
+    first_joined = kube.members.order_by("joined_on").values_list("joined_on", flat=True).first()
+    if first_joined and formed_on > first_joined:
+        raise RegistryError(_("Tanggal dibentuk tidak boleh setelah tanggal masuk anggota pertama "
+                              "(%(d)s).") % {"d": first_joined.strftime("%d-%m-%Y")}, field="formed_on")
+    before = snapshot(kube, KUBE_FIELDS)
+    kube.name, kube.desa, kube.formed_on, kube.programme = name, desa, formed_on, programme
+    kube.business_type, kube.target_group, kube.business_mode = business_type, target_group, business_mode
+    kube.business_description = business_description.strip()
+    kube.bonds, kube.bond_note = list(dict.fromkeys(bonds)), bond_note.strip()
+    kube.address, kube.rt, kube.rw = address.strip(), rt.strip(), rw.strip()
+    kube.save()
+    changes = diff(before, snapshot(kube, KUBE_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=Action.UPDATE, obj=kube, kube_id=kube.pk, changes=changes)
+    return kube
+
+
+def _lifecycle(*, actor: Any, kube: Kube, field: str, new: str, effective_on: date,
+               reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise RegistryError(_("Tulis alasan perubahan."), field="reason")
+    if effective_on > _today():
+        raise RegistryError(_("Tanggal berlaku tidak boleh di masa depan."), field="effective_on")
+    if effective_on < kube.formed_on:
+        raise RegistryError(_("Tanggal berlaku tidak boleh sebelum KUBE dibentuk."),
+                            field="effective_on")
+    old = getattr(kube, field)
+    LifecycleChange.objects.create(kube=kube, field=field, old_value=old, new_value=new,
+                                   effective_on=effective_on, reason=reason,
+                                   decided_by=actor if getattr(actor, "is_authenticated", False) else None)
+    setattr(kube, field, new)
+    update = [field]
+    if field == LifecycleChange.Field.STATUS:
+        kube.status_reason = reason
+        update.append("status_reason")
+    kube.save(update_fields=update)
+    audit_record(actor=actor, action=Action.UPDATE, obj=kube, kube_id=kube.pk,
+                 changes={field: [old, new], "reason": reason})
+
+
+@transaction.atomic
+def kube_stage_change(*, actor: Any, kube: Kube, stage: str, effective_on: date, reason: str) -> Kube:
+    kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    if stage not in Stage.values:
+        raise RegistryError(_("Tahap tidak dikenal."), field="stage")
+    if stage == kube.stage:
+        raise RegistryError(_("KUBE sudah pada tahap %(s)s.") % {"s": Stage(stage).label}, field="stage")
+    if kube.status == Status.BUBAR:
+        raise RegistryError(_("KUBE yang sudah bubar tidak dapat berganti tahap."), field="stage")
+    _lifecycle(actor=actor, kube=kube, field=LifecycleChange.Field.STAGE, new=stage,
+               effective_on=effective_on, reason=reason)
+    return kube
+
+
+@transaction.atomic
+def kube_status_change(*, actor: Any, kube: Kube, status: str, effective_on: date, reason: str) -> Kube:
+    """Aktif / stagnan / bubar. Dissolving ends every membership and office on that day."""
+    kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    if status not in Status.values:
+        raise RegistryError(_("Status tidak dikenal."), field="status")
+    if status == kube.status:
+        raise RegistryError(_("Status KUBE sudah %(s)s.") % {"s": Status(status).label}, field="status")
+    if kube.status == Status.BUBAR:
+        raise RegistryError(_("KUBE yang sudah bubar tidak dapat diaktifkan kembali; daftarkan "
+                              "sebagai KUBE baru."), field="status")
+    _lifecycle(actor=actor, kube=kube, field=LifecycleChange.Field.STATUS, new=status,
+               effective_on=effective_on, reason=reason)
+    if status == Status.BUBAR:
+        for officer in kube.officers.filter(ended_on__isnull=True):
+            officer.ended_on = max(effective_on, officer.term_start)
+            officer.end_reason = _("KUBE bubar")
+            officer.save(update_fields=["ended_on", "end_reason"])
+        for member in kube.members.filter(left_on__isnull=True).select_related("user"):
+            member.left_on = max(effective_on, member.joined_on)
+            member.left_reason = LeaveReason.KUBE_BUBAR
+            member.save(update_fields=["left_on", "left_reason"])
+            audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=kube.pk,
+                         changes={"left_on": [None, member.left_on.isoformat()],
+                                  "left_reason": ["", LeaveReason.KUBE_BUBAR]})
+            _sync_role(member.user, officer=False)
+    return kube
+
+
+@transaction.atomic
+def kube_assign_pendamping(*, actor: Any, kube: Kube, pendamping: User | None, start_on: date) -> Kube:
+    """Assign (or remove, with None) the group's mentor; the history keeps every period."""
+    kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    _check_pendamping(pendamping)
+    if pendamping is not None and pendamping.pk == kube.pendamping_id:
+        raise RegistryError(_("%(name)s sudah menjadi pendamping KUBE ini.") % {"name": pendamping},
+                            field="pendamping")
+    if start_on > _today():
+        raise RegistryError(_("Tanggal mulai tidak boleh di masa depan."), field="start_on")
+    current = kube.assignments.filter(end_on__isnull=True).first()
+    if current is not None:
+        if start_on < current.start_on:
+            raise RegistryError(_("Tanggal mulai tidak boleh sebelum penugasan sekarang dimulai (%(d)s).")
+                                % {"d": current.start_on.strftime("%d-%m-%Y")}, field="start_on")
+        current.end_on = start_on
+        current.save(update_fields=["end_on"])
+    if pendamping is not None:
+        PendampingAssignment.objects.create(
+            kube=kube, pendamping=pendamping, start_on=start_on,
+            assigned_by=actor if getattr(actor, "is_authenticated", False) else None)
+    old = kube.pendamping_id
+    kube.pendamping = pendamping
+    kube.save(update_fields=["pendamping"])
+    audit_record(actor=actor, action=Action.UPDATE, obj=kube, kube_id=kube.pk,
+                 changes={"pendamping_id": [old, pendamping.pk if pendamping else None]})
+    return kube
+
+
+def _check_room(kube: Kube, adding: int = 1) -> None:
+    programme = kube.programme
+    if not programme.size_applies_to(kube.target_group):
+        return
+    active = kube.members.filter(left_on__isnull=True).count()
+    if active + adding > programme.max_members:
+        raise RegistryError(_("KUBE ini sudah beranggota %(n)s KK, batas program %(prog)s adalah "
+                              "%(max)s KK.") % {"n": active, "prog": programme.name,
+                                                "max": programme.max_members}, field="members")
+
+
+@transaction.atomic
+def member_add(*, actor: Any, kube: Kube, data: MemberData) -> Member:
+    kube = Kube.objects.select_for_update(of=("self",)).select_related("programme").get(pk=kube.pk)
+    if kube.status == Status.BUBAR:
+        raise RegistryError(_("KUBE sudah bubar; anggota tidak dapat ditambah."))
+    data = data.normalized()
+    joined_on = data.joined_on or _today()
+    if joined_on < kube.formed_on:
+        raise RegistryError(_("Tanggal masuk tidak boleh sebelum KUBE dibentuk (%(d)s).")
+                            % {"d": kube.formed_on.strftime("%d-%m-%Y")}, field="joined_on")
+    if joined_on > _today():
+        raise RegistryError(_("Tanggal masuk tidak boleh di masa depan."), field="joined_on")
+    problems = member_problems(data, programme=kube.programme, on=joined_on)
+    if problems:
+        _raise(problems[0], details=[{"field": p.field, "message": p.message} for p in problems])
+    _raise(active_membership_problem(data.nik, viewer=actor))
+    _check_room(kube)
+    member = _member_row(kube, data, joined_on)
+    _save_member(member)
+    audit_record(actor=actor, action=Action.CREATE, obj=member, kube_id=kube.pk,
+                 changes={k: [None, v] for k, v in snapshot(member, MEMBER_FIELDS).items()})
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, data: MemberData) -> Member:
+    member = (Member.objects.select_for_update(of=("self",)).select_related("kube__programme")
+              .get(pk=member.pk))
+    if not member.is_active:
+        raise RegistryError(_("Data anggota yang sudah keluar tidak diubah lagi."))
+    data = data.normalized()
+    joined_on = data.joined_on or member.joined_on
+    if joined_on < member.kube.formed_on:
+        raise RegistryError(_("Tanggal masuk tidak boleh sebelum KUBE dibentuk."), field="joined_on")
+    problems = member_problems(data, programme=member.kube.programme, on=joined_on)
+    if problems:
+        _raise(problems[0], details=[{"field": p.field, "message": p.message} for p in problems])
+    if data.nik != member.nik:
+        _raise(active_membership_problem(data.nik, viewer=actor, exclude_member=member.pk))
+    before = snapshot(member, MEMBER_FIELDS)
+    for name in MEMBER_FIELDS:
+        if name != "joined_on":
+            setattr(member, name, getattr(data, name))
+    member.joined_on = joined_on
+    _save_member(member)
+    changes = diff(before, snapshot(member, MEMBER_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
+                     changes=changes)
+    return member
+
+
+@transaction.atomic
+def member_set_task(*, actor: Any, member: Member, task: str) -> Member:
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if not member.is_active:
+        raise RegistryError(_("Anggota ini sudah keluar."))
+    old, member.task = member.task, task.strip()[:150]
+    member.save(update_fields=["task"])
+    if old != member.task:
+        audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
+                     changes={"task": [old, member.task]})
+    return member
+
+
+@transaction.atomic
+def member_leave(*, actor: Any, member: Member, left_on: date, reason: str, note: str = "") -> Member:
+    member = Member.objects.select_for_update(of=("self",)).select_related("kube", "user").get(pk=member.pk)
+    if not member.is_active:
+        raise RegistryError(_("%(name)s sudah keluar sejak %(d)s.")
+                            % {"name": member.name, "d": member.left_on.strftime("%d-%m-%Y")})  # type: ignore[union-attr]
+    if reason not in LeaveReason.values:
+        raise RegistryError(_("Pilih alasan keluar."), field="reason")
+    if reason == LeaveReason.LAINNYA and not note.strip():
+        raise RegistryError(_("Tulis keterangan untuk alasan 'Lainnya'."), field="note")
+    if left_on < member.joined_on:
+        raise RegistryError(_("Tanggal keluar tidak boleh sebelum tanggal masuk (%(d)s).")
+                            % {"d": member.joined_on.strftime("%d-%m-%Y")}, field="left_on")
+    if left_on > _today():
+        raise RegistryError(_("Tanggal keluar tidak boleh di masa depan."), field="left_on")
+    office = member.offices.filter(ended_on__isnull=True).first()
+    if office is not None:
+        raise RegistryError(_("%(name)s masih menjabat %(pos)s. Tetapkan pengurus baru lebih dulu.")
+                            % {"name": member.name, "pos": office.get_position_display()})
+    member.left_on, member.left_reason, member.left_note = left_on, reason, note.strip()
+    member.save(update_fields=["left_on", "left_reason", "left_note"])
+    audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
+                 changes={"left_on": [None, left_on.isoformat()], "left_reason": ["", reason]})
+    _sync_role(member.user, officer=False, leaving=True)
+    return member
+
+
+def _sync_role(user: User | None, *, officer: bool, leaving: bool = False) -> None:
+    """A member's account follows the member: officers are Pengurus, others Anggota."""
+    if user is None or user.role not in GROUP_ROLES:
+        return
+    new_role = Role.PENGURUS if officer else Role.ANGGOTA
+    if user.role != new_role:
+        user.role = new_role
+        user.save(update_fields=["role"])
+
+
+def _officers_write(*, actor: Any, kube: Kube, holders: dict[str, Member], chosen_on: date,
+                    term_start: date, term_end: date) -> list[Officer]:
+    current = list(kube.officers.filter(ended_on__isnull=True).select_related("member__user"))
+    for officer in current:
+        officer.ended_on = max(term_start, officer.term_start)
+        officer.end_reason = _("Diganti hasil musyawarah %(d)s") % {"d": chosen_on.strftime("%d-%m-%Y")}
+        officer.save(update_fields=["ended_on", "end_reason"])
+    created = []
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    for position in Position:
+        member = holders[position]
+        officer = Officer.objects.create(kube=kube, member=member, position=position,
+                                         chosen_on=chosen_on, term_start=term_start,
+                                         term_end=term_end, recorded_by=by)
+        created.append(officer)
+    before = {c.position: c.member.name for c in current}
+    changes: dict[str, Any] = {o.position: [before.get(o.position), o.member.name] for o in created}
+    changes["chosen_on"] = [None, chosen_on.isoformat()]
+    audit_record(actor=actor, action=Action.UPDATE, object_type="registry.officer",
+                 object_id=kube.pk, object_repr=_("Pengurus %(kube)s") % {"kube": kube.name},
+                 kube_id=kube.pk, changes=changes)
+    new_ids = {m.pk for m in holders.values()}
+    for officer in current:
+        if officer.member_id not in new_ids:
+            _sync_role(officer.member.user, officer=False)
+    for member in holders.values():
+        _sync_role(member.user, officer=True)
+    return created
+
+
+@transaction.atomic
+def officers_set(*, actor: Any, kube: Kube, ketua: Member, sekretaris: Member, bendahara: Member,
+                 chosen_on: date, term_start: date | None = None,
+                 term_end: date | None = None) -> list[Officer]:
+    """The members' meeting (musyawarah) chose new officers: all three are set together."""
+    kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    if kube.status == Status.BUBAR:
+        raise RegistryError(_("KUBE sudah bubar."))
+    holders: dict[str, Member] = {Position.KETUA: ketua, Position.SEKRETARIS: sekretaris,
+                                  Position.BENDAHARA: bendahara}
+    for position, member in holders.items():
+        if member.kube_id != kube.pk or not member.is_active:
+            raise RegistryError(_("%(pos)s harus anggota aktif KUBE ini; %(name)s bukan.")
+                                % {"pos": Position(position).label, "name": member.name}, field=position)
+    if len({m.pk for m in holders.values()}) != 3:
+        raise RegistryError(_("Ketua, Sekretaris dan Bendahara harus tiga orang yang berbeda."),
+                            field="officers")
+    if chosen_on > _today():
+        raise RegistryError(_("Tanggal musyawarah tidak boleh di masa depan."), field="chosen_on")
+    if chosen_on < kube.formed_on:
+        raise RegistryError(_("Tanggal musyawarah tidak boleh sebelum KUBE dibentuk."), field="chosen_on")
+    start = term_start or chosen_on
+    end = term_end or _add_years(start, DEFAULT_TERM_YEARS)
+    if end <= start:
+        raise RegistryError(_("Akhir masa jabatan harus setelah awalnya."), field="term_end")
+    latest = kube.officers.order_by("-term_start").values_list("term_start", flat=True).first()
+    if latest and start < latest:
+        raise RegistryError(_("Masa jabatan baru tidak boleh mulai sebelum masa jabatan terakhir "
+                              "(%(d)s).") % {"d": latest.strftime("%d-%m-%Y")}, field="term_start")
+    return _officers_write(actor=actor, kube=kube, holders=holders, chosen_on=chosen_on,
+                           term_start=start, term_end=end)
+
+
+@transaction.atomic
+def member_account_create(*, actor: Any, member: Member, username: str, password: str) -> User:
+    """An account for a member to sign in: Pengurus while they hold an office, else Anggota."""
+    from accounts.services import user_create
+
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if not member.is_active:
+        raise RegistryError(_("Anggota ini sudah keluar."))
+    if member.user_id is not None:
+        raise RegistryError(_("%(name)s sudah punya akun.") % {"name": member.name})
+    officer = member.offices.filter(ended_on__isnull=True).exists()
+    user = user_create(actor=actor, username=username, full_name=member.name,
+                       role=Role.PENGURUS if officer else Role.ANGGOTA, password=password,
+                       phone=member.phone)
+    member.user = user
+    member.save(update_fields=["user"])
+    audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
+                 changes={"user_id": [None, user.pk]})
+    return user
+
+
+PROGRAMME_FIELDS = ["code", "name", "legal_basis", "min_members", "max_members",
+                    "size_exempt_targets", "min_age", "max_age", "requires_dtks",
+                    "grant_per_member", "is_active"]
+
+
+@transaction.atomic
+def programme_save(*, actor: Any, programme: Programme | None = None, **values: Any) -> Programme:
+    """Create or change a programme's rules (administrators)."""
+    if values["min_members"] < 1 or values["max_members"] < values["min_members"]:
+        raise RegistryError(_("Batas jumlah anggota tidak masuk akal: paling sedikit harus 1 dan "
+                              "paling banyak tidak kurang dari paling sedikit."), field="max_members")
+    if (values.get("min_age") is not None and values.get("max_age") is not None
+            and values["max_age"] < values["min_age"]):
+        raise RegistryError(_("Umur paling tinggi harus lebih besar dari umur paling rendah."),
+                            field="max_age")
+    unknown = [t for t in values.get("size_exempt_targets") or [] if t not in TargetGroup.values]
+    if unknown:
+        raise RegistryError(_("Sasaran tidak dikenal: %(t)s.") % {"t": ", ".join(unknown)},
+                            field="size_exempt_targets")
+    code = values["code"].strip().lower()
+    clash = Programme.objects.filter(code=code)
+    if programme is not None:
+        clash = clash.exclude(pk=programme.pk)
+    if clash.exists():
+        raise RegistryError(_("Kode program %(c)s sudah dipakai.") % {"c": code}, field="code")
+    values["code"] = code
+    if programme is None:
+        programme = Programme.objects.create(**values)
+        audit_record(actor=actor, action=Action.CREATE, obj=programme,
+                     changes={k: [None, v] for k, v in snapshot(programme, PROGRAMME_FIELDS).items()})
+        return programme
+    before = snapshot(programme, PROGRAMME_FIELDS)
+    for key, value in values.items():
+        setattr(programme, key, value)
+    programme.save()
+    changes = diff(before, snapshot(programme, PROGRAMME_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=Action.UPDATE, obj=programme, changes=changes)
+    return programme

@@ -1,0 +1,422 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import (
+    Kind,
+    access_kube,
+    access_member,
+    can_write,
+    region_root,
+    require,
+    sees_personal_data,
+)
+from accounts.errors import AccountsError
+from lib.forms import apply_error
+from registry import services
+from registry.choices import Position
+from registry.errors import RegistryError
+from registry.forms import (
+    AccountForm,
+    AssignForm,
+    KubeFilterForm,
+    KubeForm,
+    KubeRegisterForm,
+    LeaveForm,
+    MemberForm,
+    MemberFormSet,
+    NikSearchForm,
+    OfficersForm,
+    ProgrammeForm,
+    StageForm,
+    StatusForm,
+    TaskForm,
+)
+from registry.models import Kube, LifecycleChange, Programme
+from registry.selectors import (
+    KubeFilters,
+    active_member_counts,
+    current_officers,
+    kube_list,
+    member_rows,
+    nik_lookup,
+)
+
+INITIAL_MEMBER_ROWS = 5
+
+
+def _root(request: HttpRequest) -> str:
+    return region_root(request.user) or ""
+
+
+def filters_from(form: KubeFilterForm) -> KubeFilters:
+    """The valid filters of the form; an invalid one is dropped and its error shown."""
+    if not form.is_bound:
+        return KubeFilters()
+    form.is_valid()
+    d = form.cleaned_data
+    return KubeFilters(
+        q=d.get("q") or "", region=d["region"].code if d.get("region") else "",
+        stage=d.get("stage") or "", status=d.get("status") or "",
+        programme=d["programme"].pk if d.get("programme") else None,
+        business_type=d.get("business_type") or "",
+        pendamping=d["pendamping"].pk if d.get("pendamping") else None,
+    )
+
+
+@login_required
+def kube_list_view(request: HttpRequest) -> HttpResponse:
+    form = KubeFilterForm(request.GET or None, root=_root(request))
+    filters = filters_from(form)
+    qs = kube_list(request.user, filters).select_related("desa", "programme", "pendamping")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    counts = active_member_counts([k.pk for k in page])
+    rows = [(k, counts.get(k.pk, 0)) for k in page]
+    return render(request, "registry/list.html", {
+        "form": form, "page": page, "rows": rows, "nik_form": NikSearchForm(),
+        "can_export_personal": can_write(request.user, Kind.PERSONAL),
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@require_POST
+def nik_search(request: HttpRequest) -> HttpResponse:
+    """NIK search: exact value, sent in the body, never in a URL (and so never in a log)."""
+    form = NikSearchForm(request.POST)
+    found = []
+    if form.is_valid():
+        nik = "".join(ch for ch in form.cleaned_data["nik"] if ch.isdigit())
+        found = nik_lookup(request.user, nik)
+    return render(request, "registry/nik_results.html", {"form": form, "found": found})
+
+
+@login_required
+def kube_create(request: HttpRequest) -> HttpResponse:
+    if not can_write(request.user, Kind.KUBE):
+        raise PermissionDenied
+    root = _root(request)
+    form = KubeRegisterForm(request.POST or None, root=root)
+    if request.method == "POST":
+        formset = MemberFormSet(request.POST, prefix="m")
+        if "add_row" in request.POST:
+            # "Tambah anggota": redraw with one more empty row, keeping what was typed.
+            data = request.POST.copy()
+            data["m-TOTAL_FORMS"] = str(min(int(data.get("m-TOTAL_FORMS", 0) or 0) + 1, 60))
+            form = KubeRegisterForm(data, root=root)
+            form.errors.clear()
+            formset = MemberFormSet(data, prefix="m")
+            return render(request, "registry/create.html", {"form": form, "formset": formset,
+                                                            "quiet": True})
+        if form.is_valid() and formset.is_valid():
+            members = [f.member_data() for f in formset.forms
+                       if f.has_changed() and not f.cleaned_data.get("DELETE")]
+            d = form.cleaned_data
+            try:
+                kube = services.kube_register(
+                    actor=request.user, name=d["name"], desa=d["desa"], formed_on=d["formed_on"],
+                    programme=d["programme"], business_type=d["business_type"],
+                    target_group=d["target_group"], business_mode=d["business_mode"],
+                    business_description=d["business_description"], bonds=d["bonds"],
+                    bond_note=d["bond_note"], address=d["address"], rt=d["rt"], rw=d["rw"],
+                    pendamping=d["pendamping"], members=members,
+                    officers_chosen_on=d["officers_chosen_on"],
+                )
+            except RegistryError as exc:
+                _attach(form, formset, exc)
+            else:
+                messages.success(request, _("%(name)s terdaftar dengan nomor %(reg)s.")
+                                 % {"name": kube.name, "reg": kube.reg_number})
+                return redirect("registry:detail", kube.pk)
+    else:
+        formset = MemberFormSet(prefix="m", initial=[{} for _i in range(INITIAL_MEMBER_ROWS)])
+    return render(request, "registry/create.html", {"form": form, "formset": formset})
+
+
+def _attach(form: Any, formset: Any, exc: RegistryError) -> None:
+    """Put a registration's problems next to the member row and field they concern."""
+    member_forms = [f for f in formset.forms if f.has_changed()]
+    placed = False
+    for item in exc.details or []:
+        index = item.get("member")
+        if index is not None and index < len(member_forms):
+            target = member_forms[index]
+            field = item["field"] if item["field"] in target.fields else None
+            target.add_error(field, item["message"])
+            placed = True
+        elif index is None:
+            form.add_error(None, item["message"])
+            placed = True
+    if not placed:
+        apply_error(form, exc)
+
+
+@login_required
+def kube_detail(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id)
+    today = timezone.localdate()
+    rows = member_rows(request.user, kube, on=today)
+    programme = kube.programme
+    size_note = ""
+    if programme.size_applies_to(kube.target_group):
+        if len(rows) < programme.min_members:
+            size_note = _("Anggota aktif %(n)s KK, di bawah ketentuan program (paling sedikit %(min)s).") % {
+                "n": len(rows), "min": programme.min_members}
+        elif len(rows) > programme.max_members:
+            size_note = _("Anggota aktif %(n)s KK, di atas ketentuan program (paling banyak %(max)s).") % {
+                "n": len(rows), "max": programme.max_members}
+    officers = current_officers(kube)
+    return render(request, "registry/detail.html", {
+        "kube": kube,
+        "rows": rows,
+        "left_rows": [r for r in member_rows(request.user, kube, on=today, include_left=True)
+                      if not r.member.is_active],
+        "no_task": [r for r in rows if not r.member.task and not r.position],
+        "officers": officers,
+        "missing_officers": [p.label for p in Position if p not in {o.position for o in officers}],
+        "history": kube.lifecycle_changes.select_related("decided_by").order_by("-effective_on", "-id"),
+        "assignments": kube.assignments.select_related("pendamping").order_by("-start_on", "-id"),
+        "size_note": size_note,
+        "can_edit_kube": can_write(request.user, Kind.KUBE),
+        "can_edit_members": can_write(request.user, Kind.MEMBER) and kube.status != "bubar",
+        "can_make_accounts": can_write(request.user, Kind.PERSONAL),
+        "sees_personal": sees_personal_data(request.user),
+    })
+
+
+@login_required
+def kube_edit(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id, write=Kind.KUBE)
+    initial = {f: getattr(kube, f) for f in ("name", "address", "rt", "rw", "formed_on", "target_group",
+                                             "business_type", "business_description",
+                                             "business_mode", "bonds", "bond_note")}
+    initial |= {"desa": kube.desa_id, "programme": kube.programme_id}
+    form = KubeForm(request.POST or None, initial=initial, root=_root(request), editing=True)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.kube_update(actor=request.user, kube=kube, name=d["name"], desa=d["desa"],
+                                 formed_on=d["formed_on"], programme=d["programme"],
+                                 business_type=d["business_type"], target_group=d["target_group"],
+                                 business_mode=d["business_mode"],
+                                 business_description=d["business_description"], bonds=d["bonds"],
+                                 bond_note=d["bond_note"], address=d["address"], rt=d["rt"], rw=d["rw"])
+        except RegistryError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Data KUBE sudah disimpan."))
+            return redirect("registry:detail", kube.pk)
+    return render(request, "registry/simple_form.html", {
+        "kube": kube, "form": form, "title": _("Ubah data %(name)s") % {"name": kube.name},
+        "submit": _("Simpan")})
+
+
+def _lifecycle_view(request: HttpRequest, kube_id: int, *, field: str) -> HttpResponse:
+    kube = access_kube(request.user, kube_id, write=Kind.KUBE)
+    form_class = StageForm if field == LifecycleChange.Field.STAGE else StatusForm
+    form = form_class(request.POST or None, initial={field: getattr(kube, field)})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if field == LifecycleChange.Field.STAGE:
+                services.kube_stage_change(actor=request.user, kube=kube, stage=d["stage"],
+                                           effective_on=d["effective_on"], reason=d["reason"])
+            else:
+                services.kube_status_change(actor=request.user, kube=kube, status=d["status"],
+                                            effective_on=d["effective_on"], reason=d["reason"])
+        except RegistryError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Perubahan sudah dicatat."))
+            return redirect("registry:detail", kube.pk)
+    title = _("Ubah tahap") if field == LifecycleChange.Field.STAGE else _("Ubah status")
+    return render(request, "registry/simple_form.html", {
+        "kube": kube, "form": form, "title": f"{title}: {kube.name}", "submit": _("Simpan"),
+        "warning": _("Mengubah status menjadi Bubar mengakhiri keanggotaan dan jabatan semua "
+                     "anggota pada tanggal itu dan tidak dapat dibatalkan.")
+        if field == LifecycleChange.Field.STATUS else ""})
+
+
+@login_required
+def kube_stage(request: HttpRequest, kube_id: int) -> HttpResponse:
+    return _lifecycle_view(request, kube_id, field=LifecycleChange.Field.STAGE)
+
+
+@login_required
+def kube_status(request: HttpRequest, kube_id: int) -> HttpResponse:
+    return _lifecycle_view(request, kube_id, field=LifecycleChange.Field.STATUS)
+
+
+@login_required
+def kube_assign(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id, write=Kind.KUBE)
+    form = AssignForm(request.POST or None, initial={"pendamping": kube.pendamping_id},
+                      root=_root(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kube_assign_pendamping(actor=request.user, kube=kube,
+                                            pendamping=form.cleaned_data["pendamping"],
+                                            start_on=form.cleaned_data["start_on"])
+        except RegistryError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Penugasan pendamping sudah dicatat."))
+            return redirect("registry:detail", kube.pk)
+    return render(request, "registry/simple_form.html", {
+        "kube": kube, "form": form, "title": _("Pendamping %(name)s") % {"name": kube.name},
+        "submit": _("Simpan")})
+
+
+@login_required
+def member_add(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id, write=Kind.MEMBER)
+    form = MemberForm(request.POST or None, initial={"joined_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_add(actor=request.user, kube=kube, data=form.member_data())
+        except RegistryError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s sudah ditambahkan.") % {"name": member.name})
+            return redirect("registry:detail", kube.pk)
+    return render(request, "registry/member_form.html", {
+        "kube": kube, "form": form, "title": _("Tambah anggota %(name)s") % {"name": kube.name}})
+
+
+@login_required
+def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id, write=True)
+    kube = member.kube
+    form = MemberForm(request.POST or None, initial=MemberForm.initial_for(member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member=member, data=form.member_data())
+        except RegistryError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Data %(name)s sudah disimpan.") % {"name": member.name})
+            return redirect("registry:detail", kube.pk)
+    return render(request, "registry/member_form.html", {
+        "kube": kube, "form": form, "member": member,
+        "title": _("Ubah data anggota %(name)s") % {"name": member.name}})
+
+
+@login_required
+def member_leave(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id, write=True)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.member_leave(actor=request.user, member=member, left_on=d["left_on"],
+                                  reason=d["reason"], note=d["note"])
+        except RegistryError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s tercatat keluar.") % {"name": member.name})
+            return redirect("registry:detail", member.kube_id)
+    return render(request, "registry/simple_form.html", {
+        "kube": member.kube, "form": form, "submit": _("Catat keluar"),
+        "title": _("%(name)s keluar dari KUBE") % {"name": member.name}})
+
+
+@login_required
+def member_task(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id, write=True)
+    form = TaskForm(request.POST or None, initial={"task": member.task})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_set_task(actor=request.user, member=member, task=form.cleaned_data["task"])
+        except RegistryError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Tugas %(name)s sudah disimpan.") % {"name": member.name})
+            return redirect(reverse("registry:detail", args=[member.kube_id]) + "#anggota")
+    return render(request, "registry/simple_form.html", {
+        "kube": member.kube, "form": form, "submit": _("Simpan"),
+        "title": _("Tugas %(name)s") % {"name": member.name}})
+
+
+@login_required
+def member_account(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id)
+    if not can_write(request.user, Kind.PERSONAL):
+        raise PermissionDenied
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_account_create(actor=request.user, member=member,
+                                           username=form.cleaned_data["username"],
+                                           password=form.cleaned_data["password"])
+        except (RegistryError, AccountsError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Akun untuk %(name)s sudah dibuat.") % {"name": member.name})
+            return redirect("registry:detail", member.kube_id)
+    return render(request, "registry/simple_form.html", {
+        "kube": member.kube, "form": form, "submit": _("Buat akun"),
+        "title": _("Akun masuk untuk %(name)s") % {"name": member.name}})
+
+
+@login_required
+def officers_edit(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id, write=Kind.MEMBER)
+    active = kube.members.filter(left_on__isnull=True).order_by("name")
+    initial = {o.position: o.member_id for o in current_officers(kube)}
+    form = OfficersForm(request.POST or None, members=active, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.officers_set(actor=request.user, kube=kube, ketua=d["ketua"],
+                                  sekretaris=d["sekretaris"], bendahara=d["bendahara"],
+                                  chosen_on=d["chosen_on"], term_start=d["term_start"],
+                                  term_end=d["term_end"])
+        except RegistryError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Susunan pengurus baru sudah dicatat."))
+            return redirect("registry:detail", kube.pk)
+    history = kube.officers.select_related("member").order_by("-term_start", "position")
+    return render(request, "registry/officers_form.html", {
+        "kube": kube, "form": form, "history": history})
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Kind.USER)
+    return render(request, "registry/programme_list.html",
+                  {"programmes": Programme.objects.order_by("-is_active", "name")})
+
+
+@login_required
+def programme_edit(request: HttpRequest, programme_id: int | None = None) -> HttpResponse:
+    require(request.user, Kind.USER, write=True)
+    programme = get_object_or_404(Programme, pk=programme_id) if programme_id else None
+    initial = {f: getattr(programme, f) for f in ProgrammeForm.base_fields} if programme else None
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.programme_save(actor=request.user, programme=programme,
+                                            **form.cleaned_data)
+        except RegistryError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Program %(name)s sudah disimpan.") % {"name": saved.name})
+            return redirect("registry:programme_list")
+    return render(request, "registry/simple_form.html", {
+        "form": form, "submit": _("Simpan"),
+        "title": programme.name if programme else _("Program baru")})
+
+
+__all__ = ["Kube"]

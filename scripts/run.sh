@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make run: migrate the embedded SQLite database, load regions and demo data once,
+# and serve with gunicorn on http://127.0.0.1:${PORT:-8000}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var
+if [ ! -s var/secret_key ]; then
+  .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(60))' > var/secret_key
+  chmod 600 var/secret_key
+fi
+export SECRET_KEY="${SECRET_KEY:-$(cat var/secret_key)}"
+export DEBUG="${DEBUG:-0}"
+# Plain http on loopback: the HTTPS-only cookie and redirect settings are for deployments.
+export HTTPS="${HTTPS:-0}"
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+
+$PY manage.py migrate --noinput -v0
+$PY manage.py regions_load
+$PY manage.py demo_load
+$PY manage.py collectstatic --noinput -v0
+echo
+echo "SIKUBE berjalan di http://127.0.0.1:${PORT}  (Ctrl+C untuk berhenti)"
+$PY manage.py demo_accounts
+exec .venv/bin/gunicorn sikube.wsgi:application \
+  --bind "127.0.0.1:${PORT}" --workers "${WORKERS:-3}" --threads 2 \
+  --timeout 120 --access-logfile - --error-logfile -

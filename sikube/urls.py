@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from api.api import api
+
+urlpatterns = [
+    path("", include("front.urls")),
+    path("akun/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    path("wilayah/", include("regions.urls")),
+    path("kube/", include("registry.urls")),
+    path("bahasa/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
