@@ -18,6 +18,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,16 @@ OFFICE_ROLES: frozenset[str] = frozenset({Role.PUSAT, Role.PROVINSI, Role.KABUPA
 GROUP_ROLES: frozenset[str] = frozenset({Role.PENGURUS, Role.ANGGOTA})
 
 
+class UserManager(BaseUserManager["User"]):
+    """`manage.py createsuperuser` makes a SIKUBE administrator (role admin)."""
+
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None,
+                         **extra: object) -> User:
+        extra.setdefault("role", Role.ADMIN)
+        extra.setdefault("full_name", username)
+        return super().create_superuser(username, email, password, **extra)  # type: ignore[arg-type]
+
+
 class User(AbstractUser):
     # first_name/last_name do not fit Indonesian names; one full name instead.
     first_name = None  # type: ignore[assignment]
@@ -55,6 +66,8 @@ class User(AbstractUser):
     institution = models.CharField(_("instansi/jabatan"), max_length=150, blank=True)
 
     REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("pengguna")

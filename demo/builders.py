@@ -233,7 +233,7 @@ def demo_load() -> dict[str, int]:
 def demo_account_rows() -> list[tuple[str, str, str]]:
     rows = []
     for user in User.objects.select_related("region").order_by("id"):
-        where = user.region.label if user.region else ""
+        where = user.region.label if user.region else user.institution
         if user.role in (Role.PENGURUS, Role.ANGGOTA):
             where = MAIN_KUBE
         rows.append((user.username, str(Role(user.role).label), where))

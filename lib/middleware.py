@@ -33,6 +33,21 @@ class BodySizeLimitMiddleware:
         return self.get_response(request)
 
 
+class IndonesianFirstMiddleware:
+    """Bahasa Indonesia unless the user chose otherwise with the language switch.
+
+    Many phones in Indonesia run an English system language; the browser's
+    Accept-Language must not turn the interface English for people who read Indonesian.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class NoStoreMiddleware:
     """Pages and API answers may carry personal data: no browser or proxy keeps them.
 

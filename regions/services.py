@@ -95,5 +95,5 @@ def regions_sync(*, only: set[str] | None = None) -> SyncResult:
         for start in range(0, len(stale), _BATCH):
             Region.objects.filter(code__in=stale[start:start + _BATCH]).update(is_active=False)
     result = SyncResult(len(to_create), len(to_update), len(stale), len(existing) + len(to_create))
-    log.info("regions_sync: %s", result)
+    log.debug("regions_sync: %s", result)
     return result

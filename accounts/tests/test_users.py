@@ -57,3 +57,8 @@ def test_the_admin_cannot_demote_or_disable_themselves(client, cast):
     assert "tidak dapat menonaktifkan" in response.content.decode()
     cast.admin.refresh_from_db()
     assert cast.admin.role == Role.ADMIN
+
+
+def test_createsuperuser_makes_an_administrator(db):
+    user = User.objects.create_superuser("kepala", password="panjang-sekali-2026", full_name="Kepala Sistem")
+    assert user.role == Role.ADMIN and user.is_superuser

@@ -102,3 +102,9 @@ def test_the_interface_switches_to_english(client, cast):
     assert response.status_code == 302
     html = client.get(reverse("registry:list")).content.decode()
     assert "Group list" in html and 'lang="en"' in html
+
+
+def test_indonesian_is_the_default_even_for_an_english_browser(client, cast):
+    client.force_login(cast.kab)
+    html = client.get(reverse("registry:list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Daftar KUBE" in html and 'lang="id"' in html
