@@ -43,7 +43,9 @@ def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
     q = " ".join(filters.q.split())
     if q:
         # Group name, or a member's name (active or not). Never a NIK: see nik_lookup.
-        by_member = Member.objects.filter(name__icontains=q).values("kube_id")
+        # The member search is confined to the groups already selected, so a district
+        # office reads its own ~2,000 members, not the country's million.
+        by_member = Member.objects.filter(kube__in=qs.values("pk"), name__icontains=q).values("kube_id")
         qs = qs.filter(Q(name__icontains=q) | Q(pk__in=by_member))
     return qs.order_by("name", "id")
 

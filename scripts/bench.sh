@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# make bench: build the national-scale benchmark database once (bench/data/, not in git), then
+# run every benchmark. Each prints a markdown block (also written to bench/out/); copy the
+# figures into bench/RESULTS.md with the date and machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+$PY -m bench.generate
+$PY -m bench.regions_bench
+$PY -m bench.registry_bench
