@@ -36,7 +36,10 @@ class Kind(StrEnum):
     KUBE = "kube"            # the group's record: register, edit, stage, status, mentor
     MEMBER = "member"        # members and officers (Buku Keanggotaan, Daftar Pengurus)
     PERSONAL = "personal"    # unmasked NIK, No. KK and phone; their export
+    BOOKS = "books"          # the group's books: ledger entries, IKS, savings, loans, registers, month close
+    GRANT = "grant"          # stimulant grants and their plan (RAB)
     USER = "user"            # accounts
+    SYSTEM = "system"        # programmes, the chart of accounts
     AUDIT = "audit"          # the audit trail
     IMPORT = "import"        # Excel import of groups with members
 
@@ -45,7 +48,11 @@ WRITERS: dict[Kind, frozenset[str]] = {
     Kind.KUBE: frozenset({Role.ADMIN, Role.KABUPATEN}),
     Kind.MEMBER: frozenset({Role.ADMIN, Role.KABUPATEN, Role.PENDAMPING}),
     Kind.PERSONAL: frozenset({Role.ADMIN, Role.KABUPATEN}),
+    # The books belong to the group: its officers keep them; offices and mentors read and audit.
+    Kind.BOOKS: frozenset({Role.PENGURUS}),
+    Kind.GRANT: frozenset({Role.ADMIN, Role.PROVINSI, Role.KABUPATEN}),
     Kind.USER: frozenset({Role.ADMIN}),
+    Kind.SYSTEM: frozenset({Role.ADMIN}),
     Kind.AUDIT: frozenset(),
     Kind.IMPORT: frozenset({Role.ADMIN, Role.PROVINSI, Role.KABUPATEN}),
 }
@@ -57,6 +64,7 @@ PERSONAL_READERS: frozenset[str] = frozenset({Role.ADMIN, Role.KABUPATEN, Role.P
 # Kinds only some roles can even see.
 RESTRICTED_READERS: dict[Kind, frozenset[str]] = {
     Kind.USER: frozenset({Role.ADMIN}),
+    Kind.SYSTEM: frozenset({Role.ADMIN}),
     Kind.AUDIT: frozenset({Role.ADMIN}),
     Kind.IMPORT: WRITERS[Kind.IMPORT],
 }

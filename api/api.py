@@ -5,6 +5,8 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from accounts.api import router as auth_router
+from books.api import router as books_router
+from books.api_registers import router as registers_router
 from api import errors
 from api.auth import BearerToken
 from regions.api import router as regions_router
@@ -27,3 +29,5 @@ errors.install(api)
 api.add_router("/auth", auth_router)
 api.add_router("/regions", regions_router)
 api.add_router("", registry_router)
+api.add_router("", books_router)
+api.add_router("", registers_router)

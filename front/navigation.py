@@ -44,7 +44,9 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("kube_import", str(_("Impor Excel")), reverse("registry:import")))
     if can_read_kind(user, Kind.USER):
         items.append(MenuItem("users", str(_("Pengguna")), reverse("accounts:user_list")))
+    if can_read_kind(user, Kind.SYSTEM):
         items.append(MenuItem("programmes", str(_("Program")), reverse("registry:programme_list")))
+        items.append(MenuItem("chart", str(_("Bagan akun")), reverse("books:chart")))
     if can_read_kind(user, Kind.AUDIT):
         items.append(MenuItem("audit", str(_("Jejak audit")), reverse("audit:list")))
     items.append(MenuItem("profile", str(_("Profil & token")), reverse("accounts:profile")))

@@ -394,14 +394,14 @@ def officers_edit(request: HttpRequest, kube_id: int) -> HttpResponse:
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, Kind.USER)
+    require(request.user, Kind.SYSTEM)
     return render(request, "registry/programme_list.html",
                   {"programmes": Programme.objects.order_by("-is_active", "name")})
 
 
 @login_required
 def programme_edit(request: HttpRequest, programme_id: int | None = None) -> HttpResponse:
-    require(request.user, Kind.USER, write=True)
+    require(request.user, Kind.SYSTEM, write=True)
     programme = get_object_or_404(Programme, pk=programme_id) if programme_id else None
     initial = {f: getattr(programme, f) for f in ProgrammeForm.base_fields} if programme else None
     form = ProgrammeForm(request.POST or None, initial=initial)

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "registry",
+    "books",
+    "grants",
     "front",
     "api",
     "demo",

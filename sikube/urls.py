@@ -10,6 +10,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("wilayah/", include("regions.urls")),
     path("kube/", include("registry.urls")),
+    path("kube/", include("books.urls")),
+    path("kube/", include("grants.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

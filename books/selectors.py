@@ -1,0 +1,377 @@
+"""Reading the books: balances, the cash book, profit, subledgers. All derived from lines."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from books.models import Account, AccountRole, AccountType, IksAllocation, IksFund, Line, Loan, Transaction
+from books.models.ledger import CASH_ROLES, DEBIT_NORMAL
+from registry.models import Kube, Member
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_bounds(period: int) -> tuple[date, date]:
+    return month_bounds(period // 100, period % 100)
+
+
+def signed(account_type: str, debit: int, credit: int) -> int:
+    return debit - credit if account_type in DEBIT_NORMAL else credit - debit
+
+
+def account_balances(kube: Kube, *, until: date | None = None, since: date | None = None) -> dict[str, int]:
+    """{account code: balance in its normal direction} over the lines in the date range."""
+    lines = Line.objects.filter(kube=kube)
+    if until is not None:
+        lines = lines.filter(date__lte=until)
+    if since is not None:
+        lines = lines.filter(date__gte=since)
+    rows = lines.values("account__code", "account__type").annotate(d=Sum("debit"), c=Sum("credit"))
+    return {r["account__code"]: signed(r["account__type"], r["d"] or 0, r["c"] or 0) for r in rows}
+
+
+def role_balance(kube: Kube, role: str, *, until: date | None = None, **dimension: object) -> int:
+    lines = Line.objects.filter(kube=kube, account__role=role, **dimension)
+    if until is not None:
+        lines = lines.filter(date__lte=until)
+    total = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
+    account_type = Account.objects.get(role=role).type
+    return signed(account_type, total["d"] or 0, total["c"] or 0)
+
+
+def cash_balance(kube: Kube, *, until: date | None = None) -> int:
+    """Cash in hand plus the bank account, as the Buku Kas Umum shows it."""
+    lines = Line.objects.filter(kube=kube, account__role__in=CASH_ROLES)
+    if until is not None:
+        lines = lines.filter(date__lte=until)
+    total = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
+    return (total["d"] or 0) - (total["c"] or 0)
+
+
+@dataclass
+class CashLine:
+    date: date
+    receipt: str
+    description: str
+    account: str
+    money_in: int
+    money_out: int
+    balance: int
+    transaction_id: int
+    kind: str
+    reversed: bool
+    is_reversal: bool
+
+
+@dataclass
+class CashBook:
+    start: date
+    end: date
+    opening: int
+    lines: list[CashLine]
+    total_in: int
+    total_out: int
+    closing: int
+
+
+def cash_book(kube: Kube, *, start: date, end: date, roles: tuple[str, ...] = CASH_ROLES) -> CashBook:
+    """Buku Kas Umum: date, receipt, description, in, out, running balance."""
+    lines = Line.objects.filter(kube=kube, account__role__in=roles)
+    before = lines.filter(date__lt=start).aggregate(d=Sum("debit"), c=Sum("credit"))
+    opening = (before["d"] or 0) - (before["c"] or 0)
+    rows = (lines.filter(date__gte=start, date__lte=end)
+            .select_related("transaction", "account").order_by("date", "transaction_id", "id"))
+    reversed_ids = set(Transaction.objects.filter(kube=kube, reverses__isnull=False, date__gte=start)
+                       .values_list("reverses_id", flat=True))
+    reversed_ids |= set(Transaction.objects.filter(kube=kube, reversed_by__isnull=False,
+                                                   date__gte=start, date__lte=end).values_list("id", flat=True))
+    balance = opening
+    out: list[CashLine] = []
+    total_in = total_out = 0
+    for line in rows:
+        balance += line.debit - line.credit
+        total_in += line.debit
+        total_out += line.credit
+        txn = line.transaction
+        out.append(CashLine(line.date, txn.receipt, txn.description, line.account.name, line.debit,
+                            line.credit, balance, txn.id, txn.kind, txn.id in reversed_ids,
+                            txn.reverses_id is not None))
+    return CashBook(start, end, opening, out, total_in, total_out, balance)
+
+
+@dataclass
+class IncomeStatement:
+    income: list[tuple[str, int]]
+    expenses: list[tuple[str, int]]
+
+    @property
+    def total_income(self) -> int:
+        return sum(v for _n, v in self.income)
+
+    @property
+    def total_expenses(self) -> int:
+        return sum(v for _n, v in self.expenses)
+
+    @property
+    def profit(self) -> int:
+        return self.total_income - self.total_expenses
+
+
+def income_statement(kube: Kube, *, start: date, end: date) -> IncomeStatement:
+    rows = (Line.objects.filter(kube=kube, date__gte=start, date__lte=end,
+                                account__type__in=[AccountType.INCOME, AccountType.EXPENSE])
+            .values("account__code", "account__name", "account__type")
+            .annotate(d=Sum("debit"), c=Sum("credit")).order_by("account__code"))
+    income: list[tuple[str, int]] = []
+    expenses: list[tuple[str, int]] = []
+    for r in rows:
+        value = signed(r["account__type"], r["d"] or 0, r["c"] or 0)
+        (income if r["account__type"] == AccountType.INCOME else expenses).append((r["account__name"], value))
+    return IncomeStatement(income, expenses)
+
+
+def month_profit(kube: Kube, period: int) -> int:
+    start, end = period_bounds(period)
+    return income_statement(kube, start=start, end=end).profit
+
+
+@dataclass
+class BalanceSheet:
+    day: date
+    assets: list[tuple[str, int]]
+    liabilities: list[tuple[str, int]]
+    equity: list[tuple[str, int]]
+
+    @property
+    def total_assets(self) -> int:
+        return sum(v for _n, v in self.assets)
+
+    @property
+    def total_liabilities_equity(self) -> int:
+        return sum(v for _n, v in self.liabilities) + sum(v for _n, v in self.equity)
+
+
+def balance_sheet(kube: Kube, *, day: date) -> BalanceSheet:
+    """Neraca at `day`. Profit not yet closed into equity appears as "Laba berjalan"."""
+    rows = (Line.objects.filter(kube=kube, date__lte=day)
+            .values("account__code", "account__name", "account__type")
+            .annotate(d=Sum("debit"), c=Sum("credit")).order_by("account__code"))
+    assets, liabilities, equity = [], [], []
+    profit = 0
+    for r in rows:
+        value = signed(r["account__type"], r["d"] or 0, r["c"] or 0)
+        kind = r["account__type"]
+        if kind == AccountType.ASSET:
+            assets.append((r["account__name"], value))
+        elif kind == AccountType.LIABILITY:
+            liabilities.append((r["account__name"], value))
+        elif kind == AccountType.EQUITY:
+            equity.append((r["account__name"], value))
+        elif kind == AccountType.INCOME:
+            profit += value
+        else:
+            profit -= value
+    from django.utils.translation import gettext as _
+
+    equity.append((_("Laba (rugi) yang belum dibagi"), profit))
+    return BalanceSheet(day, assets, liabilities, equity)
+
+
+# --- IKS -----------------------------------------------------------------------------------
+
+@dataclass
+class FundRow:
+    fund: IksFund
+    allocated: int
+    used: int
+
+    @property
+    def balance(self) -> int:
+        return self.allocated - self.used
+
+
+def iks_funds(kube: Kube, *, until: date | None = None, since: date | None = None) -> list[FundRow]:
+    lines = Line.objects.filter(kube=kube, account__role=AccountRole.IKS)
+    if until:
+        lines = lines.filter(date__lte=until)
+    if since:
+        lines = lines.filter(date__gte=since)
+    sums: dict[int, tuple[int, int]] = {
+        r["iks_fund"]: (r["d"] or 0, r["c"] or 0)
+        for r in lines.values("iks_fund").annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+    return [FundRow(f, sums.get(f.pk, (0, 0))[1], sums.get(f.pk, (0, 0))[0]) for f in kube.iks_funds.order_by("id")]
+
+
+def iks_share_total(kube: Kube) -> Decimal:
+    return sum((f.share_percent for f in kube.iks_funds.filter(is_active=True)), Decimal(0))
+
+
+def active_allocation(kube: Kube, period: int) -> IksAllocation | None:
+    return (IksAllocation.objects.filter(kube=kube, period=period, transaction__reversed_by__isnull=True)
+            .first())
+
+
+# --- savings -------------------------------------------------------------------------------
+
+@dataclass
+class SavingsRow:
+    member: Member
+    deposited: int
+    withdrawn: int
+    at_coop: int
+
+    @property
+    def balance(self) -> int:
+        return self.deposited - self.withdrawn
+
+
+def savings(kube: Kube, *, until: date | None = None, members: QuerySet[Member] | None = None) -> list[SavingsRow]:
+    lines = Line.objects.filter(kube=kube, account__role__in=[AccountRole.SAVINGS, AccountRole.COOP])
+    if until:
+        lines = lines.filter(date__lte=until)
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: {"in": 0, "out": 0, "coop": 0})
+    for r in lines.values("member", "account__role").annotate(d=Sum("debit"), c=Sum("credit")):
+        if r["member"] is None:
+            continue
+        if r["account__role"] == AccountRole.SAVINGS:
+            sums[r["member"]]["in"] += r["c"] or 0
+            sums[r["member"]]["out"] += r["d"] or 0
+        else:
+            sums[r["member"]]["coop"] += (r["d"] or 0) - (r["c"] or 0)
+    qs = members if members is not None else kube.members.all()
+    rows = []
+    for m in qs.order_by("name"):
+        s = sums.get(m.pk, {"in": 0, "out": 0, "coop": 0})
+        if m.is_active or any(s.values()):
+            rows.append(SavingsRow(m, s["in"], s["out"], s["coop"]))
+    return rows
+
+
+# --- loans ---------------------------------------------------------------------------------
+
+@dataclass
+class Instalment:
+    number: int
+    due: date
+    principal: int
+    fee: int
+
+    @property
+    def total(self) -> int:
+        return self.principal + self.fee
+
+
+@dataclass
+class LoanState:
+    loan: Loan
+    schedule: list[Instalment]
+    principal_paid: int
+    fee_paid: int
+    outstanding: int
+    days_late: int
+    next_due: Instalment | None
+    cancelled: bool = False
+    payments: list[tuple[date, int, int]] = field(default_factory=list)
+
+    @property
+    def at_risk_30(self) -> bool:
+        return self.outstanding > 0 and self.days_late > 30
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def loan_schedule(loan: Loan) -> list[Instalment]:
+    """Equal principal each month (the remainder in the last), flat fee on the original amount."""
+    n = loan.term_months
+    base, remainder = divmod(loan.amount, n)
+    fee = int((Decimal(loan.amount) * loan.fee_percent_month / 100).to_integral_value())
+    return [Instalment(i, add_months(loan.disbursed_on, i), base + (remainder if i == n else 0), fee)
+            for i in range(1, n + 1)]
+
+
+def loan_state(loan: Loan, *, on: date) -> LoanState:
+    schedule = loan_schedule(loan)
+    disbursement = Transaction.objects.filter(kube_id=loan.kube_id, kind="loan_out",
+                                              lines__loan=loan).distinct().first()
+    cancelled = bool(disbursement and Transaction.objects.filter(reverses=disbursement).exists())
+    principal_paid = fee_paid = 0
+    payments: list[tuple[date, int, int]] = []
+    repayments = (Transaction.objects.filter(kube_id=loan.kube_id, lines__loan=loan, date__lte=on)
+                  .exclude(kind="loan_out").distinct().order_by("date", "id"))
+    if disbursement is not None:
+        repayments = repayments.exclude(reverses=disbursement)
+    for txn in repayments.prefetch_related("lines__account"):
+        principal = sum(ln.credit - ln.debit for ln in txn.lines.all() if ln.loan_id == loan.pk)
+        fee = sum(ln.credit - ln.debit for ln in txn.lines.all()
+                  if ln.account.role == AccountRole.FEE_INCOME)
+        principal_paid += principal
+        fee_paid += fee
+        payments.append((txn.date, principal, fee))
+    outstanding = 0 if cancelled else loan.amount - principal_paid
+    # Days late: the first instalment not covered by the principal paid so far.
+    covered = principal_paid
+    days_late = 0
+    next_due = None
+    for inst in schedule:
+        if covered >= inst.principal:
+            covered -= inst.principal
+            continue
+        next_due = inst
+        if inst.due < on:
+            days_late = (on - inst.due).days
+        break
+    if outstanding <= 0 or cancelled:
+        days_late, next_due = 0, None
+    return LoanState(loan, schedule, principal_paid, fee_paid, max(outstanding, 0), days_late, next_due,
+                     cancelled, payments)
+
+
+@dataclass
+class Portfolio:
+    states: list[LoanState]
+
+    @property
+    def outstanding(self) -> int:
+        return sum(s.outstanding for s in self.states)
+
+    @property
+    def at_risk_30(self) -> int:
+        return sum(s.outstanding for s in self.states if s.at_risk_30)
+
+    @property
+    def par30(self) -> Decimal:
+        """Portfolio at risk: share of the outstanding principal more than 30 days late."""
+        if not self.outstanding:
+            return Decimal(0)
+        return (Decimal(self.at_risk_30) * 100 / Decimal(self.outstanding)).quantize(Decimal("0.01"))
+
+
+def portfolio(kube: Kube, *, on: date) -> Portfolio:
+    loans = kube.loans.filter(disbursed_on__lte=on).select_related("member").order_by("-disbursed_on", "-id")
+    return Portfolio([loan_state(loan, on=on) for loan in loans])
+
+
+def last_entry_date(kube: Kube) -> date | None:
+    return Transaction.objects.filter(kube=kube).order_by("-date").values_list("date", flat=True).first()
+
+
+def next_open_day(kube: Kube, closed: int | None) -> date | None:
+    if closed is None:
+        return None
+    _start, end = period_bounds(closed)
+    return end + timedelta(days=1)
+

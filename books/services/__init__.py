@@ -1,0 +1,29 @@
+"""Writes on the books. See ledger.py for the posting rules every money book shares."""
+
+from books.services.closing import period_close
+from books.services.funds import (
+    iks_allocate,
+    iks_policy_set,
+    iks_use,
+    loan_disburse,
+    loan_repay,
+    savings_deposit,
+    savings_from_coop,
+    savings_to_coop,
+    savings_withdraw,
+)
+from books.services.ledger import (
+    Leg,
+    account_add,
+    cash_entry_record,
+    cash_transfer,
+    check_amount,
+    transaction_post,
+    transaction_reverse,
+)
+
+__all__ = [
+    "Leg", "account_add", "cash_entry_record", "cash_transfer", "check_amount", "iks_allocate", "iks_policy_set", "iks_use",
+    "loan_disburse", "loan_repay", "period_close", "savings_deposit", "savings_from_coop", "savings_to_coop",
+    "savings_withdraw", "transaction_post", "transaction_reverse",
+]

@@ -1,0 +1,241 @@
+"""IKS, members' savings and loans: each a ledger transaction with its subledger on the lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import audit_record, snapshot
+from books.errors import BooksError
+from books.models import AccountRole, IksAllocation, IksFund, Loan, Transaction, TxnKind
+from books.selectors import active_allocation, loan_state, month_profit, period_bounds
+from books.services.ledger import Leg, check_amount, last_closed_period, period_of, transaction_post
+from lib.money import rupiah
+from registry.models import Kube, Member
+
+# --- IKS -----------------------------------------------------------------------------------
+
+
+def _percent(value: Any, *, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise BooksError(_("Persentase harus angka, misalnya 5 atau 2,5."), field=field) from None
+    if not Decimal(0) <= number <= Decimal(100):
+        raise BooksError(_("Persentase harus antara 0 dan 100."), field=field)
+    return number
+
+
+@transaction.atomic
+def iks_policy_set(*, actor: Any, kube: Kube, funds: Sequence[tuple[str, Any]]) -> list[IksFund]:
+    """The group's IKS funds and each one's share of monthly profit (seed 003: 5 % + 5 %).
+
+    A fund no longer listed is retired, not deleted: its balance stays and can still be used.
+    """
+    kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    cleaned: list[tuple[str, Decimal]] = []
+    for i, (name, share) in enumerate(funds):
+        name = " ".join((name or "").split())
+        if not name:
+            raise BooksError(_("Tulis peruntukan dana IKS ke-%(n)s.") % {"n": i + 1}, field="funds")
+        cleaned.append((name, _percent(share, field="funds")))
+    if len({n.lower() for n, _s in cleaned}) != len(cleaned):
+        raise BooksError(_("Nama peruntukan dana IKS tidak boleh kembar."), field="funds")
+    total = sum((s for _n, s in cleaned), Decimal(0))
+    if total > 100:
+        raise BooksError(_("Jumlah bagian IKS %(t)s %% melebihi 100 %% laba.") % {"t": total}, field="funds")
+    existing = {f.name.lower(): f for f in kube.iks_funds.all()}
+    kept = []
+    for name, share in cleaned:
+        fund = existing.pop(name.lower(), None)
+        if fund is None:
+            fund = IksFund.objects.create(kube=kube, name=name, share_percent=share)
+        else:
+            fund.name, fund.share_percent, fund.is_active = name, share, True
+            fund.save(update_fields=["name", "share_percent", "is_active"])
+        kept.append(fund)
+    for fund in existing.values():
+        if fund.is_active:
+            fund.is_active = False
+            fund.save(update_fields=["is_active"])
+    audit_record(actor=actor, action=Action.UPDATE, object_type="books.iksfund", object_id=kube.pk,
+                 object_repr=_("Aturan IKS %(k)s") % {"k": kube.name}, kube_id=kube.pk,
+                 changes={"funds": [None, [[n, str(s)] for n, s in cleaned]]})
+    return kept
+
+
+@transaction.atomic
+def iks_allocate(*, actor: Any, kube: Kube, period: int, date: date | None = None) -> IksAllocation:
+    """Set aside the IKS shares of one month's profit, in one transaction across the funds."""
+    funds = list(kube.iks_funds.filter(is_active=True, share_percent__gt=0).order_by("id"))
+    if not funds:
+        raise BooksError(_("Atur dulu dana IKS dan bagiannya dari laba."), code="no_funds")
+    if active_allocation(kube, period) is not None:
+        raise BooksError(_("IKS dari laba bulan ini sudah disisihkan."), code="already_allocated")
+    _start, end = period_bounds(period)
+    today = timezone.localdate()
+    if end >= today and period >= period_of(today):
+        raise BooksError(_("Laba bulan berjalan belum final; sisihkan IKS setelah bulan berakhir."),
+                         code="month_not_over")
+    profit = month_profit(kube, period)
+    if profit <= 0:
+        raise BooksError(_("Bulan ini tidak ada laba (%(p)s), jadi tidak ada IKS yang disisihkan.")
+                         % {"p": rupiah(profit)}, code="no_profit")
+    legs: list[Leg] = []
+    total = 0
+    for fund in funds:
+        share = int((Decimal(profit) * fund.share_percent / 100).to_integral_value(rounding="ROUND_FLOOR"))
+        if share > 0:
+            legs.append(Leg(AccountRole.IKS, credit=share, iks_fund=fund))
+            total += share
+    if total == 0:
+        raise BooksError(_("Bagian IKS dari laba %(p)s kurang dari Rp1.") % {"p": rupiah(profit)},
+                         code="no_profit")
+    legs.insert(0, Leg(AccountRole.IKS_ALLOCATION, debit=total))
+    # Posted on the month's last day, or today if that month has been closed meanwhile.
+    day = date or end
+    if last_closed_period(kube) is not None and period_of(day) <= (last_closed_period(kube) or 0):
+        day = today
+    txn = transaction_post(actor=actor, kube=kube, date=day, kind=TxnKind.IKS_ALLOCATION, legs=legs,
+                           description=_("Penyisihan IKS dari laba %(m)s (%(p)s)")
+                           % {"m": f"{period % 100:02d}/{period // 100}", "p": rupiah(profit)})
+    return IksAllocation.objects.create(kube=kube, period=period, profit=profit, transaction=txn)
+
+
+def iks_use(*, actor: Any, kube: Kube, fund: IksFund, amount: Any, description: str,
+            date: date | None = None, via: str = AccountRole.CASH, receipt_no: str | None = None) -> Transaction:
+    """Spend from one fund (help for a sick member, the KUBER charity day …); never overdrawn."""
+    if fund.kube_id != kube.pk:
+        raise BooksError(_("Dana IKS itu bukan milik KUBE ini."), field="fund")
+    amount = check_amount(amount)
+    return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(), kind=TxnKind.IKS_USE,
+                            description=description, receipt_no=receipt_no,
+                            legs=[Leg(AccountRole.IKS, debit=amount, iks_fund=fund), Leg(via, credit=amount)])
+
+
+# --- savings -------------------------------------------------------------------------------
+
+def _member_of(kube: Kube, member: Member, *, active: bool = True) -> None:
+    if member.kube_id != kube.pk:
+        raise BooksError(_("%(m)s bukan anggota KUBE ini.") % {"m": member.name}, field="member")
+    if active and not member.is_active:
+        raise BooksError(_("%(m)s sudah keluar dari KUBE.") % {"m": member.name}, field="member")
+
+
+def savings_deposit(*, actor: Any, kube: Kube, member: Member, amount: Any, date: date | None = None,
+                    description: str = "", receipt_no: str | None = None) -> Transaction:
+    _member_of(kube, member)
+    amount = check_amount(amount)
+    return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(),
+                            kind=TxnKind.SAVINGS_DEPOSIT, receipt_no=receipt_no,
+                            description=description or _("Setoran simpanan %(m)s") % {"m": member.name},
+                            legs=[Leg(AccountRole.CASH, debit=amount),
+                                  Leg(AccountRole.SAVINGS, credit=amount, member=member)])
+
+
+def savings_withdraw(*, actor: Any, kube: Kube, member: Member, amount: Any, date: date | None = None,
+                     description: str = "", receipt_no: str | None = None) -> Transaction:
+    """Paid out in cash; a member may take back only what they have saved (checked by the ledger)."""
+    _member_of(kube, member, active=False)
+    amount = check_amount(amount)
+    return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(),
+                            kind=TxnKind.SAVINGS_WITHDRAWAL, receipt_no=receipt_no,
+                            description=description or _("Penarikan simpanan %(m)s") % {"m": member.name},
+                            legs=[Leg(AccountRole.SAVINGS, debit=amount, member=member),
+                                  Leg(AccountRole.CASH, credit=amount)])
+
+
+def savings_to_coop(*, actor: Any, kube: Kube, member: Member, amount: Any, date: date | None = None,
+                    description: str = "", receipt_no: str | None = None) -> Transaction:
+    """The treasurer deposits a member's savings at the cooperative (seed 003): cash becomes a
+    deposit held at the cooperative on that member's behalf."""
+    _member_of(kube, member)
+    amount = check_amount(amount)
+    return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(),
+                            kind=TxnKind.COOP_DEPOSIT, receipt_no=receipt_no,
+                            description=description or _("Setoran ke koperasi a.n. %(m)s") % {"m": member.name},
+                            legs=[Leg(AccountRole.COOP, debit=amount, member=member),
+                                  Leg(AccountRole.CASH, credit=amount)])
+
+
+def savings_from_coop(*, actor: Any, kube: Kube, member: Member, amount: Any, date: date | None = None,
+                      description: str = "", receipt_no: str | None = None) -> Transaction:
+    _member_of(kube, member, active=False)
+    amount = check_amount(amount)
+    return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(),
+                            kind=TxnKind.COOP_WITHDRAWAL, receipt_no=receipt_no,
+                            description=description or _("Penarikan dari koperasi a.n. %(m)s") % {"m": member.name},
+                            legs=[Leg(AccountRole.CASH, debit=amount),
+                                  Leg(AccountRole.COOP, credit=amount, member=member)])
+
+
+# --- loans ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def loan_disburse(*, actor: Any, kube: Kube, member: Member, amount: Any, term_months: int,
+                  date: date | None = None, fee_percent_month: Any = None, purpose: str = "") -> Loan:
+    """Lend to a member from the group's cash. The service fee defaults to the group's rules."""
+    _member_of(kube, member)
+    amount = check_amount(amount)
+    if not isinstance(term_months, int) or not 1 <= term_months <= 120:
+        raise BooksError(_("Jangka waktu 1 sampai 120 bulan."), field="term_months")
+    if fee_percent_month in (None, ""):
+        rules = kube.rule_versions.order_by("-version").first()
+        fee_percent_month = rules.loan_fee_percent_month if rules and rules.loan_fee_percent_month else 0
+    fee = _percent(fee_percent_month, field="fee_percent_month")
+    if fee > 10:
+        raise BooksError(_("Jasa pinjaman di atas 10 %% sebulan tidak wajar; periksa lagi."),
+                         field="fee_percent_month")
+    day = date or timezone.localdate()
+    count = Loan.objects.filter(kube=kube).count() + 1
+    loan = Loan.objects.create(kube=kube, member=member, number=f"P{day.year}-{count:03d}", amount=amount,
+                               disbursed_on=day, term_months=term_months, fee_percent_month=fee,
+                               purpose=" ".join(purpose.split())[:200],
+                               created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    transaction_post(actor=actor, kube=kube, date=day, kind=TxnKind.LOAN_DISBURSEMENT,
+                     description=_("Pinjaman %(n)s kepada %(m)s") % {"n": loan.number, "m": member.name},
+                     legs=[Leg(AccountRole.LOANS, debit=amount, loan=loan), Leg(AccountRole.CASH, credit=amount)])
+    audit_record(actor=actor, action=Action.CREATE, obj=loan, kube_id=kube.pk,
+                 changes={k: [None, v] for k, v in snapshot(loan, ["number", "member_id", "amount",
+                                                                   "term_months", "disbursed_on"]).items()})
+    return loan
+
+
+@transaction.atomic
+def loan_repay(*, actor: Any, loan: Loan, amount: Any, date: date | None = None,
+               receipt_no: str | None = None) -> Transaction:
+    """A repayment: the service fee due so far is paid first, the rest reduces the principal."""
+    amount = check_amount(amount)
+    day = date or timezone.localdate()
+    if day < loan.disbursed_on:
+        raise BooksError(_("Tanggal angsuran tidak boleh sebelum pinjaman cair."), field="date")
+    state = loan_state(loan, on=day)
+    if state.cancelled or state.outstanding <= 0:
+        raise BooksError(_("Pinjaman %(n)s sudah lunas atau dibatalkan.") % {"n": loan.number})
+    months_elapsed = sum(1 for inst in state.schedule if inst.due <= day)
+    fee_due = max(sum(inst.fee for inst in state.schedule[:max(months_elapsed, 1)]) - state.fee_paid, 0)
+    fee = min(fee_due, amount)
+    principal = amount - fee
+    if principal > state.outstanding:
+        raise BooksError(_("Angsuran %(a)s melebihi sisa pokok %(o)s ditambah jasa %(f)s.")
+                         % {"a": rupiah(amount), "o": rupiah(state.outstanding), "f": rupiah(fee)},
+                         field="amount", code="overpaid")
+    legs = [Leg(AccountRole.CASH, debit=amount)]
+    if principal:
+        legs.append(Leg(AccountRole.LOANS, credit=principal, loan=loan))
+    if fee:
+        legs.append(Leg(AccountRole.FEE_INCOME, credit=fee))
+    txn = transaction_post(actor=actor, kube=loan.kube, date=day, kind=TxnKind.LOAN_REPAYMENT,
+                           receipt_no=receipt_no,
+                           description=_("Angsuran %(n)s dari %(m)s") % {"n": loan.number, "m": loan.member.name},
+                           legs=legs)
+    if principal == state.outstanding:
+        Loan.objects.filter(pk=loan.pk).update(status="paid")
+    return txn

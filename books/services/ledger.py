@@ -1,0 +1,354 @@
+"""Posting to the ledger: the one way money enters the books.
+
+`transaction_post` checks everything before writing: whole positive Rupiah, balanced,
+known active accounts, a date that is neither in the future, before the group was formed,
+nor in a closed month; then, holding a lock on the group, that no cash or bank account,
+IKS fund, member's savings, cooperative deposit or loan goes below zero at any date from
+the posting onwards. Lines are written first and the header last, which is what the
+database triggers check (books/triggers.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import audit_record
+from books.errors import BooksError, ClosedPeriodError, OverdraftError
+from books.models import (
+    Account,
+    AccountRole,
+    IksFund,
+    Line,
+    Loan,
+    PeriodClose,
+    ReceiptCounter,
+    Transaction,
+    TxnKind,
+)
+from books.models.ledger import CASH_ROLES
+from lib.money import rupiah
+from registry.models import Kube, Member
+
+MAX_AMOUNT = 10**13  # Rp 10 trillion: far above any KUBE, far below 2^63
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One line to post: an account (or its role), one side, and its subledger if any."""
+
+    account: Account | str
+    debit: int = 0
+    credit: int = 0
+    member: Member | None = None
+    loan: Loan | None = None
+    iks_fund: IksFund | None = None
+
+
+def period_of(day: date) -> int:
+    return day.year * 100 + day.month
+
+
+def accounts_by_role() -> dict[str, Account]:
+    return {a.role: a for a in Account.objects.filter(role__isnull=False) if a.role}
+
+
+def check_amount(value: Any, *, field: str = "amount") -> int:
+    """A whole, positive number of Rupiah, or a BooksError that says what to fix."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise BooksError(_("Jumlah harus bilangan bulat Rupiah, tanpa sen (misalnya 25000)."),
+                             field=field, code="not_whole")
+    if value <= 0:
+        raise BooksError(_("Jumlah harus lebih dari nol."), field=field, code="not_positive")
+    if value > MAX_AMOUNT:
+        raise BooksError(_("Jumlah terlalu besar."), field=field, code="too_large")
+    return value
+
+
+def last_closed_period(kube: Kube) -> int | None:
+    return PeriodClose.objects.filter(kube=kube).order_by("-period").values_list("period", flat=True).first()
+
+
+def check_date(kube: Kube, day: date, *, field: str = "date") -> None:
+    today = timezone.localdate()
+    if day > today:
+        raise BooksError(_("Tanggal tidak boleh di masa depan."), field=field, code="future")
+    if day < kube.formed_on:
+        raise BooksError(_("Tanggal tidak boleh sebelum KUBE dibentuk (%(d)s).")
+                         % {"d": date_format(kube.formed_on, "j F Y")}, field=field, code="before_formed")
+    closed = last_closed_period(kube)
+    if closed is not None and period_of(day) <= closed:
+        raise ClosedPeriodError(
+            _("Buku bulan %(m)s sudah ditutup; catat dengan tanggal sesudahnya atau buat pembalikan "
+              "di bulan berjalan.") % {"m": _month_label(closed)}, field=field)
+
+
+def _month_label(period: int) -> str:
+    return date_format(date(period // 100, period % 100, 1), "F Y")
+
+
+# --- non-negative subledgers -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Bucket:
+    account_id: int
+    member_id: int | None = None
+    loan_id: int | None = None
+    iks_fund_id: int | None = None
+
+
+def _bucket_name(bucket: _Bucket, accounts: dict[int, Account]) -> str:
+    account = accounts[bucket.account_id]
+    if bucket.iks_fund_id:
+        fund = IksFund.objects.get(pk=bucket.iks_fund_id)
+        return _("dana IKS %(f)s") % {"f": fund.name}
+    if bucket.loan_id:
+        return _("sisa pinjaman %(n)s") % {"n": Loan.objects.get(pk=bucket.loan_id).number}
+    if bucket.member_id:
+        member = Member.objects.get(pk=bucket.member_id)
+        return _("%(acc)s %(m)s") % {"acc": account.name.lower(), "m": member.name}
+    return account.name.lower()
+
+
+def _guarded(account: Account) -> bool:
+    return account.role in (*CASH_ROLES, AccountRole.IKS, AccountRole.SAVINGS, AccountRole.COOP,
+                            AccountRole.LOANS)
+
+
+def _check_not_negative(kube: Kube, day: date, legs: Sequence[Leg], accounts: dict[int, Account]) -> None:
+    delta: dict[_Bucket, int] = defaultdict(int)
+    for leg in legs:
+        account = leg.account
+        assert isinstance(account, Account)
+        if not _guarded(account):
+            continue
+        sign = 1 if account.debit_normal else -1
+        per_member = leg.member is not None and account.role in (AccountRole.SAVINGS, AccountRole.COOP)
+        bucket = _Bucket(account.pk, leg.member.pk if per_member and leg.member else None,
+                         leg.loan.pk if leg.loan else None, leg.iks_fund.pk if leg.iks_fund else None)
+        delta[bucket] += sign * (leg.debit - leg.credit)
+    for bucket, change in delta.items():
+        if change >= 0:
+            continue
+        sign = 1 if accounts[bucket.account_id].debit_normal else -1
+        lines = Line.objects.filter(kube=kube, account_id=bucket.account_id)
+        for name in ("member_id", "loan_id", "iks_fund_id"):
+            value = getattr(bucket, name)
+            if value is not None:
+                lines = lines.filter(**{name: value})
+        before = lines.filter(date__lte=day).aggregate(d=Sum("debit"), c=Sum("credit"))
+        balance = sign * ((before["d"] or 0) - (before["c"] or 0)) + change
+        low, low_date = balance, day
+        if balance >= 0:
+            for line_date, debit, credit in (lines.filter(date__gt=day).order_by("date", "id")
+                                             .values_list("date", "debit", "credit").iterator()):
+                balance += sign * (debit - credit)
+                if balance < low:
+                    low, low_date = balance, line_date
+        if low < 0:
+            raise OverdraftError(
+                _("Saldo %(what)s tidak cukup: akan menjadi %(bal)s pada %(d)s. Periksa jumlahnya, atau "
+                  "catat pemasukannya lebih dulu.")
+                % {"what": _bucket_name(bucket, accounts), "bal": rupiah(low),
+                   "d": date_format(low_date, "j F Y")})
+
+
+# --- receipt numbers -------------------------------------------------------------------
+
+def _receipt_number(kube: Kube, year: int, wanted: str | None) -> str:
+    if wanted:
+        wanted = wanted.strip()
+        if len(wanted) > 30:
+            raise BooksError(_("Nomor bukti paling panjang 30 karakter."), field="receipt_no")
+        if Transaction.objects.filter(kube=kube, receipt_year=year, receipt_no=wanted).exists():
+            raise BooksError(_("Nomor bukti %(n)s tahun %(y)s sudah dipakai. Pakai nomor lain atau "
+                               "kosongkan agar diberi nomor otomatis.") % {"n": wanted, "y": year},
+                             field="receipt_no", code="receipt_taken")
+        return wanted
+    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(kube=kube, year=year)
+    number = counter.last
+    while True:
+        number += 1
+        candidate = f"{number:04d}"
+        if not Transaction.objects.filter(kube=kube, receipt_year=year, receipt_no=candidate).exists():
+            break
+    counter.last = number
+    counter.save(update_fields=["last"])
+    return candidate
+
+
+# --- posting -----------------------------------------------------------------------------
+
+def _resolve(legs: Iterable[Leg]) -> tuple[list[Leg], dict[int, Account]]:
+    by_role = accounts_by_role()
+    resolved: list[Leg] = []
+    for leg in legs:
+        account = leg.account
+        if isinstance(account, str):
+            if account not in by_role:
+                raise BooksError(_("Akun untuk %(r)s belum ada di bagan akun.") % {"r": account})
+            account = by_role[account]
+        if not account.is_active:
+            raise BooksError(_("Akun %(a)s sudah tidak dipakai.") % {"a": account}, field="account")
+        resolved.append(Leg(account, leg.debit, leg.credit, leg.member, leg.loan, leg.iks_fund))
+    accounts = {leg.account.pk: leg.account for leg in resolved if isinstance(leg.account, Account)}
+    return resolved, accounts
+
+
+def _check_legs(kube: Kube, legs: Sequence[Leg]) -> int:
+    if len(legs) < 2:
+        raise BooksError(_("Satu transaksi paling sedikit dua baris (debit dan kredit)."))
+    debit = credit = 0
+    for leg in legs:
+        sides = [v for v in (leg.debit, leg.credit) if v]
+        if len(sides) != 1:
+            raise BooksError(_("Setiap baris diisi debit atau kredit, tidak keduanya dan tidak kosong."),
+                             code="not_positive")
+        check_amount(sides[0])
+        debit += leg.debit
+        credit += leg.credit
+        for owner in (leg.member, leg.loan, leg.iks_fund):
+            if owner is not None and owner.kube_id != kube.pk:
+                raise BooksError(_("Baris jurnal menyebut data KUBE lain."))
+    if debit != credit:
+        raise BooksError(_("Transaksi tidak seimbang: debit %(d)s, kredit %(c)s.")
+                         % {"d": rupiah(debit), "c": rupiah(credit)}, code="unbalanced")
+    return debit
+
+
+@transaction.atomic
+def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, kind: str,
+                     legs: Sequence[Leg], receipt_no: str | None = None,
+                     reverses: Transaction | None = None) -> Transaction:
+    description = " ".join((description or "").split())
+    if not description:
+        raise BooksError(_("Tulis uraian transaksi."), field="description")
+    if len(description) > 250:
+        raise BooksError(_("Uraian paling panjang 250 karakter."), field="description")
+    if kind not in TxnKind.values:
+        raise BooksError(_("Jenis transaksi tidak dikenal."), field="kind")
+    # One writer per group at a time: balances checked below stay true until commit.
+    kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    if kube.status == "bubar":
+        raise BooksError(_("KUBE sudah bubar; bukunya tidak dapat ditambah."))
+    check_date(kube, date)
+    resolved, accounts = _resolve(legs)
+    amount = _check_legs(kube, resolved)
+    _check_not_negative(kube, date, resolved, accounts)
+    number = _receipt_number(kube, date.year, receipt_no)
+    header = Transaction(kube=kube, date=date, period=period_of(date), receipt_year=date.year,
+                         receipt_no=number, kind=kind, description=description, amount=amount,
+                         reverses=reverses,
+                         created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    Line.objects.bulk_create([
+        Line(transaction_id=header.id, kube=kube, date=date, account=leg.account,  # type: ignore[misc]
+             debit=leg.debit, credit=leg.credit, member=leg.member, loan=leg.loan, iks_fund=leg.iks_fund)
+        for leg in resolved
+    ])
+    try:
+        with transaction.atomic():
+            header.save(force_insert=True)
+    except IntegrityError as exc:
+        raise BooksError(_("Transaksi ditolak oleh basis data: %(e)s") % {"e": exc}) from exc
+    audit_record(actor=actor, action=Action.CREATE, obj=header, kube_id=kube.pk, changes={
+        "kind": [None, kind], "amount": [None, amount], "date": [None, date.isoformat()],
+        "receipt": [None, header.receipt],
+        "lines": [None, [[leg.account.code, leg.debit, leg.credit] for leg in resolved]],  # type: ignore[union-attr]
+    })
+    return header
+
+
+@transaction.atomic
+def transaction_reverse(*, actor: Any, original: Transaction, date: date | None = None,
+                        reason: str) -> Transaction:
+    """Correct a mistake: post the mirror image of `original`, pointing at it."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise BooksError(_("Tulis alasan pembalikan."), field="reason")
+    original = Transaction.objects.select_related("kube").get(pk=original.pk)
+    if original.reverses_id is not None:
+        raise BooksError(_("Transaksi ini sendiri sebuah pembalikan; catat ulang transaksi yang benar."))
+    if Transaction.objects.filter(reverses=original).exists():
+        raise BooksError(_("Transaksi %(r)s sudah pernah dibalik.") % {"r": original.receipt})
+    day = date or timezone.localdate()
+    if day < original.date:
+        raise BooksError(_("Tanggal pembalikan tidak boleh sebelum tanggal transaksi yang dibalik."),
+                         field="date")
+    legs = [Leg(line.account, debit=line.credit, credit=line.debit, member=line.member, loan=line.loan,
+                iks_fund=line.iks_fund)
+            for line in original.lines.select_related("account", "member", "loan", "iks_fund")]
+    return transaction_post(
+        actor=actor, kube=original.kube, date=day, kind=TxnKind.REVERSAL, legs=legs, reverses=original,
+        description=_("Pembalikan %(r)s: %(why)s") % {"r": original.receipt, "why": reason})
+
+
+# --- the simple entries a treasurer makes --------------------------------------------------
+
+SIMPLE_KINDS: dict[str, tuple[str, bool]] = {
+    # kind: (the other account's role, money comes in)
+    TxnKind.SALE: (AccountRole.SALES, True),
+    TxnKind.INCOME: (AccountRole.OTHER_INCOME, True),
+    TxnKind.CAPITAL_IN: (AccountRole.OWN_CAPITAL, True),
+    TxnKind.PURCHASE: (AccountRole.PURCHASES, False),
+    TxnKind.EXPENSE: (AccountRole.OPERATING, False),
+    TxnKind.ASSET: (AccountRole.EQUIPMENT, False),
+}
+
+
+def cash_entry_record(*, actor: Any, kube: Kube, kind: str, amount: Any, description: str,
+                      date: date | None = None, via: str = AccountRole.CASH,
+                      receipt_no: str | None = None) -> Transaction:
+    """A sale, purchase, expense, other income, member's capital or asset bought: cash (or bank)
+    on one side, the matching account on the other."""
+    if kind not in SIMPLE_KINDS:
+        raise BooksError(_("Jenis catatan kas tidak dikenal."), field="kind")
+    if via not in CASH_ROLES:
+        raise BooksError(_("Pilih kas tunai atau bank."), field="via")
+    amount = check_amount(amount)
+    other, incoming = SIMPLE_KINDS[kind]
+    legs = ([Leg(via, debit=amount), Leg(other, credit=amount)] if incoming
+            else [Leg(other, debit=amount), Leg(via, credit=amount)])
+    return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(), kind=kind,
+                            description=description, legs=legs, receipt_no=receipt_no)
+
+
+def cash_transfer(*, actor: Any, kube: Kube, amount: Any, to_bank: bool, description: str,
+                  date: date | None = None, receipt_no: str | None = None) -> Transaction:
+    amount = check_amount(amount)
+    source, target = (AccountRole.CASH, AccountRole.BANK) if to_bank else (AccountRole.BANK, AccountRole.CASH)
+    return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(), kind=TxnKind.TRANSFER,
+                            description=description, legs=[Leg(target, debit=amount), Leg(source, credit=amount)],
+                            receipt_no=receipt_no)
+
+
+
+@transaction.atomic
+def account_add(*, actor: Any, code: str, name: str, type: str) -> Account:  # noqa: A002 - the field's name
+    """An administrator extends the chart of accounts (the new account has no role)."""
+    code, name = code.strip(), " ".join(name.split())
+    if not code.isdigit() or not 3 <= len(code) <= 10:
+        raise BooksError(_("Kode akun 3 sampai 10 angka."), field="code")
+    if Account.objects.filter(code=code).exists():
+        raise BooksError(_("Kode akun %(c)s sudah ada.") % {"c": code}, field="code")
+    if not name:
+        raise BooksError(_("Tulis nama akun."), field="name")
+    from books.models import AccountType
+
+    if type not in AccountType.values:
+        raise BooksError(_("Pilih golongan akun."), field="type")
+    account = Account.objects.create(code=code, name=name[:100], type=type)
+    audit_record(actor=actor, action=Action.CREATE, obj=account)
+    return account

@@ -1,0 +1,5 @@
+from lib.errors import SikubeError
+
+
+class GrantsError(SikubeError):
+    pass
