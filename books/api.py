@@ -1,3 +1,492 @@
-from ninja import Router
+"""/api/v1 for the money books: ledger, cash book, balances, IKS, savings, loans, month close, LPJ.
+
+Same reach and services as the pages: reads need the group in reach; writes need the
+group's officers (Kind.BOOKS). Amounts are whole Rupiah (integers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as Reply
+
+from accounts.access import Kind, access_kube, kubes_for_user
+from api.pagination import ObjectId, Page, PageParams, paginate
+from books.errors import BooksError
+from books.lpj import lpj_build, lpj_figures, parse_period
+from books.models import Account, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
+from books.selectors import account_balances, cash_book, iks_funds, loan_state, month_bounds, portfolio, savings
+from books.services import (
+    Leg,
+    cash_entry_record,
+    cash_transfer,
+    iks_allocate,
+    iks_policy_set,
+    iks_use,
+    loan_disburse,
+    loan_repay,
+    period_close,
+    savings_deposit,
+    savings_from_coop,
+    savings_to_coop,
+    savings_withdraw,
+    transaction_post,
+    transaction_reverse,
+)
+from books.services.ledger import SIMPLE_KINDS
+from books.views.closing import lpj_document
+from lib.http import pdf_response
+from registry.models import Kube, Member
 
 router = Router(tags=["buku"])
+
+Money = int
+
+
+class LineOut(Schema):
+    account: str
+    account_name: str
+    debit: int
+    credit: int
+    member: int | None
+    loan: int | None
+    iks_fund: int | None
+
+
+class TransactionOut(Schema):
+    id: int
+    kube: int
+    date: dt.date
+    receipt: str
+    kind: str
+    description: str
+    amount: int
+    reverses: int | None
+    reversed_by: int | None
+    created_by: str | None
+    lines: list[LineOut]
+
+
+class LineIn(Schema):
+    account: str = Field(..., max_length=10, description="Kode akun, misalnya 1101")
+    debit: int = Field(0, ge=0, le=10**13)
+    credit: int = Field(0, ge=0, le=10**13)
+    member: int | None = Field(None, ge=1, le=2**63 - 1)
+
+
+class TransactionIn(Schema):
+    kind: str = Field(..., max_length=16, description="sale, purchase, expense, income, capital_in, asset, "
+                                                        "transfer_to_bank, transfer_to_cash, atau general")
+    date: dt.date
+    description: str = Field(..., max_length=250)
+    amount: int | None = Field(None, ge=1, le=10**13, description="Untuk jenis sederhana")
+    via: Literal["cash", "bank"] = "cash"
+    receipt_no: str | None = Field(None, max_length=30)
+    lines: list[LineIn] | None = Field(None, max_length=50, description="Untuk jurnal umum (kind=general)")
+
+
+class ReverseIn(Schema):
+    reason: str = Field(..., max_length=200)
+    date: dt.date | None = None
+
+
+class AccountBalanceOut(Schema):
+    code: str
+    name: str
+    type: str
+    role: str | None
+    balance: int
+
+
+class CashLineOut(Schema):
+    date: dt.date
+    receipt: str
+    description: str
+    account: str
+    money_in: int
+    money_out: int
+    balance: int
+    transaction: int
+    reversed: bool
+
+
+class CashBookOut(Schema):
+    month: str
+    opening: int
+    total_in: int
+    total_out: int
+    closing: int
+    lines: list[CashLineOut]
+
+
+def _txn_out(txn: Transaction) -> dict[str, Any]:
+    reversed_by = Transaction.objects.filter(reverses=txn).values_list("id", flat=True).first()
+    return {
+        "id": txn.pk, "kube": txn.kube_id, "date": txn.date, "receipt": txn.receipt, "kind": txn.kind,
+        "description": txn.description, "amount": txn.amount, "reverses": txn.reverses_id, "reversed_by": reversed_by,
+        "created_by": txn.created_by.username if txn.created_by else None,
+        "lines": [{"account": ln.account.code, "account_name": ln.account.name, "debit": ln.debit,
+                   "credit": ln.credit, "member": ln.member_id, "loan": ln.loan_id, "iks_fund": ln.iks_fund_id}
+                  for ln in txn.lines.select_related("account").order_by("id")],
+    }
+
+
+def _member(kube: Kube, member_id: int | None) -> Member | None:
+    if member_id is None:
+        return None
+    member = kube.members.filter(pk=member_id).first()
+    if member is None:
+        raise BooksError(_("Anggota %(i)s bukan anggota KUBE ini.") % {"i": member_id}, field="member")
+    return member
+
+
+@router.get("/groups/{kube_id}/accounts", response=list[AccountBalanceOut], summary="Saldo setiap akun")
+def accounts(request: HttpRequest, kube_id: ObjectId, until: dt.date | None = None) -> list[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id)
+    balances = account_balances(kube, until=until)
+    return [{"code": a.code, "name": a.name, "type": a.type, "role": a.role, "balance": balances.get(a.code, 0)}
+            for a in Account.objects.order_by("code")]
+
+
+@router.get("/groups/{kube_id}/transactions", response=Page[TransactionOut], summary="Transaksi")
+def list_transactions(request: HttpRequest, kube_id: ObjectId, month: str | None = Query(None, max_length=7),  # noqa: B008
+                      kind: str | None = Query(None, max_length=16),  # noqa: B008
+                      pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
+    kube = access_kube(request.user, kube_id)
+    qs = Transaction.objects.filter(kube=kube).select_related("created_by")
+    if month:
+        period = parse_period(month)
+        if period.kind != "month":
+            raise BooksError(_("Tulis bulan sebagai YYYY-MM."), field="month", code="bad_period")
+        qs = qs.filter(date__gte=period.start, date__lte=period.end)
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = paginate(qs, pages, order=("date", "id"))
+    page["items"] = [_txn_out(t) for t in page["items"]]
+    return page
+
+
+@router.post("/groups/{kube_id}/transactions", response={201: TransactionOut}, summary="Catat transaksi")
+def create_transaction(request: HttpRequest, kube_id: ObjectId, payload: TransactionIn) -> Reply[dict[str, Any]]:
+    """Jenis sederhana (penjualan, belanja, biaya, pemasukan, setoran modal, aset) dengan `amount`;
+    pemindahan kas/bank dengan `transfer_to_bank`/`transfer_to_cash`; jurnal umum dengan `lines`."""
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    receipt = payload.receipt_no or None
+    if payload.kind == TxnKind.GENERAL:
+        if not payload.lines:
+            raise BooksError(_("Jurnal umum memerlukan baris debit dan kredit."), field="lines")
+        accounts_by_code = {a.code: a for a in Account.objects.all()}
+        legs = []
+        for line in payload.lines:
+            account = accounts_by_code.get(line.account)
+            if account is None:
+                raise BooksError(_("Akun %(a)s tidak ada di bagan akun.") % {"a": line.account}, field="lines")
+            legs.append(Leg(account, debit=line.debit, credit=line.credit, member=_member(kube, line.member)))
+        txn = transaction_post(actor=request.user, kube=kube, date=payload.date, description=payload.description,
+                               kind=TxnKind.GENERAL, legs=legs, receipt_no=receipt)
+    elif payload.kind in ("transfer_to_bank", "transfer_to_cash"):
+        txn = cash_transfer(actor=request.user, kube=kube, amount=payload.amount, description=payload.description,
+                            to_bank=payload.kind == "transfer_to_bank", date=payload.date, receipt_no=receipt)
+    elif payload.kind in SIMPLE_KINDS:
+        if payload.amount is None:
+            raise BooksError(_("Isi jumlah."), field="amount", code="not_positive")
+        txn = cash_entry_record(actor=request.user, kube=kube, kind=payload.kind, amount=payload.amount,
+                                description=payload.description, date=payload.date, via=payload.via,
+                                receipt_no=receipt)
+    else:
+        raise BooksError(_("Jenis transaksi tidak dikenal."), field="kind")
+    return Reply(201, _txn_out(txn))
+
+
+def _transaction_in_reach(request: HttpRequest, txn_id: int) -> Transaction:
+    return get_object_or_404(Transaction.objects.select_related("created_by"), pk=txn_id,
+                             kube__in=kubes_for_user(request.user).values("pk"))
+
+
+@router.get("/transactions/{txn_id}", response=TransactionOut, summary="Satu transaksi")
+def get_transaction(request: HttpRequest, txn_id: ObjectId) -> dict[str, Any]:
+    return _txn_out(_transaction_in_reach(request, txn_id))
+
+
+@router.post("/transactions/{txn_id}/reverse", response={201: TransactionOut}, summary="Balik transaksi")
+def reverse_transaction(request: HttpRequest, txn_id: ObjectId, payload: ReverseIn) -> Reply[dict[str, Any]]:
+    txn = _transaction_in_reach(request, txn_id)
+    access_kube(request.user, txn.kube_id, write=Kind.BOOKS)
+    fix = transaction_reverse(actor=request.user, original=txn, date=payload.date, reason=payload.reason)
+    return Reply(201, _txn_out(fix))
+
+
+@router.get("/groups/{kube_id}/cash-book", response=CashBookOut, summary="Buku Kas Umum satu bulan")
+def get_cash_book(request: HttpRequest, kube_id: ObjectId,
+                  month: str = Query(..., max_length=7, description="YYYY-MM")) -> dict[str, Any]:  # noqa: B008
+    kube = access_kube(request.user, kube_id)
+    period = parse_period(month)
+    if period.kind != "month":
+        raise BooksError(_("Tulis bulan sebagai YYYY-MM."), field="month", code="bad_period")
+    start, end = month_bounds(period.year, period.number)
+    book = cash_book(kube, start=start, end=end)
+    return {"month": period.code, "opening": book.opening, "total_in": book.total_in, "total_out": book.total_out,
+            "closing": book.closing, "lines": [
+                {"date": ln.date, "receipt": ln.receipt, "description": ln.description, "account": ln.account,
+                 "money_in": ln.money_in, "money_out": ln.money_out, "balance": ln.balance,
+                 "transaction": ln.transaction_id, "reversed": ln.reversed} for ln in book.lines]}
+
+
+@router.get("/groups/{kube_id}/lpj", summary="LPJ: angka-angka, atau PDF dengan format=pdf",
+            response={200: dict[str, Any]})
+def get_lpj(request: HttpRequest, kube_id: ObjectId,
+            period: str = Query(..., max_length=7, description="2026-03, 2026-Q1 atau 2026"),  # noqa: B008
+            format: Literal["json", "pdf"] = "json") -> Any:  # noqa: A002 - the query parameter's name
+    kube = access_kube(request.user, kube_id)
+    report = lpj_build(kube, parse_period(period))
+    if format == "pdf":
+        response: HttpResponse = pdf_response(lpj_document(report, printed_by=getattr(request.user, "username", "")),
+                                              filename=f"lpj-{kube.reg_number}-{report.period.code}.pdf")
+        return response
+    return lpj_figures(report)
+
+
+# --- IKS -----------------------------------------------------------------------------------
+
+class FundOut(Schema):
+    id: int
+    name: str
+    share_percent: Decimal
+    is_active: bool
+    allocated: int
+    used: int
+    balance: int
+
+
+class FundIn(Schema):
+    name: str = Field(..., max_length=100)
+    share_percent: Decimal = Field(..., ge=0, le=100, decimal_places=2)
+
+
+class IksPolicyIn(Schema):
+    funds: list[FundIn] = Field(..., max_length=20)
+
+
+class IksAllocateIn(Schema):
+    period: str = Field(..., max_length=7, description="YYYY-MM")
+
+
+class IksUseIn(Schema):
+    fund: int = Field(..., ge=1, le=2**63 - 1)
+    amount: int = Field(..., ge=1, le=10**13)
+    description: str = Field(..., max_length=250)
+    date: dt.date | None = None
+
+
+def _funds(kube: Kube) -> list[dict[str, Any]]:
+    return [{"id": f.fund.pk, "name": f.fund.name, "share_percent": f.fund.share_percent, "is_active": f.fund.is_active,
+             "allocated": f.allocated, "used": f.used, "balance": f.balance} for f in iks_funds(kube)]
+
+
+@router.get("/groups/{kube_id}/iks", response=list[FundOut], summary="Dana IKS dan saldonya")
+def get_iks(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+    return _funds(access_kube(request.user, kube_id))
+
+
+@router.put("/groups/{kube_id}/iks", response=list[FundOut], summary="Atur dana IKS dan bagiannya")
+def set_iks(request: HttpRequest, kube_id: ObjectId, payload: IksPolicyIn) -> list[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    iks_policy_set(actor=request.user, kube=kube, funds=[(f.name, f.share_percent) for f in payload.funds])
+    return _funds(kube)
+
+
+@router.post("/groups/{kube_id}/iks/allocations", response={201: TransactionOut}, summary="Sisihkan IKS dari laba")
+def allocate_iks(request: HttpRequest, kube_id: ObjectId, payload: IksAllocateIn) -> Reply[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    period = parse_period(payload.period)
+    if period.kind != "month":
+        raise BooksError(_("Tulis bulan sebagai YYYY-MM."), field="period", code="bad_period")
+    allocation: IksAllocation = iks_allocate(actor=request.user, kube=kube, period=period.months[0])
+    return Reply(201, _txn_out(allocation.transaction))
+
+
+@router.post("/groups/{kube_id}/iks/uses", response={201: TransactionOut}, summary="Pakai dana IKS")
+def use_iks(request: HttpRequest, kube_id: ObjectId, payload: IksUseIn) -> Reply[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    fund = kube.iks_funds.filter(pk=payload.fund).first()
+    if fund is None:
+        raise BooksError(_("Dana IKS itu bukan milik KUBE ini."), field="fund")
+    txn = iks_use(actor=request.user, kube=kube, fund=fund, amount=payload.amount, description=payload.description,
+                  date=payload.date)
+    return Reply(201, _txn_out(txn))
+
+
+# --- savings -------------------------------------------------------------------------------
+
+class SavingsOut(Schema):
+    member: int
+    name: str
+    deposited: int
+    withdrawn: int
+    balance: int
+    at_coop: int
+
+
+class SavingsIn(Schema):
+    member: int = Field(..., ge=1, le=2**63 - 1)
+    kind: Literal["deposit", "withdraw", "to_coop", "from_coop"]
+    amount: int = Field(..., ge=1, le=10**13)
+    date: dt.date | None = None
+    receipt_no: str | None = Field(None, max_length=30)
+
+
+SAVINGS = {"deposit": savings_deposit, "withdraw": savings_withdraw, "to_coop": savings_to_coop,
+           "from_coop": savings_from_coop}
+
+
+@router.get("/groups/{kube_id}/savings", response=list[SavingsOut], summary="Simpanan setiap anggota")
+def get_savings(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id)
+    return [{"member": r.member.pk, "name": r.member.name, "deposited": r.deposited, "withdrawn": r.withdrawn,
+             "balance": r.balance, "at_coop": r.at_coop} for r in savings(kube)]
+
+
+@router.post("/groups/{kube_id}/savings", response={201: TransactionOut}, summary="Setor/tarik simpanan")
+def post_savings(request: HttpRequest, kube_id: ObjectId, payload: SavingsIn) -> Reply[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    member = _member(kube, payload.member)
+    txn = SAVINGS[payload.kind](actor=request.user, kube=kube, member=member, amount=payload.amount,
+                                date=payload.date, receipt_no=payload.receipt_no)
+    return Reply(201, _txn_out(txn))
+
+
+# --- loans ---------------------------------------------------------------------------------
+
+class InstalmentOut(Schema):
+    number: int
+    due: dt.date
+    principal: int
+    fee: int
+
+
+class LoanOut(Schema):
+    id: int
+    number: str
+    member: int
+    member_name: str
+    amount: int
+    disbursed_on: dt.date
+    term_months: int
+    fee_percent_month: Decimal
+    principal_paid: int
+    fee_paid: int
+    outstanding: int
+    days_late: int
+    at_risk_30: bool
+    cancelled: bool
+    schedule: list[InstalmentOut]
+
+
+class LoanIn(Schema):
+    member: int = Field(..., ge=1, le=2**63 - 1)
+    amount: int = Field(..., ge=1, le=10**13)
+    term_months: int = Field(..., ge=1, le=120)
+    fee_percent_month: Decimal | None = Field(None, ge=0, le=10, decimal_places=2)
+    purpose: str = Field("", max_length=200)
+    date: dt.date | None = None
+
+
+class RepaymentIn(Schema):
+    amount: int = Field(..., ge=1, le=10**13)
+    date: dt.date | None = None
+    receipt_no: str | None = Field(None, max_length=30)
+
+
+class PortfolioOut(Schema):
+    outstanding: int
+    at_risk_30: int
+    par30_percent: Decimal
+    loans: list[LoanOut]
+
+
+def _loan_out(loan: Loan) -> dict[str, Any]:
+    state = loan_state(loan, on=timezone.localdate())
+    return {"id": loan.pk, "number": loan.number, "member": loan.member_id, "member_name": loan.member.name,
+            "amount": loan.amount, "disbursed_on": loan.disbursed_on, "term_months": loan.term_months,
+            "fee_percent_month": loan.fee_percent_month, "principal_paid": state.principal_paid,
+            "fee_paid": state.fee_paid, "outstanding": state.outstanding, "days_late": state.days_late,
+            "at_risk_30": state.at_risk_30, "cancelled": state.cancelled,
+            "schedule": [{"number": i.number, "due": i.due, "principal": i.principal, "fee": i.fee}
+                         for i in state.schedule]}
+
+
+@router.get("/groups/{kube_id}/loans", response=PortfolioOut, summary="Pinjaman anggota dan PAR 30")
+def get_loans(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
+    kube = access_kube(request.user, kube_id)
+    book = portfolio(kube, on=timezone.localdate())
+    return {"outstanding": book.outstanding, "at_risk_30": book.at_risk_30, "par30_percent": book.par30,
+            "loans": [_loan_out(s.loan) for s in book.states]}
+
+
+@router.post("/groups/{kube_id}/loans", response={201: LoanOut}, summary="Cairkan pinjaman")
+def create_loan(request: HttpRequest, kube_id: ObjectId, payload: LoanIn) -> Reply[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    member = _member(kube, payload.member)
+    assert member is not None
+    loan = loan_disburse(actor=request.user, kube=kube, member=member, amount=payload.amount,
+                         term_months=payload.term_months, fee_percent_month=payload.fee_percent_month,
+                         purpose=payload.purpose, date=payload.date)
+    return Reply(201, _loan_out(loan))
+
+
+def _loan_in_reach(request: HttpRequest, loan_id: int) -> Loan:
+    return get_object_or_404(Loan.objects.select_related("member"), pk=loan_id,
+                             kube__in=kubes_for_user(request.user).values("pk"))
+
+
+@router.get("/loans/{loan_id}", response=LoanOut, summary="Satu pinjaman dengan jadwalnya")
+def get_loan(request: HttpRequest, loan_id: ObjectId) -> dict[str, Any]:
+    return _loan_out(_loan_in_reach(request, loan_id))
+
+
+@router.post("/loans/{loan_id}/repayments", response={201: TransactionOut}, summary="Catat angsuran")
+def repay_loan(request: HttpRequest, loan_id: ObjectId, payload: RepaymentIn) -> Reply[dict[str, Any]]:
+    loan = _loan_in_reach(request, loan_id)
+    access_kube(request.user, loan.kube_id, write=Kind.BOOKS)
+    txn = loan_repay(actor=request.user, loan=loan, amount=payload.amount, date=payload.date,
+                     receipt_no=payload.receipt_no)
+    return Reply(201, _txn_out(txn))
+
+
+# --- month close ---------------------------------------------------------------------------
+
+class CloseIn(Schema):
+    period: str = Field(..., max_length=7, description="YYYY-MM")
+
+
+class CloseOut(Schema):
+    period: str
+    closed_at: Any
+    closed_by: str | None
+
+
+def _close_out(c: PeriodClose) -> dict[str, Any]:
+    return {"period": f"{c.period // 100}-{c.period % 100:02d}", "closed_at": c.closed_at,
+            "closed_by": c.closed_by.username if c.closed_by else None}
+
+
+@router.get("/groups/{kube_id}/closes", response=list[CloseOut], summary="Bulan yang sudah ditutup")
+def list_closes(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id)
+    return [_close_out(c) for c in PeriodClose.objects.filter(kube=kube).select_related("closed_by").order_by("period")]
+
+
+@router.post("/groups/{kube_id}/closes", response={201: CloseOut}, summary="Tutup buku satu bulan")
+def close_month(request: HttpRequest, kube_id: ObjectId, payload: CloseIn) -> Reply[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    period = parse_period(payload.period)
+    if period.kind != "month":
+        raise BooksError(_("Tulis bulan sebagai YYYY-MM."), field="period", code="bad_period")
+    return Reply(201, _close_out(period_close(actor=request.user, kube=kube, period=period.months[0])))

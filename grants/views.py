@@ -1,6 +1,119 @@
-# STUB — replaced below in this session.
-from django.http import Http404
+"""Grant pages: the office records a grant and its plan; the officers spend it and pass it on."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.access import Kind, access_kube, can_write, kubes_for_user, sees_personal_data
+from books.errors import BooksError
+from books.views.common import book_context
+from grants.errors import GrantsError
+from grants.forms import GrantForm, OnwardForm, PlanForm, SpendForm
+from grants.models import Grant
+from grants.services import grant_record, grant_spend, onward_transfer, passed_on, plan_set, plan_spent
+from lib.forms import apply_error
+from lib.money import rupiah
+from lib.personal import mask_id
 
 
-def grant_list(*args, **kwargs):
-    raise Http404
+@login_required
+def grant_list(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id)
+    form = GrantForm(request.POST or None, initial={"account_name": kube.name})
+    if request.method == "POST":
+        kube = access_kube(request.user, kube_id, write=Kind.GRANT)
+        if form.is_valid():
+            try:
+                grant = grant_record(actor=request.user, kube=kube, **form.cleaned_data)
+            except (GrantsError, BooksError) as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("Bantuan %(n)s sebesar %(a)s tercatat dan masuk buku KUBE.")
+                                 % {"n": grant.name, "a": rupiah(grant.amount)})
+                return redirect("grants:detail", kube.pk, grant.pk)
+    grants = [(g, passed_on(g)) for g in kube.grants.select_related("transaction").order_by("-received_on")]
+    return render(request, "grants/list.html", book_context(
+        request, kube, "grants", grants=grants, form=form, can_record=can_write(request.user, Kind.GRANT),
+        total=sum(g.amount for g, _p in grants), total_passed=sum(p for _g, p in grants)))
+
+
+@login_required
+def grant_detail(request: HttpRequest, kube_id: int, grant_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id)
+    grant = get_object_or_404(Grant, pk=grant_id, kube=kube)
+    plan = [(line, plan_spent(line)) for line in grant.plan_lines.order_by("id")]
+    show_nik = sees_personal_data(request.user)
+    transfers = [
+        (t, [(r.name, r.nik if show_nik else mask_id(r.nik), r.amount) for r in t.recipients.all()])
+        for t in grant.onward_transfers.select_related("transaction", "recipient_kube").prefetch_related("recipients")
+    ]
+    can_plan = can_write(request.user, Kind.GRANT)
+    return render(request, "grants/detail.html", book_context(
+        request, kube, "grants", grant=grant, plan=plan, transfers=transfers, passed=passed_on(grant),
+        planned=sum(line.total for line, _s in plan), spent=sum(s for _l, s in plan), can_plan=can_plan,
+        plan_form=PlanForm(initial={"lines": "\n".join(
+            f"{line.item} | {line.quantity} | {line.unit} | {line.unit_cost} | {'ya' if line.is_asset else 'tidak'}"
+            for line, _s in plan)}),
+        spend_form=SpendForm(grant=grant),
+        onward_form=OnwardForm(kubes=kubes_for_user(request.user).exclude(pk=kube.pk).order_by("name"))))
+
+
+@login_required
+def grant_plan(request: HttpRequest, kube_id: int, grant_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id, write=Kind.GRANT)
+    grant = get_object_or_404(Grant, pk=grant_id, kube=kube)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_set(actor=request.user, grant=grant, lines=form.cleaned_data["lines"])
+        except (GrantsError, BooksError) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("RAB disimpan."))
+    elif request.method == "POST":
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("grants:detail", kube.pk, grant.pk)
+
+
+@login_required
+def grant_spend_view(request: HttpRequest, kube_id: int, grant_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    grant = get_object_or_404(Grant, pk=grant_id, kube=kube)
+    form = SpendForm(request.POST or None, grant=grant)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            spend = grant_spend(actor=request.user, plan_line=d["plan_line"], amount=d["amount"],
+                                description=d["description"], date=d["date"], location=d["location"])
+        except (GrantsError, BooksError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Realisasi %(a)s untuk %(i)s tercatat.")
+                             % {"a": rupiah(spend.transaction.amount), "i": spend.plan_line.item})
+            return redirect("grants:detail", kube.pk, grant.pk)
+    return render(request, "books/form_page.html", book_context(
+        request, kube, "grants", form=form, title=_("Realisasi %(g)s") % {"g": grant.name}, submit=_("Simpan")))
+
+
+@login_required
+def grant_onward_view(request: HttpRequest, kube_id: int, grant_id: int) -> HttpResponse:
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    grant = get_object_or_404(Grant, pk=grant_id, kube=kube)
+    form = OnwardForm(request.POST or None, kubes=kubes_for_user(request.user).exclude(pk=kube.pk))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            transfer = onward_transfer(actor=request.user, grant=grant, recipient_kind=d["recipient_kind"],
+                                       recipients=d["recipients"], date=d["date"], recipient_kube=d["recipient_kube"],
+                                       note=d["note"])
+        except (GrantsError, BooksError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Perguliran %(a)s tercatat.") % {"a": rupiah(transfer.transaction.amount)})
+            return redirect("grants:detail", kube.pk, grant.pk)
+    return render(request, "books/form_page.html", book_context(
+        request, kube, "grants", form=form, title=_("Gulirkan %(g)s") % {"g": grant.name}, submit=_("Simpan")))

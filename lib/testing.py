@@ -156,3 +156,14 @@ def build_cast() -> Cast:
         outsider=make_user("outsider", Role.ANGGOTA),
         kube_a=kube_a, kube_b=kube_b, kube_c=kube_c, kube_d=kube_d,
     )
+
+
+def assert_csp_clean(html: str, where: str = "") -> None:
+    """No inline script, style or event handler: the Content-Security-Policy would block them."""
+    import re
+
+    for attrs, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S):
+        assert "src=" in attrs and not body.strip(), (where, attrs)
+    assert "<style" not in html, where
+    assert not re.search(r"\sstyle=", html), where
+    assert not re.search(r"\son[a-z]+=", html), where

@@ -177,7 +177,17 @@ def kube_detail(request: HttpRequest, kube_id: int) -> HttpResponse:
             size_note = _("Anggota aktif %(n)s KK, di atas ketentuan program (paling banyak %(max)s).") % {
                 "n": len(rows), "max": programme.max_members}
     officers = current_officers(kube)
+    from books.selectors import cash_balance
+    from books.views.cash import ENTRY_KINDS
+    from books.views.common import kube_tabs
+
     return render(request, "registry/detail.html", {
+        "tabs": kube_tabs(kube),
+        "tab": "home",
+        "cash": cash_balance(kube),
+        "can_keep": can_write(request.user, Kind.BOOKS) and kube.status != "bubar",
+        "entry_kinds": [(k, k.label) for k in ENTRY_KINDS[:4]],
+        "is_member": kube.members.filter(user=request.user.pk, left_on__isnull=True).exists(),
         "kube": kube,
         "rows": rows,
         "left_rows": [r for r in member_rows(request.user, kube, on=today, include_left=True)

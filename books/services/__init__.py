@@ -23,7 +23,7 @@ from books.services.ledger import (
 )
 
 __all__ = [
-    "Leg", "account_add", "cash_entry_record", "cash_transfer", "check_amount", "iks_allocate", "iks_policy_set", "iks_use",
-    "loan_disburse", "loan_repay", "period_close", "savings_deposit", "savings_from_coop", "savings_to_coop",
+    "Leg", "account_add", "cash_entry_record", "cash_transfer", "check_amount", "iks_allocate", "iks_policy_set",
+    "iks_use", "loan_disburse", "loan_repay", "period_close", "savings_deposit", "savings_from_coop", "savings_to_coop",
     "savings_withdraw", "transaction_post", "transaction_reverse",
 ]

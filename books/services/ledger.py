@@ -336,7 +336,7 @@ def cash_transfer(*, actor: Any, kube: Kube, amount: Any, to_bank: bool, descrip
 
 
 @transaction.atomic
-def account_add(*, actor: Any, code: str, name: str, type: str) -> Account:  # noqa: A002 - the field's name
+def account_add(*, actor: Any, code: str, name: str, type: str) -> Account:
     """An administrator extends the chart of accounts (the new account has no role)."""
     code, name = code.strip(), " ".join(name.split())
     if not code.isdigit() or not 3 <= len(code) <= 10:

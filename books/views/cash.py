@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -20,8 +21,7 @@ from books.forms import AccountForm, CashEntryForm, ReverseForm, TransferForm, d
 from books.models import Account, Transaction, TxnKind
 from books.selectors import cash_balance, cash_book, month_bounds, role_balance
 from books.services import cash_entry_record, cash_transfer, transaction_reverse
-from books.services.ledger import account_add
-from books.services.ledger import SIMPLE_KINDS, last_closed_period
+from books.services.ledger import SIMPLE_KINDS, account_add, last_closed_period
 from books.views.common import book_context, book_kube, month_param, shift_month
 from lib.forms import apply_error
 from lib.http import xlsx_response
@@ -61,7 +61,10 @@ def entry(request: HttpRequest, kube_id: int, kind: str) -> HttpResponse:
         else:
             messages.success(request, _("Tersimpan: %(k)s %(a)s, nomor bukti %(r)s.")
                              % {"k": TxnKind(kind).label, "a": rupiah(txn.amount), "r": txn.receipt})
-            return redirect(request.POST.get("next") or reverse("books:home", args=[kube.pk]))
+            target = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = reverse("books:home", args=[kube.pk])
+            return redirect(target)
     return render(request, "books/entry.html", book_context(
         request, kube, "books", form=form, kind=kind, kind_label=TxnKind(kind).label,
         incoming=SIMPLE_KINDS[kind][1], next=request.GET.get("next", "")))

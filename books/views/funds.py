@@ -1,10 +1,267 @@
-# STUB
-from django.http import Http404
+"""IKS, members' savings and loans: the pages of the money books other than cash."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from books.errors import BooksError
+from books.forms import IksPolicyForm, IksUseForm, LoanForm, RepayForm, SavingsForm
+from books.models import IksAllocation, Line, Loan, Transaction
+from books.selectors import (
+    iks_funds,
+    iks_share_total,
+    loan_state,
+    month_profit,
+    portfolio,
+    savings,
+)
+from books.services import (
+    iks_allocate,
+    iks_policy_set,
+    iks_use,
+    loan_disburse,
+    loan_repay,
+    savings_deposit,
+    savings_from_coop,
+    savings_to_coop,
+    savings_withdraw,
+)
+from books.services.ledger import period_of
+from books.views.common import book_context, book_kube, shift_month
+from lib.forms import apply_error
+from lib.http import xlsx_response
+from lib.money import rupiah
+from lib.xlsx import Workbook
+
+# --- IKS -----------------------------------------------------------------------------------
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+def _recent_months(kube_formed: object, count: int = 12) -> list[int]:
+    today = timezone.localdate()
+    year, month = shift_month(today.year, today.month, -1)
+    periods = []
+    for _i in range(count):
+        period = year * 100 + month
+        if period < period_of(kube_formed):  # type: ignore[arg-type]
+            break
+        periods.append(period)
+        year, month = shift_month(year, month, -1)
+    return periods
 
 
-iks = iks_policy = iks_allocate_view = iks_use_view = iks_xlsx = _todo
-savings_view = savings_xlsx = loans = loan_new = loan_detail = loans_xlsx = my_account = _todo
+@login_required
+def iks(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id)
+    allocations = {a.period: a for a in IksAllocation.objects.filter(kube=kube, transaction__reversed_by__isnull=True)}
+    months = [(p, month_profit(kube, p), allocations.get(p)) for p in _recent_months(kube.formed_on)]
+    uses = (Transaction.objects.filter(kube=kube, kind__in=["iks_use", "iks_allocation"])
+            .order_by("-date", "-id")[:30])
+    funds = kube.iks_funds.all()
+    return render(request, "books/iks.html", book_context(
+        request, kube, "iks", funds=iks_funds(kube), share=iks_share_total(kube), months=months, uses=uses,
+        policy_form=IksPolicyForm(initial={"funds": "\n".join(f"{f.name}: {f.share_percent:g}"
+                                                               for f in funds if f.is_active)}),
+        use_form=IksUseForm(kube=kube)))
+
+
+@login_required
+@require_POST
+def iks_policy(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id, write=True)
+    form = IksPolicyForm(request.POST)
+    if form.is_valid():
+        try:
+            iks_policy_set(actor=request.user, kube=kube, funds=form.cleaned_data["funds"])
+        except BooksError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Aturan dana IKS sudah disimpan."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("books:iks", kube.pk)
+
+
+@login_required
+@require_POST
+def iks_allocate_view(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id, write=True)
+    try:
+        period = int(request.POST.get("period", ""))
+        allocation = iks_allocate(actor=request.user, kube=kube, period=period)
+    except ValueError:
+        messages.error(request, _("Bulan tidak dikenal."))
+    except BooksError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("IKS dari laba %(p)s disisihkan: %(a)s.")
+                         % {"p": rupiah(allocation.profit), "a": rupiah(allocation.transaction.amount)})
+    return redirect("books:iks", kube.pk)
+
+
+@login_required
+def iks_use_view(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id, write=True)
+    form = IksUseForm(request.POST or None, kube=kube)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            txn = iks_use(actor=request.user, kube=kube, fund=d["fund"], amount=d["amount"],
+                          description=d["description"], date=d["date"])
+        except BooksError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Penggunaan dana IKS %(a)s tercatat (bukti %(r)s).")
+                             % {"a": rupiah(txn.amount), "r": txn.receipt})
+            return redirect("books:iks", kube.pk)
+    return render(request, "books/form_page.html", book_context(
+        request, kube, "iks", form=form, title=_("Pakai dana IKS"), submit=_("Simpan")))
+
+
+@login_required
+def iks_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id)
+    lines = (Line.objects.filter(kube=kube, account__role="iks").select_related("transaction", "iks_fund")
+             .order_by("date", "transaction_id", "id"))
+    wb = Workbook()
+    wb.sheet(_("Buku IKS"), [_("Tanggal"), _("No. bukti"), _("Dana"), _("Uraian"), _("Disisihkan"), _("Dipakai")],
+             [[ln.date, ln.transaction.receipt, ln.iks_fund.name if ln.iks_fund else "", ln.transaction.description,
+               ln.credit or None, ln.debit or None] for ln in lines],
+             widths=[12, 12, 20, 50, 14, 14], money_columns=[4, 5])
+    return xlsx_response(wb.close(), filename=f"buku-iks-{kube.reg_number}.xlsx")
+
+
+# --- savings -------------------------------------------------------------------------------
+
+SAVINGS_ACTIONS = {"deposit": savings_deposit, "withdraw": savings_withdraw, "to_coop": savings_to_coop,
+                   "from_coop": savings_from_coop}
+
+
+@login_required
+def savings_view(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id)
+    form = SavingsForm(request.POST or None, kube=kube)
+    if request.method == "POST":
+        book_kube(request, kube_id, write=True)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                txn = SAVINGS_ACTIONS[d["kind"]](actor=request.user, kube=kube, member=d["member"],
+                                                 amount=d["amount"], date=d["date"])
+            except BooksError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("%(d)s %(a)s tercatat (bukti %(r)s).")
+                                 % {"d": txn.get_kind_display(), "a": rupiah(txn.amount), "r": txn.receipt})
+                return redirect("books:savings", kube.pk)
+    rows = savings(kube)
+    return render(request, "books/savings.html", book_context(
+        request, kube, "savings", rows=rows, form=form, total=sum(r.balance for r in rows),
+        at_coop=sum(r.at_coop for r in rows)))
+
+
+@login_required
+def savings_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id)
+    lines = (Line.objects.filter(kube=kube, account__role__in=["savings", "coop"])
+             .select_related("transaction", "member").order_by("member__name", "date", "id"))
+    wb = Workbook()
+    wb.sheet(_("Saldo"), [_("Anggota"), _("Disetor"), _("Ditarik"), _("Saldo"), _("Di koperasi")],
+             [[r.member.name, r.deposited, r.withdrawn, r.balance, r.at_coop] for r in savings(kube)],
+             widths=[28, 14, 14, 14, 14], money_columns=[1, 2, 3, 4])
+    wb.sheet(_("Mutasi"), [_("Tanggal"), _("No. bukti"), _("Anggota"), _("Jenis"), _("Debit"), _("Kredit")],
+             [[ln.date, ln.transaction.receipt, ln.member.name if ln.member else "", ln.transaction.get_kind_display(),
+               ln.debit or None, ln.credit or None] for ln in lines],
+             widths=[12, 12, 28, 26, 14, 14], money_columns=[4, 5])
+    return xlsx_response(wb.close(), filename=f"buku-tabungan-{kube.reg_number}.xlsx")
+
+
+# --- loans ---------------------------------------------------------------------------------
+
+@login_required
+def loans(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id)
+    book = portfolio(kube, on=timezone.localdate())
+    return render(request, "books/loans.html", book_context(request, kube, "loans", book=book))
+
+
+@login_required
+def loan_new(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id, write=True)
+    form = LoanForm(request.POST or None, kube=kube)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            loan = loan_disburse(actor=request.user, kube=kube, member=d["member"], amount=d["amount"],
+                                 term_months=d["term_months"], fee_percent_month=d["fee_percent_month"],
+                                 purpose=d["purpose"], date=d["date"])
+        except BooksError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Pinjaman %(n)s sebesar %(a)s dicairkan.")
+                             % {"n": loan.number, "a": rupiah(loan.amount)})
+            return redirect("books:loan", kube.pk, loan.pk)
+    return render(request, "books/form_page.html", book_context(
+        request, kube, "loans", form=form, title=_("Pinjaman baru"), submit=_("Cairkan pinjaman")))
+
+
+@login_required
+def loan_detail(request: HttpRequest, kube_id: int, loan_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id)
+    loan = get_object_or_404(Loan.objects.select_related("member"), pk=loan_id, kube=kube)
+    form = RepayForm(request.POST or None)
+    if request.method == "POST":
+        book_kube(request, kube_id, write=True)
+        if form.is_valid():
+            try:
+                txn = loan_repay(actor=request.user, loan=loan, amount=form.cleaned_data["amount"],
+                                 date=form.cleaned_data["date"])
+            except BooksError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("Angsuran %(a)s tercatat (bukti %(r)s).")
+                                 % {"a": rupiah(txn.amount), "r": txn.receipt})
+                return redirect("books:loan", kube.pk, loan.pk)
+    return render(request, "books/loan.html", book_context(
+        request, kube, "loans", loan=loan, state=loan_state(loan, on=timezone.localdate()), form=form))
+
+
+@login_required
+def loans_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id)
+    book = portfolio(kube, on=timezone.localdate())
+    wb = Workbook()
+    wb.sheet(_("Pinjaman"), [_("Nomor"), _("Anggota"), _("Tanggal cair"), _("Pokok"), _("Jangka (bulan)"),
+                             _("Jasa/bulan (%)"), _("Pokok dibayar"), _("Jasa dibayar"), _("Sisa pokok"),
+                             _("Hari terlambat"), _("Berisiko (>30 hari)")],
+             [[s.loan.number, s.loan.member.name, s.loan.disbursed_on, s.loan.amount, s.loan.term_months,
+               float(s.loan.fee_percent_month), s.principal_paid, s.fee_paid, s.outstanding, s.days_late,
+               _("Ya") if s.at_risk_30 else ""] for s in book.states],
+             widths=[12, 26, 12, 14, 10, 10, 14, 14, 14, 10, 10], money_columns=[3, 6, 7, 8])
+    return xlsx_response(wb.close(), filename=f"buku-pinjaman-{kube.reg_number}.xlsx")
+
+
+# --- a member's own savings and loans -----------------------------------------------------
+
+@login_required
+def my_account(request: HttpRequest, kube_id: int) -> HttpResponse:
+    kube = book_kube(request, kube_id)
+    member = kube.members.filter(user=request.user).order_by("-joined_on").first()
+    if member is None:
+        raise Http404
+    rows = savings(kube, members=kube.members.filter(pk=member.pk))
+    lines = (Line.objects.filter(kube=kube, member=member, account__role__in=["savings", "coop"])
+             .select_related("transaction", "account").order_by("-date", "-id")[:50])
+    # Savings are owed to the member (credit adds); the cooperative deposit is held for them (debit adds).
+    entries = [(ln.date, ln.transaction.get_kind_display(), ln.account.role == "coop",
+                (ln.debit - ln.credit) if ln.account.role == "coop" else (ln.credit - ln.debit)) for ln in lines]
+    today = timezone.localdate()
+    my_loans = [loan_state(loan, on=today) for loan in member.loans.order_by("-disbursed_on")]
+    return render(request, "books/mine.html", book_context(
+        request, kube, "books", member=member, saving=rows[0] if rows else None, entries=entries, loans=my_loans))
+

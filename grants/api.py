@@ -1,0 +1,186 @@
+"""/api/v1 for grants: record (offices), plan, realisation and onward transfer (the group's officers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.responses import Status as Reply
+
+from accounts.access import Kind, access_kube, kubes_for_user, sees_personal_data
+from api.pagination import ObjectId
+from grants.errors import GrantsError
+from grants.models import Grant, GrantSource, RecipientKind
+from grants.services import grant_record, grant_spend, onward_transfer, passed_on, plan_set, plan_spent
+from lib.personal import mask_id
+
+router = Router(tags=["bantuan"])
+
+
+class PlanLineOut(Schema):
+    id: int
+    item: str
+    quantity: int
+    unit: str
+    unit_cost: int
+    total: int
+    is_asset: bool
+    spent: int
+
+
+class RecipientOut(Schema):
+    name: str
+    nik: str
+    amount: int
+
+
+class TransferOut(Schema):
+    id: int
+    date: dt.date
+    amount: int
+    recipient_kind: str
+    recipient_kube: int | None
+    note: str
+    recipients: list[RecipientOut]
+
+
+class GrantOut(Schema):
+    id: int
+    kube: int
+    name: str
+    source: str
+    decree_number: str
+    amount: int
+    received_on: dt.date
+    bank_name: str
+    account_number: str
+    account_name: str
+    transaction: int
+    passed_on: int
+    plan: list[PlanLineOut]
+    onward_transfers: list[TransferOut]
+
+
+class GrantIn(Schema):
+    name: str = Field(..., max_length=150)
+    source: str = Field(..., max_length=10, description=", ".join(GrantSource.values))
+    decree_number: str = Field(..., max_length=100)
+    amount: int = Field(..., ge=1, le=10**13)
+    received_on: dt.date
+    bank_name: str = Field(..., max_length=60)
+    account_number: str = Field(..., max_length=40)
+    account_name: str = Field(..., max_length=150)
+
+
+class PlanLineIn(Schema):
+    item: str = Field(..., max_length=200)
+    quantity: int = Field(1, ge=1, le=1_000_000)
+    unit: str = Field("paket", max_length=20)
+    unit_cost: int = Field(..., ge=1, le=10**13)
+    is_asset: bool = False
+
+
+class PlanIn(Schema):
+    lines: list[PlanLineIn] = Field(..., max_length=200)
+
+
+class SpendIn(Schema):
+    plan_line: int = Field(..., ge=1, le=2**63 - 1)
+    amount: int = Field(..., ge=1, le=10**13)
+    description: str = Field("", max_length=250)
+    date: dt.date | None = None
+    location: str = Field("", max_length=150)
+
+
+class RecipientIn(Schema):
+    name: str = Field(..., max_length=150)
+    nik: str = Field("", max_length=20)
+    amount: int = Field(..., ge=1, le=10**13)
+
+
+class OnwardIn(Schema):
+    recipient_kind: str = Field(..., max_length=8, description=", ".join(RecipientKind.values))
+    recipient_kube: int | None = Field(None, ge=1, le=2**63 - 1)
+    recipients: list[RecipientIn] = Field(..., max_length=200)
+    date: dt.date | None = None
+    note: str = Field("", max_length=250)
+
+
+def _grant_out(request: HttpRequest, grant: Grant) -> dict[str, Any]:
+    show = sees_personal_data(request.user)
+    return {
+        "id": grant.pk, "kube": grant.kube_id, "name": grant.name, "source": grant.source,
+        "decree_number": grant.decree_number, "amount": grant.amount, "received_on": grant.received_on,
+        "bank_name": grant.bank_name, "account_number": grant.account_number, "account_name": grant.account_name,
+        "transaction": grant.transaction_id, "passed_on": passed_on(grant),
+        "plan": [{"id": ln.pk, "item": ln.item, "quantity": ln.quantity, "unit": ln.unit, "unit_cost": ln.unit_cost,
+                  "total": ln.total, "is_asset": ln.is_asset, "spent": plan_spent(ln)}
+                 for ln in grant.plan_lines.order_by("id")],
+        "onward_transfers": [
+            {"id": t.pk, "date": t.transaction.date, "amount": t.transaction.amount, "recipient_kind": t.recipient_kind,
+             "recipient_kube": t.recipient_kube_id, "note": t.note,
+             "recipients": [{"name": r.name, "nik": r.nik if show else mask_id(r.nik), "amount": r.amount}
+                            for r in t.recipients.order_by("id")]}
+            for t in grant.onward_transfers.select_related("transaction").order_by("id")],
+    }
+
+
+def _grant_in_reach(request: HttpRequest, grant_id: int) -> Grant:
+    return get_object_or_404(Grant.objects.select_related("kube"), pk=grant_id,
+                             kube__in=kubes_for_user(request.user).values("pk"))
+
+
+@router.get("/groups/{kube_id}/grants", response=list[GrantOut], summary="Bantuan stimulan KUBE")
+def list_grants(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id)
+    return [_grant_out(request, g) for g in kube.grants.order_by("received_on", "id")]
+
+
+@router.post("/groups/{kube_id}/grants", response={201: GrantOut}, summary="Catat bantuan yang diterima")
+def create_grant(request: HttpRequest, kube_id: ObjectId, payload: GrantIn) -> Reply[dict[str, Any]]:
+    kube = access_kube(request.user, kube_id, write=Kind.GRANT)
+    grant = grant_record(actor=request.user, kube=kube, **payload.dict())
+    return Reply(201, _grant_out(request, grant))
+
+
+@router.get("/grants/{grant_id}", response=GrantOut, summary="Satu bantuan dengan RAB dan perguliran")
+def get_grant(request: HttpRequest, grant_id: ObjectId) -> dict[str, Any]:
+    return _grant_out(request, _grant_in_reach(request, grant_id))
+
+
+@router.put("/grants/{grant_id}/plan", response=GrantOut, summary="Tetapkan RAB")
+def set_plan(request: HttpRequest, grant_id: ObjectId, payload: PlanIn) -> dict[str, Any]:
+    grant = _grant_in_reach(request, grant_id)
+    access_kube(request.user, grant.kube_id, write=Kind.GRANT)
+    plan_set(actor=request.user, grant=grant,
+             lines=[(ln.item, ln.quantity, ln.unit, ln.unit_cost, ln.is_asset) for ln in payload.lines])
+    return _grant_out(request, grant)
+
+
+@router.post("/grants/{grant_id}/spends", response={201: GrantOut}, summary="Catat realisasi bantuan")
+def spend(request: HttpRequest, grant_id: ObjectId, payload: SpendIn) -> Reply[dict[str, Any]]:
+    grant = _grant_in_reach(request, grant_id)
+    access_kube(request.user, grant.kube_id, write=Kind.BOOKS)
+    line = grant.plan_lines.filter(pk=payload.plan_line).first()
+    if line is None:
+        raise GrantsError(_("Baris RAB itu bukan milik bantuan ini."), field="plan_line")
+    grant_spend(actor=request.user, plan_line=line, amount=payload.amount, description=payload.description,
+                date=payload.date, location=payload.location)
+    return Reply(201, _grant_out(request, grant))
+
+
+@router.post("/grants/{grant_id}/onward-transfers", response={201: GrantOut}, summary="Catat perguliran")
+def onward(request: HttpRequest, grant_id: ObjectId, payload: OnwardIn) -> Reply[dict[str, Any]]:
+    grant = _grant_in_reach(request, grant_id)
+    access_kube(request.user, grant.kube_id, write=Kind.BOOKS)
+    recipient_kube = None
+    if payload.recipient_kube is not None:
+        recipient_kube = access_kube(request.user, payload.recipient_kube)
+    onward_transfer(actor=request.user, grant=grant, recipient_kind=payload.recipient_kind,
+                    recipients=[(r.name, r.nik, r.amount) for r in payload.recipients], date=payload.date,
+                    recipient_kube=recipient_kube, note=payload.note)
+    return Reply(201, _grant_out(request, grant))
