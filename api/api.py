@@ -5,11 +5,11 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from accounts.api import router as auth_router
+from api import errors
+from api.auth import BearerToken
 from books.api import router as books_router
 from books.api_registers import router as registers_router
 from grants.api import router as grants_router
-from api import errors
-from api.auth import BearerToken
 from regions.api import router as regions_router
 from registry.api import router as registry_router
 

@@ -156,8 +156,8 @@ def accounts(request: HttpRequest, kube_id: ObjectId, until: dt.date | None = No
 
 
 @router.get("/groups/{kube_id}/transactions", response=Page[TransactionOut], summary="Transaksi")
-def list_transactions(request: HttpRequest, kube_id: ObjectId, month: str | None = Query(None, max_length=7),  # noqa: B008
-                      kind: str | None = Query(None, max_length=16),  # noqa: B008
+def list_transactions(request: HttpRequest, kube_id: ObjectId, month: str | None = Query(None, max_length=7),
+                      kind: str | None = Query(None, max_length=16),
                       pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
     qs = Transaction.objects.filter(kube=kube).select_related("created_by")
@@ -225,7 +225,7 @@ def reverse_transaction(request: HttpRequest, txn_id: ObjectId, payload: Reverse
 
 @router.get("/groups/{kube_id}/cash-book", response=CashBookOut, summary="Buku Kas Umum satu bulan")
 def get_cash_book(request: HttpRequest, kube_id: ObjectId,
-                  month: str = Query(..., max_length=7, description="YYYY-MM")) -> dict[str, Any]:  # noqa: B008
+                  month: str = Query(..., max_length=7, description="YYYY-MM")) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id)
     period = parse_period(month)
     if period.kind != "month":
@@ -242,8 +242,8 @@ def get_cash_book(request: HttpRequest, kube_id: ObjectId,
 @router.get("/groups/{kube_id}/lpj", summary="LPJ: angka-angka, atau PDF dengan format=pdf",
             response={200: dict[str, Any]})
 def get_lpj(request: HttpRequest, kube_id: ObjectId,
-            period: str = Query(..., max_length=7, description="2026-03, 2026-Q1 atau 2026"),  # noqa: B008
-            format: Literal["json", "pdf"] = "json") -> Any:  # noqa: A002 - the query parameter's name
+            period: str = Query(..., max_length=7, description="2026-03, 2026-Q1 atau 2026"),
+            format: Literal["json", "pdf"] = "json") -> Any:
     kube = access_kube(request.user, kube_id)
     report = lpj_build(kube, parse_period(period))
     if format == "pdf":
@@ -357,6 +357,7 @@ def get_savings(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]
 def post_savings(request: HttpRequest, kube_id: ObjectId, payload: SavingsIn) -> Reply[dict[str, Any]]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
     member = _member(kube, payload.member)
+    assert member is not None  # payload.member is required
     txn = SAVINGS[payload.kind](actor=request.user, kube=kube, member=member, amount=payload.amount,
                                 date=payload.date, receipt_no=payload.receipt_no)
     return Reply(201, _txn_out(txn))

@@ -7,9 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from books.models import AccountRole, AccountType, ActivityKind, Condition, ItemSource, TxnKind, WorkPlanStatus
+from books.models import AccountRole, AccountType, ActivityKind, Condition, IksFund, ItemSource, TxnKind, WorkPlanStatus
 from lib.forms import Form
 from registry.forms import DateInput
+from registry.models import Member
 
 VIA_CHOICES = [(AccountRole.CASH, _("Kas tunai")), (AccountRole.BANK, _("Bank"))]
 
@@ -97,7 +98,7 @@ class IksPolicyForm(Form):
 
 
 class IksUseForm(Form):
-    fund = forms.ModelChoiceField(label=_("Dari dana"), queryset=None)  # type: ignore[arg-type]
+    fund = forms.ModelChoiceField(label=_("Dari dana"), queryset=IksFund.objects.none())
     amount = RupiahField(label=_("Jumlah (Rp)"))
     description = forms.CharField(label=_("Untuk"), max_length=250)
     date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
@@ -108,7 +109,7 @@ class IksUseForm(Form):
 
 
 class SavingsForm(Form):
-    member = forms.ModelChoiceField(label=_("Anggota"), queryset=None)  # type: ignore[arg-type]
+    member = forms.ModelChoiceField(label=_("Anggota"), queryset=Member.objects.none())
     kind = forms.ChoiceField(label=_("Jenis"), choices=[
         ("deposit", _("Setoran simpanan")), ("withdraw", _("Penarikan simpanan")),
         ("to_coop", _("Disetorkan ke koperasi")), ("from_coop", _("Diambil dari koperasi"))])
@@ -121,7 +122,7 @@ class SavingsForm(Form):
 
 
 class LoanForm(Form):
-    member = forms.ModelChoiceField(label=_("Peminjam"), queryset=None)  # type: ignore[arg-type]
+    member = forms.ModelChoiceField(label=_("Peminjam"), queryset=Member.objects.none())
     amount = RupiahField(label=_("Pokok pinjaman (Rp)"))
     term_months = forms.IntegerField(label=_("Jangka waktu (bulan)"), min_value=1, max_value=120, initial=10)
     fee_percent_month = forms.DecimalField(label=_("Jasa per bulan (%)"), min_value=0, max_value=10,
@@ -172,7 +173,7 @@ class ActivityForm(Form):
     kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=ActivityKind.choices)
     place = forms.CharField(label=_("Tempat"), max_length=150)
     agenda = forms.CharField(label=_("Acara"), widget=forms.Textarea(attrs={"rows": 3}))
-    present = forms.ModelMultipleChoiceField(label=_("Yang hadir"), queryset=None, required=False,  # type: ignore[arg-type]
+    present = forms.ModelMultipleChoiceField(label=_("Yang hadir"), queryset=Member.objects.none(), required=False,
                                              widget=forms.CheckboxSelectMultiple)
     minutes = forms.CharField(label=_("Hasil/notulen"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     follow_ups = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -188,7 +189,7 @@ class WorkPlanForm(Form):
     target = forms.CharField(label=_("Target"), max_length=250)
     start_on = forms.DateField(label=_("Mulai"), widget=DateInput())
     end_on = forms.DateField(label=_("Selesai"), widget=DateInput())
-    person = forms.ModelChoiceField(label=_("Penanggung jawab"), queryset=None, required=False)  # type: ignore[arg-type]
+    person = forms.ModelChoiceField(label=_("Penanggung jawab"), queryset=Member.objects.none(), required=False)
     budget = RupiahField(label=_("Anggaran (Rp)"), allow_zero=True, required=False)
     budget_source = forms.CharField(label=_("Sumber dana"), max_length=100, required=False)
     realisation = forms.CharField(label=_("Realisasi"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -227,6 +227,9 @@ def demo_load() -> dict[str, int]:
     assert plain is not None
     member_account_create(actor=admin, member=plain, username="anggota.majusejahtera",
                           password=password)
+    from demo.books import demo_all_books
+
+    demo_all_books(created, password=password, offices=office, rng=rng)
     return {"users": User.objects.count(), "kubes": len(created)}
 
 

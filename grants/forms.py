@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from books.forms import RupiahField
-from grants.models import GrantSource, RecipientKind
+from grants.models import GrantSource, PlanLine, RecipientKind
 from lib.forms import Form
 from registry.forms import DateInput
+from registry.models import Kube
 
 
 class GrantForm(Form):
@@ -55,7 +56,7 @@ class PlanForm(Form):
 
 
 class SpendForm(Form):
-    plan_line = forms.ModelChoiceField(label=_("Baris RAB"), queryset=None)  # type: ignore[arg-type]
+    plan_line = forms.ModelChoiceField(label=_("Baris RAB"), queryset=PlanLine.objects.none())
     amount = RupiahField(label=_("Jumlah dibelanjakan (Rp)"))
     description = forms.CharField(label=_("Uraian"), max_length=250, required=False)
     date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
@@ -68,7 +69,7 @@ class SpendForm(Form):
 
 class OnwardForm(Form):
     recipient_kind = forms.ChoiceField(label=_("Digulirkan kepada"), choices=RecipientKind.choices)
-    recipient_kube = forms.ModelChoiceField(label=_("KUBE penerima"), queryset=None, required=False)  # type: ignore[arg-type]
+    recipient_kube = forms.ModelChoiceField(label=_("KUBE penerima"), queryset=Kube.objects.none(), required=False)
     recipients = forms.CharField(
         label=_("Penerima, satu baris per orang"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Tulis: nama | NIK (boleh kosong) | jumlah. Contoh: Ibu Entin | | 500000"))

@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_record, snapshot
 from books.models import AccountRole, InventoryItem, ItemSource, Transaction, TxnKind
+from books.selectors import reversed_ids
 from books.services.ledger import Leg, check_amount, transaction_post
 from grants.errors import GrantsError
 from grants.models import Grant, GrantSource, OnwardRecipient, OnwardTransfer, PlanLine, RecipientKind, Spend
@@ -85,8 +85,8 @@ def plan_set(*, actor: Any, grant: Grant, lines: Sequence[tuple[str, int, str, A
 
 
 def plan_spent(line: PlanLine) -> int:
-    return (Transaction.objects.filter(grant_spend__plan_line=line, reversed_by__isnull=True)
-            .aggregate(s=Sum("amount"))["s"] or 0)
+    undone = reversed_ids(line.grant.kube)
+    return sum(t.amount for t in Transaction.objects.filter(grant_spend__plan_line=line) if t.pk not in undone)
 
 
 @transaction.atomic
@@ -150,5 +150,5 @@ def onward_transfer(*, actor: Any, grant: Grant, recipient_kind: str, recipients
 
 
 def passed_on(grant: Grant) -> int:
-    return (Transaction.objects.filter(onward__grant=grant, reversed_by__isnull=True)
-            .aggregate(s=Sum("amount"))["s"] or 0)
+    undone = reversed_ids(grant.kube)
+    return sum(t.amount for t in Transaction.objects.filter(onward__grant=grant) if t.pk not in undone)

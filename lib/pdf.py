@@ -78,10 +78,24 @@ class PdfDocument:
     def spacer(self, height_mm: float = 4) -> None:
         self.story.append(Spacer(1, height_mm * mm))
 
+    CHUNK = 35
+
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[object]], *,
               widths: Sequence[float] | None = None, numeric: Sequence[int] = (),
               total_row: Sequence[object] | None = None) -> None:
-        """A bordered table whose header repeats on every page. `widths` are fractions."""
+        """A bordered table whose header repeats on every page. `widths` are fractions.
+
+        Long tables are laid out as consecutive tables of CHUNK rows: ReportLab re-wraps every
+        remaining row each time a table is split across a page, which makes one long table
+        quadratic (a 300-line cash book took over a minute as one table, a few ms in chunks).
+        """
+        if len(rows) > self.CHUNK:
+            for start in range(0, len(rows), self.CHUNK):
+                chunk = rows[start:start + self.CHUNK]
+                last = start + self.CHUNK >= len(rows)
+                self.table(headers, chunk, widths=widths, numeric=numeric,
+                           total_row=total_row if last else None)
+            return
         data: list[list[object]] = [[p(h, STYLE_HEAD) for h in headers]]
         for row in rows:
             data.append([p(v, STYLE_CELL_NUM if i in numeric else STYLE_CELL)

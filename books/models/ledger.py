@@ -120,7 +120,11 @@ class Transaction(models.Model):
         verbose_name = _("transaksi")
         verbose_name_plural = _("transaksi")
         ordering = ["kube_id", "date", "id"]
-        indexes = [models.Index(fields=["kube", "date", "id"], name="txn_kube_date")]
+        indexes = [
+            models.Index(fields=["kube", "date", "id"], name="txn_kube_date"),
+            # Only reversals have `reverses`; a partial index keeps lookups by it selective.
+            models.Index(fields=["reverses"], condition=Q(reverses__isnull=False), name="txn_reverses_set"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kube", "receipt_year", "receipt_no"], name="txn_receipt_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="txn_amount_positive"),

@@ -19,6 +19,7 @@ from registry.models import Kube
 
 @transaction.atomic
 def period_close(*, actor: Any, kube: Kube, period: int) -> PeriodClose:
+    """Close `period` and every open month before it (a month cannot stay open behind a closed one)."""
     kube = Kube.objects.select_for_update().get(pk=kube.pk)
     year, month = divmod(period, 100)
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
@@ -32,8 +33,21 @@ def period_close(*, actor: Any, kube: Kube, period: int) -> PeriodClose:
     closed = last_closed_period(kube)
     if closed is not None and period <= closed:
         raise BooksError(_("Bulan itu sudah ditutup."), field="period", code="already_closed")
-    closing = PeriodClose.objects.create(kube=kube, period=period,
-                                         closed_by=actor if getattr(actor, "is_authenticated", False) else None)
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    first = period_of(kube.formed_on) if closed is None else _next(closed)
+    months = []
+    current = first
+    while current <= period:
+        months.append(current)
+        current = _next(current)
+    PeriodClose.objects.bulk_create([PeriodClose(kube=kube, period=p, closed_by=by) for p in months])
+    closing = PeriodClose.objects.get(kube=kube, period=period)
     audit_record(actor=actor, action=Action.CREATE, obj=closing, kube_id=kube.pk,
-                 object_repr=_("Tutup buku %(p)s") % {"p": f"{month:02d}/{year}"})
+                 object_repr=_("Tutup buku sampai %(p)s") % {"p": f"{month:02d}/{year}"},
+                 changes={"months": [None, len(months)]})
     return closing
+
+
+def _next(period: int) -> int:
+    year, month = divmod(period, 100)
+    return (year + 1) * 100 + 1 if month == 12 else period + 1

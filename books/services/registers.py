@@ -60,6 +60,9 @@ def _writable(kube: Kube) -> None:
         raise BooksError(_("KUBE sudah bubar; bukunya tidak dapat ditambah."))
 
 
+MAX_AMOUNT = 10**13  # as books.services.ledger: far above any KUBE, far below 2^63
+MAX_QUANTITY = 1_000_000
+
 INVENTORY_FIELDS = ["code", "name", "quantity", "unit", "acquired_on", "source", "value", "condition", "location"]
 
 
@@ -70,15 +73,26 @@ def inventory_add(*, actor: Any, kube: Kube, name: str, quantity: int, unit: str
     name = _text(name, field="name", label=_("Nama barang"), max_length=150)
     if source not in ItemSource.values:
         raise BooksError(_("Pilih asal barang: bantuan, dana sendiri atau hibah."), field="source")
-    if not isinstance(quantity, int) or quantity < 1:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
         raise BooksError(_("Jumlah barang paling sedikit 1."), field="quantity")
+    if quantity > MAX_QUANTITY:
+        raise BooksError(_("Jumlah barang terlalu besar."), field="quantity")
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise BooksError(_("Nilai harus bilangan bulat Rupiah, tidak negatif."), field="value")
+    if value > MAX_AMOUNT:
+        raise BooksError(_("Jumlah terlalu besar."), field="value")
     _day(kube, acquired_on, field="acquired_on")
-    code = (code or "").strip() or f"INV-{InventoryItem.objects.filter(kube=kube).count() + 1:03d}"
+    # The lock makes the automatic code and the uniqueness check safe against a second officer.
+    Kube.objects.select_for_update().get(pk=kube.pk)
+    code = _text(code, field="code", label=_("Kode barang"), max_length=20, required=False)
+    if not code:
+        number = InventoryItem.objects.filter(kube=kube).count() + 1
+        while InventoryItem.objects.filter(kube=kube, code=f"INV-{number:03d}").exists():
+            number += 1  # a code typed by hand may already use the next number
+        code = f"INV-{number:03d}"
     if InventoryItem.objects.filter(kube=kube, code=code).exists():
         raise BooksError(_("Kode barang %(c)s sudah dipakai.") % {"c": code}, field="code")
-    item = InventoryItem.objects.create(kube=kube, code=code[:20], name=name, quantity=quantity,
+    item = InventoryItem.objects.create(kube=kube, code=code, name=name, quantity=quantity,
                                         unit=(unit or "unit")[:20], acquired_on=acquired_on, source=source,
                                         value=value, location=(location or "")[:150], created_by=_by(actor))
     audit_record(actor=actor, action=Action.CREATE, obj=item, kube_id=kube.pk,
@@ -91,11 +105,17 @@ def inventory_event(*, actor: Any, item: InventoryItem, date: date, condition: s
                     disposed: bool = False, note: str = "") -> InventoryEvent:
     """A change of condition or a disposal (with its reason)."""
     item = InventoryItem.objects.select_for_update().select_related("kube").get(pk=item.pk)
+    _writable(item.kube)
     if item.disposed_on is not None:
         raise BooksError(_("Barang ini sudah dihapus dari inventaris."))
     _day(item.kube, date)
     if date < item.acquired_on:
         raise BooksError(_("Tanggal tidak boleh sebelum barang diperoleh."), field="date")
+    last = item.events.order_by("-date", "-id").first()
+    if last is not None and date < last.date:
+        # The item's condition is its latest event's; an older date would contradict the history.
+        raise BooksError(_("Tanggal tidak boleh sebelum perubahan terakhir (%(d)s).")
+                         % {"d": last.date.strftime("%d-%m-%Y")}, field="date")
     if condition and condition not in Condition.values:
         raise BooksError(_("Kondisi tidak dikenal."), field="condition")
     if not condition and not disposed:
@@ -172,10 +192,12 @@ def workplan_save(*, actor: Any, kube: Kube, item: WorkPlanItem | None = None, a
         raise BooksError(_("Persen terlaksana 0 sampai 100."), field="percent_done")
     if not isinstance(budget, int) or isinstance(budget, bool) or budget < 0:
         raise BooksError(_("Anggaran harus bilangan bulat Rupiah, tidak negatif."), field="budget")
+    if budget > MAX_AMOUNT:
+        raise BooksError(_("Jumlah terlalu besar."), field="budget")
     if status not in WorkPlanStatus.values:
         raise BooksError(_("Status tidak dikenal."), field="status")
     if status == WorkPlanStatus.DONE and percent_done != 100:
-        raise BooksError(_("Kegiatan yang selesai terlaksana 100 %%."), field="percent_done")
+        raise BooksError(_("Kegiatan yang selesai terlaksana 100 %%.") % {}, field="percent_done")
     if person is not None and (person.kube_id != kube.pk or not person.is_active):
         raise BooksError(_("Penanggung jawab harus anggota aktif KUBE ini."), field="person")
     values = {
@@ -213,7 +235,8 @@ def rules_adopt(*, actor: Any, kube: Kube, text: str, adopted_on: date,
     text = _text(text, field="text", label=_("Isi peraturan"), max_length=20000)
     _day(kube, adopted_on, field="adopted_on")
     if loan_fee_percent_month is not None and not Decimal(0) <= Decimal(loan_fee_percent_month) <= Decimal(10):
-        raise BooksError(_("Jasa pinjaman 0 sampai 10 %% per bulan."), field="loan_fee_percent_month")
+        raise BooksError(_("Jasa pinjaman 0 sampai 10 %% per bulan.") % {}, field="loan_fee_percent_month")
+    Kube.objects.select_for_update().get(pk=kube.pk)  # two adoptions at once would take the same number
     last = kube.rule_versions.order_by("-version").first()
     if last is not None and adopted_on < last.adopted_on:
         raise BooksError(_("Tanggal pengesahan tidak boleh sebelum versi terakhir (%(d)s).")

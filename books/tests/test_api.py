@@ -127,6 +127,7 @@ def test_read_only_roles_cannot_post_and_outsiders_see_nothing(client, cast, kub
     response = client.get(f"/api/v1/groups/{kube.pk}/transactions", **bearer(cast.outsider))
     assert response.status_code == 404
     txn = Transaction.objects.filter(kube=kube).first()
+    assert txn is not None
     assert client.get(f"/api/v1/transactions/{txn.pk}", **bearer(cast.kab_other)).status_code == 404
 
 

@@ -143,7 +143,7 @@ class Books(RuleBasedStateMachine):
         for key, value in running.items():
             assert value >= 0, key
         # and at the end of every day, not only at the end:
-        daily: dict[tuple, int] = defaultdict(int)
+        daily: dict[str | None, int] = defaultdict(int)
         by_day = (Line.objects.filter(kube=self.kube, account__role__in=["cash", "bank"])
                   .values("date", "account__role").annotate(d=Sum("debit"), c=Sum("credit")).order_by("date"))
         for row in by_day:

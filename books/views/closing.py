@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from books.errors import BooksError
 from books.lpj import Lpj, Period, lpj_build, parse_period
 from books.models import PeriodClose
-from books.selectors import month_profit
+from books.selectors import cash_book, month_profit
 from books.services import period_close
 from books.services.ledger import last_closed_period, period_of
 from books.views.common import book_context, book_kube, shift_month
@@ -27,7 +27,7 @@ def _months(kube: Kube) -> list[int]:
     today = timezone.localdate()
     first = period_of(kube.formed_on)
     year, month = today.year, today.month
-    out = []
+    out: list[int] = []
     while year * 100 + month >= first and len(out) < 36:
         out.append(year * 100 + month)
         year, month = shift_month(year, month, -1)
@@ -62,10 +62,11 @@ def close(request: HttpRequest, kube_id: int) -> HttpResponse:
         rows.append({"period": period, "code": f"{period // 100}-{period % 100:02d}", "closed": is_closed,
                      "profit": month_profit(kube, period), "current": period == current})
     rows.reverse()
+    closable = [r for r in rows if not r["closed"] and not r["current"]]
     yearly = [{"code": str(year), "quarters": [(f"{year}-Q{q}", q) for q in range(1, 5)]}
               for year in sorted({p // 100 for p in _months(kube)}, reverse=True)]
     return render(request, "books/close.html", book_context(
-        request, kube, "close", rows=rows, next_to_close=next_to_close, yearly=yearly))
+        request, kube, "close", rows=rows, next_to_close=next_to_close, yearly=yearly, closable=closable))
 
 
 @login_required
@@ -171,4 +172,16 @@ def lpj_document(report: Lpj, *, printed_by: str = "") -> bytes:
     else:
         doc.paragraph(_("Tidak ada perubahan inventaris."))
     doc.signatures(report.signers, place_date=f"{kube.desa.name}, {date_format(timezone.localdate(), 'j F Y')}")
+    if period.kind != "year":
+        # The month's (or quarter's) cash book as an annex: members can check every line.
+        book = cash_book(kube, start=period.start, end=period.end)
+        doc.heading(_("Lampiran: Buku Kas Umum"))
+        doc.table([_("Tanggal"), _("No. bukti"), _("Uraian"), _("Masuk"), _("Keluar"), _("Saldo")],
+                  [[date_format(period.start, "j M Y"), "", _("Saldo awal"), "", "", rupiah(book.opening)]]
+                  + [[date_format(ln.date, "j M Y"), ln.receipt, ln.description + (" " + _("(dibalik)") if ln.reversed
+                                                                                    else ""),
+                      rupiah(ln.money_in) if ln.money_in else "", rupiah(ln.money_out) if ln.money_out else "",
+                      rupiah(ln.balance)] for ln in book.lines],
+                  widths=[0.13, 0.11, 0.37, 0.13, 0.13, 0.13], numeric=[3, 4, 5],
+                  total_row=["", "", _("Jumlah"), rupiah(book.total_in), rupiah(book.total_out), rupiah(book.closing)])
     return doc.render()

@@ -19,6 +19,7 @@ from books.selectors import (
     loan_state,
     month_profit,
     portfolio,
+    reversed_ids,
     savings,
 )
 from books.services import (
@@ -58,7 +59,9 @@ def _recent_months(kube_formed: object, count: int = 12) -> list[int]:
 @login_required
 def iks(request: HttpRequest, kube_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
-    allocations = {a.period: a for a in IksAllocation.objects.filter(kube=kube, transaction__reversed_by__isnull=True)}
+    undone = reversed_ids(kube)
+    allocations = {a.period: a for a in IksAllocation.objects.filter(kube=kube).select_related("transaction")
+                   if a.transaction_id not in undone}
     months = [(p, month_profit(kube, p), allocations.get(p)) for p in _recent_months(kube.formed_on)]
     uses = (Transaction.objects.filter(kube=kube, kind__in=["iks_use", "iks_allocation"])
             .order_by("-date", "-id")[:30])
@@ -251,7 +254,7 @@ def loans_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
 @login_required
 def my_account(request: HttpRequest, kube_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
-    member = kube.members.filter(user=request.user).order_by("-joined_on").first()
+    member = kube.members.filter(user_id=request.user.pk or 0).order_by("-joined_on").first()
     if member is None:
         raise Http404
     rows = savings(kube, members=kube.members.filter(pk=member.pk))

@@ -1,43 +1,53 @@
-import pytest
+"""The demo loads once, has every role and a year of books, and refuses to load twice.
+
+One test, because loading the demo (40 groups, a year of books each) takes tens of seconds.
+"""
+
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role, User
+from books.models import PeriodClose, Transaction
+from lib import testing
 from lib.regioncode import is_within
 from regions.services import regions_sync
 from registry.models import Kube
 
+DEMO_DESAS = {"32.04.06.1002", "32.04.06.1001", "32.04.06.2003", "32.04.06.2005", "32.04.05.2001", "32.04.05.2004",
+              "32.04.05.2005", "32.04.10.2001", "32.04.10.2003", "32.71.04.1002", "32.71.04.1003", "32.71.04.1008",
+              "32.71.01.1001"}
 
-@pytest.fixture
-def demo(db, settings):
-    regions_sync(only={"32.04.06.1002", "32.04.06.1001", "32.04.06.2003", "32.04.06.2005",
-                       "32.04.05.2001", "32.04.05.2004", "32.04.05.2005", "32.04.10.2001",
-                       "32.04.10.2003", "32.71.04.1002", "32.71.04.1003", "32.71.04.1008",
-                       "32.71.01.1001"})
+
+def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
+    testing.ensure_regions()
+    regions_sync(only=DEMO_DESAS)
     call_command("demo_load")
 
-
-def test_the_demo_has_an_account_for_every_role_and_about_forty_groups(demo):
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.filter(username="admin", role=Role.ADMIN).exists()
-    assert 35 <= Kube.objects.count() <= 45
-    kabupaten = {k.desa_id[:5] for k in Kube.objects.all()}
-    assert kabupaten == {"32.04", "32.71"}
-    assert all(is_within(k.desa_id, "32") for k in Kube.objects.all())
-    assert Kube.objects.filter(status="stagnan").exists() and Kube.objects.filter(status="bubar").exists()
+    kubes = list(Kube.objects.all())
+    assert 35 <= len(kubes) <= 45
+    assert {k.desa_id[:5] for k in kubes} == {"32.04", "32.71"}
+    assert all(is_within(k.desa_id, "32") for k in kubes)
+    assert {k.status for k in kubes} == {"aktif", "stagnan", "bubar"}
 
+    main = Kube.objects.get(name="KUBE Maju Sejahtera 11")
+    assert Transaction.objects.filter(kube=main).count() > 100
+    assert PeriodClose.objects.filter(kube=main, period=202610).exists()
+    # Some groups stopped writing after a few months: the fading groups monitoring must catch.
+    last_entries = [Transaction.objects.filter(kube=k).order_by("-date").values_list("date", flat=True).first()
+                    for k in kubes if k.status != "bubar"]
+    assert any(d is not None and d.isoformat() < "2026-06-01" for d in last_entries)
+    assert any(d is not None and d.isoformat() >= "2026-10-01" for d in last_entries)
 
-def test_loading_again_changes_nothing(demo):
-    users, kubes = User.objects.count(), Kube.objects.count()
-    call_command("demo_load")
-    assert (User.objects.count(), Kube.objects.count()) == (users, kubes)
+    users, groups = User.objects.count(), Kube.objects.count()
+    call_command("demo_load")  # the database is no longer empty: nothing happens
+    assert (User.objects.count(), Kube.objects.count()) == (users, groups)
 
-
-def test_every_demo_account_signs_in_with_the_demo_password(demo, settings):
-    for user in User.objects.all():
+    for username in ("admin", "pusat", "dinsos.jabar", "dinsos.bandung", "pendamping.cimenyan",
+                     "bendahara.majusejahtera", "anggota.majusejahtera"):
         client = Client()
-        response = client.post(reverse("accounts:login"),
-                               {"username": user.username, "password": settings.DEMO_PASSWORD})
-        assert response.status_code == 302, user.username
+        response = client.post(reverse("accounts:login"), {"username": username, "password": settings.DEMO_PASSWORD})
+        assert response.status_code == 302, username
         assert client.get(reverse("front:home"), follow=True).status_code == 200
