@@ -10,6 +10,7 @@ borrower falls behind.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -114,15 +115,13 @@ def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, f
                         minutes="Laporan bendahara diterima anggota.")
         for week in range(4):
             day = min(first + timedelta(days=7 * week + 1), last)
-            try:
+            with contextlib.suppress(BooksError):
                 cash_entry_record(actor=treasurer, kube=kube, kind=TxnKind.PURCHASE,
                                   amount=int(rng.randint(600, 900) * 1000 * scale), date=day,
                                   description="Belanja stok barang")
-            except BooksError:
-                pass
             cash_entry_record(actor=treasurer, kube=kube, kind=TxnKind.SALE,
-                              amount=int(rng.randint(850, 1250) * 1000 * scale), date=min(day + timedelta(days=3), last),
-                              description="Penjualan minggu ke-%d" % (week + 1))
+                              amount=int(rng.randint(850, 1250) * 1000 * scale),
+                              date=min(day + timedelta(days=3), last), description=f"Penjualan minggu ke-{week + 1}")
         cash_entry_record(actor=treasurer, kube=kube, kind=TxnKind.EXPENSE, amount=rng.randint(10, 25) * 10_000,
                           date=last - timedelta(days=2), description="Ongkos angkut dan listrik")
         for member in members:
@@ -141,20 +140,16 @@ def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, f
                     continue  # this borrower stopped paying
                 due = loan.disbursed_on
                 if due < first and loan.status == "active":
-                    try:
+                    with contextlib.suppress(BooksError):
                         loan_repay(actor=treasurer, loan=loan, amount=105_000, date=last - timedelta(days=5))
-                    except BooksError:
-                        pass
         if month_profit(kube, year * 100 + month) > 0 and year * 100 + month <= LAST_CLOSED:
             iks_allocate(actor=treasurer, kube=kube, period=year * 100 + month)
             fund = kube.iks_funds.order_by("id")[rng.randint(0, 1)]
             if rng.random() < 0.3:
-                try:
+                with contextlib.suppress(BooksError):
                     iks_use(actor=treasurer, kube=kube, fund=fund, amount=rng.choice([25_000, 40_000, 50_000]),
                             date=last, description="Bantuan untuk anggota yang sakit" if fund and fund.name ==
                             "Anggota sakit" else "Makanan tambahan balita posyandu")
-                except BooksError:
-                    pass
         if fades_after is None or index < len(months) - 1:
             period_close(actor=treasurer, kube=kube, period=year * 100 + month)
     if fades_after is None and len(months) > 8:
