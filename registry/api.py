@@ -326,7 +326,8 @@ def update_group(request: HttpRequest, kube_id: ObjectId, payload: KubeFields) -
     return _kube_out(kube)
 
 
-@router.post("/groups/{kube_id}/stage", response=KubeOut, summary="Ubah tahap KUBE")
+@router.post("/groups/{kube_id}/stage/correction", response=KubeOut,
+             summary="Koreksi tahap KUBE oleh Dinas Sosial (tanpa daftar kriteria)")
 def change_stage(request: HttpRequest, kube_id: ObjectId, payload: StageIn) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id, write=Kind.KUBE)
     kube = services.kube_stage_change(actor=request.user, kube=kube, stage=payload.stage,

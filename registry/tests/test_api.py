@@ -87,7 +87,7 @@ def test_officers_stage_status_and_mentor_through_the_api(client, cast, kab):
                       {"ketua": plain[0], "sekretaris": plain[0], "bendahara": plain[2], "chosen_on": today},
                       content_type="application/json", **kab)
     assert same.status_code == 400 and "berbeda" in same.json()["message"]
-    stage = client.post(f"/api/v1/groups/{kube.pk}/stage",
+    stage = client.post(f"/api/v1/groups/{kube.pk}/stage/correction",
                         {"stage": "pengembangan", "effective_on": today, "reason": "Usaha berjalan"},
                         content_type="application/json", **kab)
     assert stage.json()["stage"] == "pengembangan"
