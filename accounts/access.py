@@ -38,6 +38,9 @@ class Kind(StrEnum):
     PERSONAL = "personal"    # unmasked NIK, No. KK and phone; their export
     BOOKS = "books"          # the group's books: ledger entries, IKS, savings, loans, registers, month close
     GRANT = "grant"          # stimulant grants and their plan (RAB)
+    VISIT = "visit"          # mentoring visits, their audits, follow-ups and photos
+    EVENT = "event"          # assistance events (asistensi) organised by an office
+    STAGE = "stage"          # the stage checklist and promotion
     USER = "user"            # accounts
     SYSTEM = "system"        # programmes, the chart of accounts
     AUDIT = "audit"          # the audit trail
@@ -51,6 +54,9 @@ WRITERS: dict[Kind, frozenset[str]] = {
     # The books belong to the group: its officers keep them; offices and mentors read and audit.
     Kind.BOOKS: frozenset({Role.PENGURUS}),
     Kind.GRANT: frozenset({Role.ADMIN, Role.PROVINSI, Role.KABUPATEN}),
+    Kind.VISIT: frozenset({Role.PENDAMPING}),
+    Kind.EVENT: frozenset({Role.ADMIN, Role.PROVINSI, Role.KABUPATEN}),
+    Kind.STAGE: frozenset({Role.ADMIN, Role.KABUPATEN, Role.PENDAMPING}),
     Kind.USER: frozenset({Role.ADMIN}),
     Kind.SYSTEM: frozenset({Role.ADMIN}),
     Kind.AUDIT: frozenset(),

@@ -10,6 +10,7 @@ from api.auth import BearerToken
 from books.api import router as books_router
 from books.api_registers import router as registers_router
 from grants.api import router as grants_router
+from mentoring.api import router as mentoring_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
 
@@ -33,3 +34,4 @@ api.add_router("", registry_router)
 api.add_router("", books_router)
 api.add_router("", registers_router)
 api.add_router("", grants_router)
+api.add_router("", mentoring_router)

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from books.models import AccountRole, AccountType, ActivityKind, Condition, IksFund, ItemSource, TxnKind, WorkPlanStatus
 from lib.forms import Form
@@ -109,7 +110,7 @@ class IksUseForm(Form):
 
 
 class SavingsForm(Form):
-    member = forms.ModelChoiceField(label=_("Anggota"), queryset=Member.objects.none())
+    member = forms.ModelChoiceField(label=pgettext_lazy("satu orang", "Anggota"), queryset=Member.objects.none())
     kind = forms.ChoiceField(label=_("Jenis"), choices=[
         ("deposit", _("Setoran simpanan")), ("withdraw", _("Penarikan simpanan")),
         ("to_coop", _("Disetorkan ke koperasi")), ("from_coop", _("Diambil dari koperasi"))])
@@ -143,7 +144,7 @@ class RepayForm(Form):
 
 class InventoryForm(Form):
     name = forms.CharField(label=_("Nama barang"), max_length=150)
-    quantity = forms.IntegerField(label=_("Jumlah"), min_value=1, initial=1)
+    quantity = forms.IntegerField(label=pgettext_lazy("banyaknya", "Jumlah"), min_value=1, initial=1)
     unit = forms.CharField(label=_("Satuan"), max_length=20, initial="unit")
     acquired_on = forms.DateField(label=_("Tanggal perolehan"), widget=DateInput(), initial=timezone.localdate)
     source = forms.ChoiceField(label=_("Asal"), choices=ItemSource.choices, initial=ItemSource.OWN)
@@ -188,11 +189,12 @@ class WorkPlanForm(Form):
     aim = forms.CharField(label=_("Tujuan"), max_length=250)
     target = forms.CharField(label=_("Target"), max_length=250)
     start_on = forms.DateField(label=_("Mulai"), widget=DateInput())
-    end_on = forms.DateField(label=_("Selesai"), widget=DateInput())
+    end_on = forms.DateField(label=pgettext_lazy("tanggal", "Selesai"), widget=DateInput())
     person = forms.ModelChoiceField(label=_("Penanggung jawab"), queryset=Member.objects.none(), required=False)
     budget = RupiahField(label=_("Anggaran (Rp)"), allow_zero=True, required=False)
     budget_source = forms.CharField(label=_("Sumber dana"), max_length=100, required=False)
-    realisation = forms.CharField(label=_("Realisasi"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    realisation = forms.CharField(label=pgettext_lazy("rencana kerja", "Realisasi"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
     percent_done = forms.IntegerField(label=_("Persen terlaksana"), min_value=0, max_value=100, initial=0)
     status = forms.ChoiceField(label=_("Status"), choices=WorkPlanStatus.choices, initial=WorkPlanStatus.PLANNED)
 

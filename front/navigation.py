@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Kind, can_read_kind, can_write, kubes_for_user
-from accounts.models import GROUP_ROLES, Role
+from accounts.models import GROUP_ROLES, OFFICE_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,16 @@ def menu_for(user: Any) -> list[MenuItem]:
                                   reverse("registry:detail", args=[kube.pk])))
         else:
             items.append(MenuItem("home", str(_("Beranda")), reverse("front:home")))
+    elif user.role == Role.PENDAMPING:  # a mentor's home is their workspace
+        items.append(MenuItem("workspace", str(_("KUBE dampingan")), reverse("mentoring:workspace")))
+        items.append(MenuItem("kube_list", str(_("Daftar KUBE")), reverse("registry:list")))
     else:
         items.append(MenuItem("home", str(_("Beranda")), reverse("front:home")))
         items.append(MenuItem("kube_list", str(_("Daftar KUBE")), reverse("registry:list")))
+    if user.role in OFFICE_ROLES or user.role == Role.ADMIN:
+        items.append(MenuItem("mentors", str(_("Pendamping")), reverse("mentoring:mentors")))
+    if user.role not in GROUP_ROLES:
+        items.append(MenuItem("events", str(_("Asistensi")), reverse("mentoring:events")))
     if can_write(user, Kind.KUBE):
         items.append(MenuItem("kube_new", str(_("Daftarkan KUBE")), reverse("registry:create")))
     if can_write(user, Kind.IMPORT):

@@ -37,6 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
         kube = kubes_for_user(user).first()
         if kube is not None:
             return redirect("registry:detail", kube.pk)
+    if role_of(user) == Role.PENDAMPING:
+        return redirect("mentoring:workspace")
     root = region_root(user)
     region = Region.objects.filter(pk=root).first() if root else None
     kubes = kubes_for_user(user)

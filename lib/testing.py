@@ -40,10 +40,12 @@ def ensure_regions() -> None:
     """The reference data tests rely on: the region subset and the chart of accounts (a
     transactional test's flush removes what the migrations put there)."""
     from books.chart import ensure_chart
+    from mentoring.criteria import ensure_criteria
 
     if Region.objects.filter(pk__in=TEST_REGIONS).count() < len(TEST_REGIONS):
         regions_sync(only=TEST_REGIONS)
     ensure_chart()
+    ensure_criteria()
 
 
 def nik_for(kecamatan: str, birth: date, sex: str) -> str:

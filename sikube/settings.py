@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "registry",
     "books",
     "grants",
+    "mentoring",
     "front",
     "api",
     "demo",

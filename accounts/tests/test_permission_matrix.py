@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import token_create
+from mentoring.models import StageCriterion
 
 ROLES = ["admin", "pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 NATIONAL = {"admin", "pusat"}
@@ -21,6 +23,8 @@ WRITERS = {
     "personal": {"admin", "kabupaten"},
     "books": {"pengurus"},
     "grant": {"admin", "provinsi", "kabupaten"},
+    "visit": {"pendamping"},
+    "stage": {"admin", "kabupaten", "pendamping"},
 }
 # Who reads unmasked NIK / KK / phone of other people in their reach.
 PERSONAL_READERS = {"admin", "kabupaten", "pendamping"}
@@ -60,6 +64,8 @@ def test_group_and_member_rights(client, cast, role, where):
     _t, raw = token_create(user=user, name="matrix")
     api = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     client.force_login(user)
+    criterion = StageCriterion.objects.filter(stage="pengembangan").order_by("order").first()
+    assert criterion is not None
 
     checks = {
         # page reads
@@ -95,6 +101,20 @@ def test_group_and_member_rights(client, cast, role, where):
             "name": "Bantuan", "source": "apbn", "decree_number": "1", "amount": 1000, "received_on": "2026-01-15",
             "bank_name": "BRI", "account_number": "1", "account_name": "x"}, content_type="application/json", **api),
             "grant"),
+        ("page", "read visits"): (client.get(reverse("mentoring:visits", args=[kube.pk])), None),
+        ("page", "read visit history"): (client.get(reverse("mentoring:visits_pdf", args=[kube.pk])), None),
+        ("page", "read evaluations"): (client.get(reverse("mentoring:evaluations_pdf", args=[kube.pk])), None),
+        ("page", "read stage criteria"): (client.get(reverse("mentoring:stage", args=[kube.pk])), None),
+        ("page", "log a visit"): (client.get(reverse("mentoring:visit_new", args=[kube.pk])), "visit"),
+        ("page", "tick a criterion"): (client.post(reverse("mentoring:stage", args=[kube.pk]),
+                                                   {"criterion": criterion.pk, "met": "0"}), "stage"),
+        ("api", "read follow-ups"): (client.get(f"/api/v1/groups/{kube.pk}/follow-ups", **api), None),
+        ("api", "read stage"): (client.get(f"/api/v1/groups/{kube.pk}/stage", **api), None),
+        ("api", "log a visit"): (client.post("/api/v1/visits", {
+            "kube": kube.pk, "date": timezone.localdate().isoformat(), "place": "Rumah ketua", "problems": "uji"},
+            content_type="application/json", **api), "visit"),
+        ("api", "tick a criterion"): (client.post(f"/api/v1/groups/{kube.pk}/stage/checks", {
+            "criterion": criterion.pk, "met": False}, content_type="application/json", **api), "stage"),
         # API writes
         ("api", "update group"): (client.put(f"/api/v1/groups/{kube.pk}", kube_payload(kube),
                                              content_type="application/json", **api), "kube"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ItemSource(models.TextChoices):
@@ -25,7 +26,7 @@ class InventoryItem(models.Model):
                              related_name="inventory")
     code = models.CharField(_("kode barang"), max_length=20)
     name = models.CharField(_("nama barang"), max_length=150)
-    quantity = models.PositiveIntegerField(_("jumlah"), default=1)
+    quantity = models.PositiveIntegerField(pgettext_lazy("banyaknya", "jumlah"), default=1)
     unit = models.CharField(_("satuan"), max_length=20, default="unit")
     acquired_on = models.DateField(_("tanggal perolehan"))
     source = models.CharField(_("asal"), max_length=6, choices=ItemSource.choices)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from audit.models import Action
 from audit.services import audit_record, diff, snapshot
@@ -207,7 +208,8 @@ def workplan_save(*, actor: Any, kube: Kube, item: WorkPlanItem | None = None, a
         "start_on": start_on, "end_on": end_on, "person": person, "budget": budget,
         "budget_source": _text(budget_source, field="budget_source", label=_("Sumber dana"), max_length=100,
                                required=False),
-        "realisation": _text(realisation, field="realisation", label=_("Realisasi"), max_length=4000, required=False),
+        "realisation": _text(realisation, field="realisation",
+            label=pgettext("rencana kerja", "Realisasi"), max_length=4000, required=False),
         "percent_done": percent_done, "status": status,
     }
     if item is None:

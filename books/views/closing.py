@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from books.errors import BooksError
 from books.lpj import Lpj, Period, lpj_build, parse_period
@@ -114,7 +115,7 @@ def lpj_document(report: Lpj, *, printed_by: str = "") -> bytes:
     doc.paragraph(_("Terbilang: %(w)s") % {"w": in_words(report.cash_closing) if report.cash_closing else "nol rupiah"})
     if report.cash_by_kind:
         doc.spacer(2)
-        doc.table([_("Jenis transaksi"), _("Masuk"), _("Keluar")],
+        doc.table([_("Jenis transaksi"), pgettext("uang", "Masuk"), pgettext("uang", "Keluar")],
                   [[k, rupiah(i) if i else "", rupiah(o) if o else ""] for k, i, o in report.cash_by_kind],
                   widths=[0.5, 0.25, 0.25], numeric=[1, 2])
     doc.heading(_("2. Laba rugi"))
@@ -135,7 +136,7 @@ def lpj_document(report: Lpj, *, printed_by: str = "") -> bytes:
               total_row=[_("Jumlah kewajiban dan modal"), rupiah(bs.total_liabilities_equity)])
     doc.heading(_("4. Iuran Kesetiakawanan Sosial (IKS)"))
     if report.iks:
-        doc.table([_("Dana"), _("Disisihkan"), _("Dipakai"), _("Saldo akhir")],
+        doc.table([_("Dana"), _("Disisihkan"), pgettext("dana", "Dipakai"), _("Saldo akhir")],
                   [[f, rupiah(a), rupiah(u), rupiah(b)] for f, a, u, b in report.iks],
                   widths=[0.4, 0.2, 0.2, 0.2], numeric=[1, 2, 3])
     else:
@@ -144,7 +145,7 @@ def lpj_document(report: Lpj, *, printed_by: str = "") -> bytes:
     if report.savings:
         doc.table([_("Anggota"), _("Saldo simpanan"), _("Di koperasi")],
                   [[n, rupiah(b), rupiah(c)] for n, b, c in report.savings], widths=[0.5, 0.25, 0.25],
-                  numeric=[1, 2], total_row=[_("Jumlah"), rupiah(report.savings_total), ""])
+                  numeric=[1, 2], total_row=[pgettext("total", "Jumlah"), rupiah(report.savings_total), ""])
     else:
         doc.paragraph(_("Belum ada simpanan anggota."))
     loans = report.loans
@@ -176,12 +177,12 @@ def lpj_document(report: Lpj, *, printed_by: str = "") -> bytes:
         # The month's (or quarter's) cash book as an annex: members can check every line.
         book = cash_book(kube, start=period.start, end=period.end)
         doc.heading(_("Lampiran: Buku Kas Umum"))
-        doc.table([_("Tanggal"), _("No. bukti"), _("Uraian"), _("Masuk"), _("Keluar"), _("Saldo")],
+        doc.table([_("Tanggal"), _("No. bukti"), _("Uraian"), pgettext("uang", "Masuk"), pgettext("uang", "Keluar"), _("Saldo")],
                   [[date_format(period.start, "j M Y"), "", _("Saldo awal"), "", "", rupiah(book.opening)]]
                   + [[date_format(ln.date, "j M Y"), ln.receipt, ln.description + (" " + _("(dibalik)") if ln.reversed
                                                                                     else ""),
                       rupiah(ln.money_in) if ln.money_in else "", rupiah(ln.money_out) if ln.money_out else "",
                       rupiah(ln.balance)] for ln in book.lines],
                   widths=[0.13, 0.11, 0.37, 0.13, 0.13, 0.13], numeric=[3, 4, 5],
-                  total_row=["", "", _("Jumlah"), rupiah(book.total_in), rupiah(book.total_out), rupiah(book.closing)])
+                  total_row=["", "", pgettext("total", "Jumlah"), rupiah(book.total_in), rupiah(book.total_out), rupiah(book.closing)])
     return doc.render()

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.access import Kind, access_kube, can_write
 from registry.models import Kube
@@ -52,11 +53,12 @@ def kube_tabs(kube: Kube) -> list[Tab]:
 
     return [
         Tab("home", str(_("Ringkasan")), url("registry:detail")),
+        Tab("visits", str(_("Pendampingan")), url("mentoring:visits")),
         Tab("books", str(_("Buku")), url("books:home")),
         Tab("cash", str(_("Kas Umum")), url("books:cash_book")),
         Tab("iks", str(_("IKS")), url("books:iks")),
         Tab("savings", str(_("Simpanan")), url("books:savings")),
-        Tab("loans", str(_("Pinjaman")), url("books:loans")),
+        Tab("loans", str(pgettext_lazy("buku", "Pinjaman")), url("books:loans")),
         Tab("inventory", str(_("Inventaris")), url("books:inventory")),
         Tab("agenda", str(_("Agenda")), url("books:agenda")),
         Tab("workplan", str(_("Rencana Kerja")), url("books:workplan")),

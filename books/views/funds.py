@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from books.errors import BooksError
@@ -132,7 +133,7 @@ def iks_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
     lines = (Line.objects.filter(kube=kube, account__role="iks").select_related("transaction", "iks_fund")
              .order_by("date", "transaction_id", "id"))
     wb = Workbook()
-    wb.sheet(_("Buku IKS"), [_("Tanggal"), _("No. bukti"), _("Dana"), _("Uraian"), _("Disisihkan"), _("Dipakai")],
+    wb.sheet(_("Buku IKS"), [_("Tanggal"), _("No. bukti"), _("Dana"), _("Uraian"), _("Disisihkan"), pgettext("dana", "Dipakai")],
              [[ln.date, ln.transaction.receipt, ln.iks_fund.name if ln.iks_fund else "", ln.transaction.description,
                ln.credit or None, ln.debit or None] for ln in lines],
              widths=[12, 12, 20, 50, 14, 14], money_columns=[4, 5])
@@ -239,7 +240,7 @@ def loans_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
     book = portfolio(kube, on=timezone.localdate())
     wb = Workbook()
-    wb.sheet(_("Pinjaman"), [_("Nomor"), _("Anggota"), _("Tanggal cair"), _("Pokok"), _("Jangka (bulan)"),
+    wb.sheet(pgettext("buku", "Pinjaman"), [_("Nomor"), _("Anggota"), _("Tanggal cair"), _("Pokok"), _("Jangka (bulan)"),
                              _("Jasa/bulan (%)"), _("Pokok dibayar"), _("Jasa dibayar"), _("Sisa pokok"),
                              _("Hari terlambat"), _("Berisiko (>30 hari)")],
              [[s.loan.number, s.loan.member.name, s.loan.disbursed_on, s.loan.amount, s.loan.term_months,

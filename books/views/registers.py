@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from books.errors import BooksError
 from books.forms import ActivityForm, GuestForm, InventoryEventForm, InventoryForm, RulesForm, WorkPlanForm
@@ -108,7 +109,7 @@ def inventory_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
     items = InventoryItem.objects.filter(kube=kube).order_by("code", "id")
     wb = Workbook()
     wb.sheet(_("Buku Inventaris"),
-             [_("Kode"), _("Nama barang"), _("Jumlah"), _("Satuan"), _("Tanggal perolehan"), _("Asal"),
+             [_("Kode"), _("Nama barang"), pgettext("banyaknya", "Jumlah"), _("Satuan"), _("Tanggal perolehan"), _("Asal"),
               _("Nilai perolehan (Rp)"), _("Kondisi"), _("Lokasi"), _("Tanggal dihapus"), _("Alasan penghapusan")],
              [[i.code, i.name, i.quantity, i.unit, i.acquired_on, i.get_source_display(), i.value,
                i.get_condition_display(), i.location, i.disposed_on, i.disposal_reason] for i in items],
@@ -277,8 +278,8 @@ def workplan_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
     items = kube.work_plan.select_related("person").order_by("start_on", "id")
     wb = Workbook()
     wb.sheet(_("Buku Rencana Kerja"),
-             [_("Kegiatan"), _("Tujuan"), _("Sasaran/target"), _("Mulai"), _("Selesai"), _("Penanggung jawab"),
-              _("Anggaran (Rp)"), _("Sumber dana"), _("Persen terlaksana"), _("Status"), _("Realisasi")],
+             [_("Kegiatan"), _("Tujuan"), _("Sasaran/target"), _("Mulai"), pgettext("tanggal", "Selesai"), _("Penanggung jawab"),
+              _("Anggaran (Rp)"), _("Sumber dana"), _("Persen terlaksana"), _("Status"), pgettext("rencana kerja", "Realisasi")],
              [[i.activity, i.aim, i.target, i.start_on, i.end_on, i.person.name if i.person else "", i.budget,
                i.budget_source, i.percent_done, i.get_status_display(), i.realisation] for i in items],
              widths=[30, 28, 28, 12, 12, 22, 14, 16, 10, 12, 36], money_columns=[6])

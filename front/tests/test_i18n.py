@@ -48,10 +48,13 @@ def test_the_compiled_catalogue_matches_the_source():
     with MO.open("rb") as fh:
         catalogue = gettext.GNUTranslations(fh)
     for e in po_entries():
-        msgid = str(e["msgid"])
-        if e["msgctxt"]:
-            msgid = f"{e['msgctxt']}\x04{msgid}"
-        if e["msgid_plural"]:
-            assert catalogue.ngettext(msgid, str(e["msgid_plural"]), 2) == e["msgstr"][1], msgid
+        msgid, context = str(e["msgid"]), e["msgctxt"]
+        if e["msgid_plural"] and context:
+            got = catalogue.npgettext(context, msgid, str(e["msgid_plural"]), 2)
+        elif e["msgid_plural"]:
+            got = catalogue.ngettext(msgid, str(e["msgid_plural"]), 2)
+        elif context:
+            got = catalogue.pgettext(context, msgid)
         else:
-            assert catalogue.gettext(msgid) == e["msgstr"][0], msgid
+            got = catalogue.gettext(msgid)
+        assert got == e["msgstr"][-1], msgid

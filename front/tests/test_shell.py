@@ -68,14 +68,14 @@ def test_assets_are_vendored_not_fetched_from_a_cdn():
 
 
 @pytest.mark.parametrize("role,expected,absent", [
-    ("admin", {"users", "audit", "programmes", "kube_new", "kube_import"}, set()),
-    ("pusat", {"kube_list"}, {"users", "audit", "kube_new", "kube_import"}),
-    ("provinsi", {"kube_list", "kube_import"}, {"users", "audit", "kube_new"}),
-    ("kabupaten", {"kube_list", "kube_new", "kube_import"}, {"users", "audit"}),
-    ("pendamping", {"kube_list"}, {"kube_new", "kube_import", "users", "audit"}),
-    ("pengurus", {"my_kube"}, {"kube_list", "kube_new", "users", "audit"}),
-    ("anggota", {"my_kube"}, {"kube_list", "kube_new", "users", "audit"}),
-    ("outsider", {"home", "profile"}, {"my_kube", "kube_list", "kube_new", "users", "audit"}),
+    ("admin", {"users", "audit", "programmes", "kube_new", "kube_import", "mentors", "events"}, {"workspace"}),
+    ("pusat", {"kube_list", "mentors", "events"}, {"users", "audit", "kube_new", "kube_import", "workspace"}),
+    ("provinsi", {"kube_list", "kube_import", "mentors", "events"}, {"users", "audit", "kube_new"}),
+    ("kabupaten", {"kube_list", "kube_new", "kube_import", "mentors", "events"}, {"users", "audit", "workspace"}),
+    ("pendamping", {"workspace", "kube_list", "events"}, {"kube_new", "kube_import", "users", "audit", "mentors"}),
+    ("pengurus", {"my_kube"}, {"kube_list", "kube_new", "users", "audit", "workspace", "mentors", "events"}),
+    ("anggota", {"my_kube"}, {"kube_list", "kube_new", "users", "audit", "workspace", "mentors", "events"}),
+    ("outsider", {"home", "profile"}, {"my_kube", "kube_list", "kube_new", "users", "audit", "workspace"}),
 ])
 def test_each_role_sees_only_the_menu_it_can_use(cast, role, expected, absent):
     keys = {item.key for item in menu_for(cast.role_users()[role])}

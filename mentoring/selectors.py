@@ -1,0 +1,75 @@
+"""Reads for mentoring: the mentor's workspace (attention list), a group's visit history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from books.selectors import add_months
+from mentoring.models import FollowUp, Visit
+from registry.models import Kube
+
+VISIT_EVERY_MONTHS = 1  # a group is visited monthly by default (seed 003: every first week)
+
+
+@dataclass
+class WorkspaceRow:
+    kube: Kube
+    last_visit: date | None
+    next_due: date
+    last_audit: date | None
+    open_follow_ups: int
+    overdue_follow_ups: int
+    overdue_days: int = 0
+    attention: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def workspace(kubes: QuerySet[Kube], *, today: date) -> list[WorkspaceRow]:
+    """The mentor's groups, those that need attention first: overdue visits and overdue follow-ups.
+
+    Five queries whatever the number of groups (the monitoring issue refines the ranking).
+    """
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    groups = list(kubes.exclude(status="bubar").select_related("desa").order_by("name", "id"))
+    ids = [k.pk for k in groups]
+    last_visit = dict(Visit.objects.filter(kube_id__in=ids).values("kube_id").annotate(d=Max("date"))
+                      .values_list("kube_id", "d"))
+    last_audit = dict(Visit.objects.filter(kube_id__in=ids, audits__checked=True).values("kube_id")
+                      .annotate(d=Max("date")).values_list("kube_id", "d"))
+    follow = {r["kube_id"]: r for r in FollowUp.objects.filter(kube_id__in=ids, closed_on__isnull=True)
+              .values("kube_id").annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))}
+    rows = []
+    for kube in groups:
+        seen = last_visit.get(kube.pk)
+        due = add_months(seen, VISIT_EVERY_MONTHS) if seen else kube.formed_on
+        f = follow.get(kube.pk, {"open": 0, "overdue": 0})
+        late = (today - due).days
+        row = WorkspaceRow(kube, seen, due, last_audit.get(kube.pk), f["open"], f["overdue"], max(late, 0))
+        if late > 0:
+            row.attention += 10 + late // 7
+            row.reasons.append(ngettext("Kunjungan terlambat %(d)s hari", "Kunjungan terlambat %(d)s hari", late)
+                               % {"d": late} if seen else _("Belum pernah dikunjungi"))
+        if row.overdue_follow_ups:
+            row.attention += 5 * row.overdue_follow_ups
+            row.reasons.append(ngettext("%(n)s tindak lanjut lewat batas waktu", "%(n)s tindak lanjut lewat batas waktu",
+                                        row.overdue_follow_ups) % {"n": row.overdue_follow_ups})
+        if kube.status == "stagnan":
+            row.attention += 8
+            row.reasons.append(_("KUBE berstatus stagnan"))
+        audit = last_audit.get(kube.pk)
+        if audit is None or (today - audit).days > 90:
+            row.attention += 3
+            row.reasons.append(_("Buku belum diperiksa dalam 3 bulan"))
+        rows.append(row)
+    rows.sort(key=lambda r: (-r.attention, r.next_due, r.kube.name))
+    return rows
+
+
+def visit_history(kube: Kube) -> QuerySet[Visit]:
+    return (kube.visits.select_related("pendamping").prefetch_related("audits", "follow_ups__person", "photos")
+            .order_by("date", "id"))
