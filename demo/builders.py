@@ -230,14 +230,22 @@ def demo_load() -> dict[str, int]:
     from demo.books import demo_all_books
 
     demo_all_books(created, password=password, offices=office, rng=rng)
-    return {"users": User.objects.count(), "kubes": len(created)}
+    from demo.mentoring import demo_mentoring
+
+    visits = demo_mentoring(created, offices=office, rng=rng)
+    return {"users": User.objects.count(), "kubes": len(created), "visits": visits}
 
 
 def demo_account_rows() -> list[tuple[str, str, str]]:
+    """The accounts worth printing; the other groups' treasurers are summed up in one line."""
     rows = []
-    for user in User.objects.select_related("region").order_by("id"):
+    others = User.objects.filter(username__startswith="bendahara.").exclude(username="bendahara.majusejahtera")
+    for user in User.objects.select_related("region").exclude(pk__in=others.values("pk")).order_by("id"):
         where = user.region.label if user.region else user.institution
         if user.role in (Role.PENGURUS, Role.ANGGOTA):
             where = MAIN_KUBE
         rows.append((user.username, str(Role(user.role).label), where))
+    if others.exists():
+        rows.append(("bendahara.<nama KUBE>", str(Role.PENGURUS.label),
+                     f"{others.count()} KUBE lain, misalnya {others.order_by('id').first().username}"))  # type: ignore[union-attr]
     return rows

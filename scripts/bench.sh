@@ -8,3 +8,6 @@ PY=.venv/bin/python
 $PY -m bench.generate
 $PY -m bench.regions_bench
 $PY -m bench.registry_bench
+$PY -m bench.books_data
+$PY -m bench.books_bench
+$PY -m bench.mentoring_bench

@@ -3,6 +3,8 @@
 One test, because loading the demo (40 groups, a year of books each) takes tens of seconds.
 """
 
+from datetime import date
+
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -11,6 +13,9 @@ from accounts.models import Role, User
 from books.models import PeriodClose, Transaction
 from lib import testing
 from lib.regioncode import is_within
+from mentoring.models import AssistanceEvent, Evaluation
+from mentoring.selectors import workspace
+from mentoring.tests.test_events_and_documents import pdf_text
 from regions.services import regions_sync
 from registry.models import Kube
 
@@ -40,6 +45,19 @@ def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
                     for k in kubes if k.status != "bubar"]
     assert any(d is not None and d.isoformat() < "2026-06-01" for d in last_entries)
     assert any(d is not None and d.isoformat() >= "2026-10-01" for d in last_entries)
+
+    # A year of monthly visits, two assistance events with their evaluations, a mentor with groups to chase.
+    assert main.visits.count() >= 10 and main.visits.filter(audits__checked=True).exists()
+    assert AssistanceEvent.objects.count() == 2
+    assert Evaluation.objects.filter(event__isnull=False).count() == 2
+    assert Evaluation.objects.filter(activity__kube=main).exists() and main.stage_checks.filter(met=True).exists()
+    mentor = User.objects.get(username="pendamping.cimenyan")
+    rows = workspace(Kube.objects.filter(pendamping=mentor), today=date(2026, 11, 23))
+    assert any(r.attention >= 10 for r in rows) and any(r.attention < 10 for r in rows)
+    client = Client()
+    client.force_login(mentor)
+    text = pdf_text(client.get(reverse("mentoring:visits_pdf", args=[main.pk])).content)
+    assert "Tempat Pertemuan" in text and "Masalah dan Keberhasilan yang Muncul" in text and "Pelaporan keuangan" in text
 
     users, groups = User.objects.count(), Kube.objects.count()
     call_command("demo_load")  # the database is no longer empty: nothing happens
