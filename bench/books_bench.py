@@ -10,26 +10,15 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import random
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 from datetime import date
 from urllib.parse import urlencode
 
-from bench.common import BENCH_DIR, percentile, report, setup_django
+from bench.common import gunicorn_server, percentile, report, setup_django
 
 PASSWORD = "bench-password-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _prepare(samples: int) -> list[tuple[int, int, str]]:
@@ -101,20 +90,7 @@ def main() -> None:
 
     lines, groups = Line.objects.count(), Kube.objects.count()
     treasurers = _prepare(40)
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": os.environ["DATABASE_URL"], "SECRET_KEY": os.environ["SECRET_KEY"],
-           "DEBUG": "0", "HTTPS": "0", "STATIC_MANIFEST": "0", "AXES_ENABLED": "0", "LOG_LEVEL": "WARNING",
-           "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "sikube.wsgi:application", "--bind",
-                               f"127.0.0.1:{port}", "--workers", "2", "--threads", "2", "--log-level", "warning"],
-                              cwd=BENCH_DIR.parent, env=env)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn_server() as port:
         post_ms, page_ms = [], []
         for kube_id, user_id, username in treasurers:
             _t, raw = token_create(user=User.objects.get(pk=user_id), name="bench")
@@ -136,9 +112,6 @@ def main() -> None:
                 status, data = web.request("GET", f"/kube/{kube_id}/buku/kas/?bulan={month}")
                 page_ms.append((time.perf_counter() - started) * 1000)
                 assert status == 200 and b"Buku Kas Umum" in data, status
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
 
     # An LPJ PDF for a month of 300 lines (150 transactions) in one group.
     kube_id = treasurers[0][0]

@@ -7,7 +7,8 @@ import platform
 import statistics
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -94,3 +95,31 @@ def report(title: str, rows: list[tuple[str, str, str]]) -> str:
     OUT_DIR.mkdir(exist_ok=True)
     (OUT_DIR / f"{title.lower().replace(' ', '-')}.md").write_text(text)
     return text
+
+
+@contextmanager
+def gunicorn_server(workers: int = 2, threads: int = 2) -> Iterator[int]:
+    """gunicorn serving the benchmark database on a free loopback port; yields the port."""
+    import signal
+    import socket
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DEBUG": "0", "HTTPS": "0", "STATIC_MANIFEST": "0", "AXES_ENABLED": "0",
+           "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "sikube.wsgi:application", "--bind",
+                               f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+                               "--log-level", "warning"], cwd=BENCH_DIR.parent, env=env)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

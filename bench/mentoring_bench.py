@@ -11,17 +11,12 @@ Run: .venv/bin/python -m bench.mentoring_bench
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
-import socket
-import subprocess
-import sys
 import time
 from datetime import date, timedelta
 
-from bench.books_bench import PASSWORD, Session, _free_port
-from bench.common import BENCH_DIR, percentile, report, setup_django
+from bench.books_bench import PASSWORD, Session
+from bench.common import gunicorn_server, percentile, report, setup_django
 
 SEED = 17
 MONTHS = 12
@@ -114,19 +109,7 @@ def main() -> None:
 
     user_id, username, ids = _mentor_with_groups()
     visits, follow_ups = Visit.objects.count(), FollowUp.objects.count()
-    port = _free_port()
-    env = {**os.environ, "DEBUG": "0", "HTTPS": "0", "STATIC_MANIFEST": "0", "AXES_ENABLED": "0",
-           "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "sikube.wsgi:application", "--bind",
-                               f"127.0.0.1:{port}", "--workers", "2", "--threads", "2", "--log-level", "warning"],
-                              cwd=BENCH_DIR.parent, env=env)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn_server() as port:
         web = Session(port)
         web.sign_in(username)
         page_ms, api_ms = [], []
@@ -147,9 +130,6 @@ def main() -> None:
             assert status == 200 and len(json.loads(data)) == GROUPS_PER_MENTOR, status
             if i >= 5:
                 api_ms.append(elapsed)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     print(report("Mentoring at national scale", [
         ("data", f"{visits:,} visits, {follow_ups:,} follow-ups over the national groups",
          "a year of monthly visits for 100,000 groups"),

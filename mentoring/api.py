@@ -7,8 +7,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from api.pagination import ObjectId, Page, PageParams, paginate
 from books.models import Activity
 from mentoring.errors import MentoringError
 from mentoring.models import AssistanceEvent, Evaluation, FollowUp, StageCriterion, Visit
-from mentoring.selectors import workspace
+from mentoring.selectors import events_in_reach, workspace
 from mentoring.services import (
     NEXT_STAGE,
     AuditLine,
@@ -235,8 +236,6 @@ def close_follow_up(request: HttpRequest, follow_up_id: ObjectId, payload: Close
     follow_up = get_object_or_404(FollowUp.objects.select_related("person"), pk=follow_up_id,
                                   kube__in=kubes_for_user(request.user).values("pk"))
     if not (can_write(request.user, Kind.VISIT) or can_write(request.user, Kind.BOOKS)):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     follow_up = follow_up_close(actor=request.user, follow_up=follow_up,
                                 closed_on=payload.closed_on or timezone.localdate(), note=payload.note)
@@ -304,19 +303,9 @@ def _event_out(e: AssistanceEvent) -> dict[str, Any]:
                              for p in e.participants.order_by("id")]}
 
 
-def _events(request: HttpRequest) -> Any:
-    root = region_root(request.user)
-    qs = AssistanceEvent.objects.filter(participations__kube__in=kubes_for_user(request.user).values("pk"))
-    if root is not None:
-        from lib.regioncode import within_q
-
-        qs = qs | AssistanceEvent.objects.filter(within_q("kabupaten_id", root))
-    return qs.distinct()
-
-
 @router.get("/events", response=Page[EventOut], summary="Asistensi dalam jangkauan")
 def list_events(request: HttpRequest, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
-    page = paginate(_events(request).prefetch_related("participations"), pages, order=("-date", "-id"))
+    page = paginate(events_in_reach(request.user).prefetch_related("participations"), pages, order=("-date", "-id"))
     page["items"] = [_event_out(e) for e in page["items"]]
     return page
 
@@ -324,8 +313,6 @@ def list_events(request: HttpRequest, pages: PageParams = Query(...)) -> dict[st
 @router.post("/events", response={201: EventOut}, summary="Catat asistensi")
 def create_event(request: HttpRequest, payload: EventIn) -> Reply[dict[str, Any]]:
     if not can_write(request.user, Kind.EVENT):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     kabupaten = Region.objects.filter(pk=payload.kabupaten, level=2).first()
     if kabupaten is None:
@@ -353,7 +340,7 @@ def create_event(request: HttpRequest, payload: EventIn) -> Reply[dict[str, Any]
 
 @router.get("/events/{event_id}", response=EventOut, summary="Satu asistensi")
 def get_event(request: HttpRequest, event_id: ObjectId) -> dict[str, Any]:
-    return _event_out(get_object_or_404(_events(request), pk=event_id))
+    return _event_out(get_object_or_404(events_in_reach(request.user), pk=event_id))
 
 
 # --- evaluations ------------------------------------------------------------------------------
@@ -414,7 +401,7 @@ def list_evaluations(request: HttpRequest, kube: int | None = Query(None, ge=1, 
         kubes = kubes.filter(pk=kube)
     reach = kubes.values("pk")
     qs = Evaluation.objects.filter(Q(visit__kube__in=reach) | Q(activity__kube__in=reach)
-                                   | Q(event__in=_events(request).values("pk"))).distinct().prefetch_related("targets")
+                                   | Q(event__in=events_in_reach(request.user).values("pk"))).distinct().prefetch_related("targets")
     page = paginate(qs, pages, order=("-date", "-id"))
     page["items"] = [_evaluation_out(e) for e in page["items"]]
     return page
@@ -422,8 +409,6 @@ def list_evaluations(request: HttpRequest, kube: int | None = Query(None, ge=1, 
 
 @router.post("/evaluations", response={201: EvaluationOut}, summary="Catat evaluasi (bentuk Tabel 5)")
 def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> Reply[dict[str, Any]]:
-    from django.core.exceptions import PermissionDenied
-
     subject: dict[str, Any] = {}
     if payload.visit is not None:
         visit = get_object_or_404(_visits(request), pk=payload.visit)
@@ -432,7 +417,7 @@ def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> Reply[dict
     if payload.event is not None:
         if not can_write(request.user, Kind.EVENT):
             raise PermissionDenied
-        subject["event"] = get_object_or_404(_events(request), pk=payload.event)
+        subject["event"] = get_object_or_404(events_in_reach(request.user), pk=payload.event)
     if payload.activity is not None:
         activity = get_object_or_404(Activity, pk=payload.activity,
                                      kube__in=kubes_for_user(request.user).values("pk"))
@@ -534,8 +519,6 @@ def mentor_workspace(request: HttpRequest, mentor_id: ObjectId) -> list[dict[str
     if mentor.pk != request.user.pk and region_root(request.user) is None:
         groups = groups.none()
     if not groups.exists() and mentor.pk != request.user.pk:
-        from django.http import Http404
-
         raise Http404
     return [{"kube": r.kube.pk, "name": r.kube.name, "desa": r.kube.desa_id, "last_visit": r.last_visit,
              "next_due": r.next_due, "overdue_days": r.overdue_days, "last_audit": r.last_audit,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from lib.money import rupiah
 from lib.pdf import PdfDocument
 from mentoring.models import AssistanceEvent, Evaluation, Visit
-from mentoring.selectors import visit_history
+from mentoring.selectors import participant_names, visit_history
 from registry.models import Kube
 
 
@@ -106,9 +106,7 @@ def event_pdf(event: AssistanceEvent, *, printed_by: str = "") -> bytes:
         (_("Panitia"), event.committee or "—"),
     ])
     doc.heading(_("Peserta"))
-    names: dict[int, list[str]] = {}
-    for person in event.participants.order_by("id"):
-        names.setdefault(person.kube_id, []).append(person.name)
+    names = participant_names(event)
     doc.table([_("KUBE"), _("Desa/kelurahan"), _("Peserta"), _("Nama peserta")],
               [[p.kube.name, p.kube.desa.label, p.people, ", ".join(names.get(p.kube_id, []))]
                for p in event.participations.select_related("kube", "kube__desa")],

@@ -133,10 +133,11 @@ class EvaluationForm(Form):
         for number, line in enumerate((self.cleaned_data["targets"] or "").splitlines(), start=1):
             if not line.strip():
                 continue
-            parts = [p.strip().rstrip("%").strip().replace(",", ".") for p in line.split("|")]
-            if len(parts) not in (2, 3):
+            description, *numbers = (p.strip() for p in line.split("|"))
+            if len(numbers) not in (1, 2):
                 raise forms.ValidationError(_("Baris %(n)s: tulis target | target %% | tercapai %%.") % {"n": number})
-            rows.append((parts[0], parts[1], parts[2] if len(parts) == 3 else ""))
+            target, reached = (n.rstrip("%").strip().replace(",", ".") for n in [*numbers, ""][:2])
+            rows.append((description, target, reached))
         return rows
 
 

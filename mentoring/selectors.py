@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
 from books.selectors import add_months
-from mentoring.models import FollowUp, Visit
+from mentoring.models import AssistanceEvent, FollowUp, Visit
 from registry.models import Kube
 
 VISIT_EVERY_MONTHS = 1  # a group is visited monthly by default (seed 003: every first week)
@@ -73,3 +74,23 @@ def workspace(kubes: QuerySet[Kube], *, today: date) -> list[WorkspaceRow]:
 def visit_history(kube: Kube) -> QuerySet[Visit]:
     return (kube.visits.select_related("pendamping").prefetch_related("audits", "follow_ups__person", "photos")
             .order_by("date", "id"))
+
+
+def events_in_reach(user: Any) -> QuerySet[AssistanceEvent]:
+    """Events held in the user's region, or attended by a group the user can see."""
+    from accounts.access import kubes_for_user, region_root
+    from lib.regioncode import within_q
+
+    qs = AssistanceEvent.objects.filter(participations__kube__in=kubes_for_user(user).values("pk"))
+    root = region_root(user)
+    if root is not None:
+        qs = qs | AssistanceEvent.objects.filter(within_q("kabupaten_id", root))
+    return qs.distinct()
+
+
+def participant_names(event: AssistanceEvent) -> dict[int, list[str]]:
+    """The named participants of an event, per group."""
+    names: dict[int, list[str]] = {}
+    for kube_id, name in event.participants.order_by("id").values_list("kube_id", "name"):
+        names.setdefault(kube_id, []).append(name)
+    return names

@@ -23,12 +23,11 @@ from books.models import Activity
 from books.views.common import book_context
 from lib.forms import apply_error
 from lib.http import pdf_response
-from lib.regioncode import within_q
 from mentoring import documents
 from mentoring.errors import MentoringError
 from mentoring.forms import AssignKecamatanForm, EvaluationForm, EventForm, PromoteForm, VisitForm
 from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitPhoto
-from mentoring.selectors import visit_history, workspace
+from mentoring.selectors import events_in_reach, participant_names, visit_history, workspace
 from mentoring.services import (
     NEXT_STAGE,
     AuditLine,
@@ -212,7 +211,7 @@ def _evaluation_subject(request: HttpRequest, kube: Kube | None, kind: str, subj
     if kind == "asistensi":
         if not can_write(request.user, Kind.EVENT):
             raise PermissionDenied
-        return {"event": get_object_or_404(_events_for(request), pk=subject_id)}
+        return {"event": get_object_or_404(events_in_reach(request.user), pk=subject_id)}
     raise Http404
 
 
@@ -251,19 +250,9 @@ def evaluation_new(request: HttpRequest, kind: str, subject_id: int, kube_id: in
 
 # --- assistance events ------------------------------------------------------------------------
 
-def _events_for(request: HttpRequest) -> Any:
-    """Events in reach: held in the user's region, or attended by a group the user can see."""
-    root = region_root(request.user)
-    kubes = kubes_for_user(request.user)
-    qs = AssistanceEvent.objects.filter(participations__kube__in=kubes.values("pk"))
-    if root is not None:
-        qs = qs | AssistanceEvent.objects.filter(within_q("kabupaten_id", root))
-    return qs.distinct()
-
-
 @login_required
 def events(request: HttpRequest) -> HttpResponse:
-    qs = _events_for(request).select_related("kabupaten").order_by("-date", "-id")
+    qs = events_in_reach(request.user).select_related("kabupaten").order_by("-date", "-id")
     return render(request, "mentoring/events.html", {"events": qs[:200],
                                                      "can_organise": can_write(request.user, Kind.EVENT)})
 
@@ -294,15 +283,13 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 
 def _participations(event: AssistanceEvent) -> list[tuple[Any, list[str]]]:
-    names: dict[int, list[str]] = {}
-    for person in event.participants.order_by("id"):
-        names.setdefault(person.kube_id, []).append(person.name)
+    names = participant_names(event)
     return [(p, names.get(p.kube_id, [])) for p in event.participations.select_related("kube", "kube__desa")]
 
 
 @login_required
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = get_object_or_404(_events_for(request).select_related("kabupaten", "organised_by"), pk=event_id)
+    event = get_object_or_404(events_in_reach(request.user).select_related("kabupaten", "organised_by"), pk=event_id)
     return render(request, "mentoring/event_detail.html", {
         "event": event, "participations": _participations(event),
         "evaluations": event.evaluations.prefetch_related("targets"),
@@ -311,7 +298,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 def event_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = get_object_or_404(_events_for(request), pk=event_id)
+    event = get_object_or_404(events_in_reach(request.user), pk=event_id)
     return pdf_response(documents.event_pdf(event, printed_by=request.user.get_username()),
                         filename=f"asistensi-{event.date:%Y-%m-%d}.pdf")
 

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts.access import Kind, can_write
 from books.errors import BooksError
 from books.forms import ActivityForm, GuestForm, InventoryEventForm, InventoryForm, RulesForm, WorkPlanForm
 from books.models import Activity, ActivityAttendance, InventoryItem, RuleVersion, WorkPlanItem
@@ -201,7 +202,8 @@ def activity(request: HttpRequest, kube_id: int, activity_id: int) -> HttpRespon
     absent = [r.member for r in rows if not r.present]
     return render(request, "books/registers/activity.html", book_context(
         request, kube, "agenda", act=act, present=present, absent=absent, recorded=len(rows),
-        rate=_percent(len(present), len(rows))))
+        rate=_percent(len(present), len(rows)), evaluations=act.evaluations.prefetch_related("targets"),
+        can_evaluate=can_write(request.user, Kind.VISIT) or can_write(request.user, Kind.BOOKS)))
 
 
 @login_required

@@ -90,7 +90,9 @@ def test_the_charity_day_of_the_agenda_book_is_evaluated_from_the_groups_page(cl
     kuber = activity_record(actor=cast.ketua, kube=cast.kube_a, date=date(2026, 6, 26), kind="bakti",
                             place="Kel. Cibeunying", agenda="KUBER: bakti sosial bagi warga", present=[])
     client.force_login(cast.pendamping)
+    activity_page = reverse("books:activity", args=[cast.kube_a.pk, kuber.pk])
     url = reverse("mentoring:evaluation_new", args=[cast.kube_a.pk, "kegiatan", kuber.pk])
+    assert f'href="{url}"' in client.get(activity_page).content.decode()  # reached from the agenda book
     page = client.get(url)
     assert page.status_code == 200 and page.context["form"]["title"].value() == "Bakti sosial/KUBER: KUBER: bakti sosial bagi warga"
     refused = client.post(url, {"title": "KUBER 2026", "date": "2026-06-26", "indicators": "Warga terlayani",
@@ -101,8 +103,10 @@ def test_the_charity_day_of_the_agenda_book_is_evaluated_from_the_groups_page(cl
     assert saved.status_code == 302
     target = Evaluation.objects.get(activity=kuber).targets.get()
     assert (target.reached_percent, target.met) == (85.5, True)
+    assert "Program berhasil di atas 70%" in client.get(activity_page).content.decode()
     client.force_login(cast.anggota)  # a plain member reads the evaluations but writes none
     assert client.get(url).status_code == 403
+    assert f'href="{url}"' not in client.get(activity_page).content.decode()
 
 
 def test_the_visit_history_prints_as_seed_003_table_4(client, cast):
