@@ -41,6 +41,7 @@ class Kind(StrEnum):
     VISIT = "visit"          # mentoring visits, their audits, follow-ups and photos
     EVENT = "event"          # assistance events (asistensi) organised by an office
     STAGE = "stage"          # the stage checklist and promotion
+    ASSESSMENT = "assessment"  # capacity assessment (PEKA) sessions, scores, priorities and the RTL
     USER = "user"            # accounts
     SYSTEM = "system"        # programmes, the chart of accounts
     AUDIT = "audit"          # the audit trail
@@ -57,6 +58,8 @@ WRITERS: dict[Kind, frozenset[str]] = {
     Kind.VISIT: frozenset({Role.PENDAMPING}),
     Kind.EVENT: frozenset({Role.ADMIN, Role.PROVINSI, Role.KABUPATEN}),
     Kind.STAGE: frozenset({Role.ADMIN, Role.KABUPATEN, Role.PENDAMPING}),
+    # The mentor facilitates the group's self-assessment; the district office may run one too.
+    Kind.ASSESSMENT: frozenset({Role.ADMIN, Role.KABUPATEN, Role.PENDAMPING}),
     Kind.USER: frozenset({Role.ADMIN}),
     Kind.SYSTEM: frozenset({Role.ADMIN}),
     Kind.AUDIT: frozenset(),

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from accounts.api import router as auth_router
 from api import errors
 from api.auth import BearerToken
+from assessments.api import router as assessments_router
 from books.api import router as books_router
 from books.api_registers import router as registers_router
 from grants.api import router as grants_router
@@ -35,3 +36,4 @@ api.add_router("", books_router)
 api.add_router("", registers_router)
 api.add_router("", grants_router)
 api.add_router("", mentoring_router)
+api.add_router("", assessments_router)

@@ -233,7 +233,10 @@ def demo_load() -> dict[str, int]:
     from demo.mentoring import demo_mentoring
 
     visits = demo_mentoring(created, offices=office, rng=rng)
-    return {"users": User.objects.count(), "kubes": len(created), "visits": visits}
+    from demo.assessments import demo_assessments
+
+    assessments = demo_assessments(created, rng=rng)
+    return {"users": User.objects.count(), "kubes": len(created), "visits": visits, "assessments": assessments}
 
 
 def demo_account_rows() -> list[tuple[str, str, str]]:

@@ -43,6 +43,7 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("kube_list", str(_("Daftar KUBE")), reverse("registry:list")))
     if user.role in OFFICE_ROLES or user.role == Role.ADMIN:
         items.append(MenuItem("mentors", str(_("Pendamping")), reverse("mentoring:mentors")))
+        items.append(MenuItem("peka", str(_("PEKA")), reverse("assessments:rollup")))
     if user.role not in GROUP_ROLES:
         items.append(MenuItem("events", str(_("Asistensi")), reverse("mentoring:events")))
     if can_write(user, Kind.KUBE):

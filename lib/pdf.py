@@ -33,7 +33,7 @@ _styles = getSampleStyleSheet()
 STYLE_TITLE = ParagraphStyle("title", parent=_styles["Title"], fontSize=14, leading=17, spaceAfter=2)
 STYLE_SUB = ParagraphStyle("sub", parent=_styles["Normal"], fontSize=9.5, leading=12,
                            alignment=TA_CENTER, textColor=colors.HexColor("#333333"))
-STYLE_H2 = ParagraphStyle("h2", parent=_styles["Heading2"], fontSize=11.5, leading=14,
+STYLE_H2 = ParagraphStyle("h2", parent=_styles["Heading2"], fontSize=11.5, leading=14, keepWithNext=1,
                           spaceBefore=8, spaceAfter=4)
 STYLE_BODY = ParagraphStyle("body", parent=_styles["Normal"], fontSize=9, leading=11.5)
 STYLE_CELL = ParagraphStyle("cell", parent=_styles["Normal"], fontSize=8, leading=10)

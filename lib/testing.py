@@ -37,8 +37,10 @@ _serial = itertools.count(1)
 
 
 def ensure_regions() -> None:
-    """The reference data tests rely on: the region subset and the chart of accounts (a
-    transactional test's flush removes what the migrations put there)."""
+    """The reference data tests rely on: the region subset, the chart of accounts, the stage
+    criteria and the PEKA instrument (a transactional test's flush removes what the migrations
+    put there)."""
+    from assessments.instrument import ensure_default_instrument
     from books.chart import ensure_chart
     from mentoring.criteria import ensure_criteria
 
@@ -46,6 +48,7 @@ def ensure_regions() -> None:
         regions_sync(only=TEST_REGIONS)
     ensure_chart()
     ensure_criteria()
+    ensure_default_instrument()
 
 
 def nik_for(kecamatan: str, birth: date, sex: str) -> str:

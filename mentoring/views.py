@@ -245,7 +245,7 @@ def evaluation_new(request: HttpRequest, kind: str, subject_id: int, kube_id: in
     context = {"form": form, "title": _("Evaluasi: %(t)s") % {"t": initial["title"]}, "submit": _("Simpan evaluasi")}
     if kube is not None:
         return render(request, "books/form_page.html", book_context(request, kube, "visits", **context))
-    return render(request, "mentoring/form_page.html", context)
+    return render(request, "form_page.html", context)
 
 
 # --- assistance events ------------------------------------------------------------------------
@@ -354,6 +354,6 @@ def assign(request: HttpRequest) -> HttpResponse:
                                                "%(n)s KUBE di %(k)s kini didampingi %(p)s.", count)
                              % {"n": count, "k": d["kecamatan"].label, "p": d["pendamping"].full_name})
             return redirect("mentoring:mentors")
-    return render(request, "mentoring/form_page.html", {"form": form, "title": _("Tugaskan pendamping per kecamatan"),
+    return render(request, "form_page.html", {"form": form, "title": _("Tugaskan pendamping per kecamatan"),
                                                         "submit": _("Tugaskan")})
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "books",
     "grants",
     "mentoring",
+    "assessments",
     "front",
     "api",
     "demo",

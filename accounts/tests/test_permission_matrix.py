@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import token_create
+from assessments.models import InstrumentVersion
 from mentoring.models import StageCriterion
 
 ROLES = ["admin", "pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
@@ -25,6 +26,7 @@ WRITERS = {
     "grant": {"admin", "provinsi", "kabupaten"},
     "visit": {"pendamping"},
     "stage": {"admin", "kabupaten", "pendamping"},
+    "assessment": {"admin", "kabupaten", "pendamping"},
 }
 # Who reads unmasked NIK / KK / phone of other people in their reach.
 PERSONAL_READERS = {"admin", "kabupaten", "pendamping"}
@@ -66,6 +68,8 @@ def test_group_and_member_rights(client, cast, role, where):
     client.force_login(user)
     criterion = StageCriterion.objects.filter(stage="pengembangan").order_by("order").first()
     assert criterion is not None
+    peka = InstrumentVersion.objects.filter(retired_on__isnull=True).first()
+    assert peka is not None
 
     checks = {
         # page reads
@@ -115,6 +119,12 @@ def test_group_and_member_rights(client, cast, role, where):
             content_type="application/json", **api), "visit"),
         ("api", "tick a criterion"): (client.post(f"/api/v1/groups/{kube.pk}/stage/checks", {
             "criterion": criterion.pk, "met": False}, content_type="application/json", **api), "stage"),
+        ("page", "read PEKA"): (client.get(reverse("assessments:list", args=[kube.pk])), None),
+        ("page", "start PEKA"): (client.get(reverse("assessments:new", args=[kube.pk])), "assessment"),
+        ("api", "read PEKA"): (client.get(f"/api/v1/groups/{kube.pk}/assessments", **api), None),
+        ("api", "start PEKA"): (client.post(f"/api/v1/groups/{kube.pk}/assessments", {
+            "version": peka.pk, "date": timezone.localdate().isoformat(), "participants": [member.pk]},
+            content_type="application/json", **api), "assessment"),
         # API writes
         ("api", "update group"): (client.put(f"/api/v1/groups/{kube.pk}", kube_payload(kube),
                                              content_type="application/json", **api), "kube"),

@@ -54,6 +54,7 @@ def kube_tabs(kube: Kube) -> list[Tab]:
     return [
         Tab("home", str(_("Ringkasan")), url("registry:detail")),
         Tab("visits", str(_("Pendampingan")), url("mentoring:visits")),
+        Tab("peka", str(_("PEKA")), url("assessments:list")),
         Tab("books", str(_("Buku")), url("books:home")),
         Tab("cash", str(_("Kas Umum")), url("books:cash_book")),
         Tab("iks", str(_("IKS")), url("books:iks")),

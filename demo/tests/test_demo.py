@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role, User
+from assessments.models import Assessment
 from books.models import PeriodClose, Transaction
 from lib import testing
 from lib.regioncode import is_within
@@ -58,6 +59,12 @@ def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
     client.force_login(mentor)
     text = pdf_text(client.get(reverse("mentoring:visits_pdf", args=[main.pk])).content)
     assert "Tempat Pertemuan" in text and "Masalah dan Keberhasilan yang Muncul" in text and "Pelaporan keuangan" in text
+
+    # PEKA: seed 003's two sessions on the main group, with priorities and an RTL carried into the work plan.
+    first, second = main.assessments.order_by("date")
+    assert first.item_results.filter(weak=True).exists() and first.actions.filter(work_plan_item__isnull=False).count() == 3
+    assert second.participants.count() > first.participants.count()
+    assert Assessment.objects.count() > 20
 
     users, groups = User.objects.count(), Kube.objects.count()
     call_command("demo_load")  # the database is no longer empty: nothing happens

@@ -1,0 +1,5 @@
+from lib.errors import SikubeError
+
+
+class AssessmentError(SikubeError):
+    pass

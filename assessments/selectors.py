@@ -1,0 +1,204 @@
+"""Reads for capacity assessment: a session's results, a comparison with an earlier session,
+and the regional roll-up over the groups' latest assessments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, OuterRef, QuerySet, Subquery
+
+from assessments.models import (
+    Assessment,
+    Domain,
+    DomainResult,
+    Instrument,
+    InstrumentVersion,
+    Item,
+    ItemResult,
+    Priority,
+)
+
+
+@dataclass
+class ItemRow:
+    item: Item
+    mean: Decimal | None
+    scores: int
+    weak: bool
+
+
+@dataclass
+class DomainRow:
+    domain: Domain
+    mean: Decimal | None
+    items: list[ItemRow] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    assessment: Assessment
+    domains: list[DomainRow]
+    participants: int
+    scored: int  # items with at least one score
+
+    @property
+    def items(self) -> list[ItemRow]:
+        return [row for d in self.domains for row in d.items]
+
+    @property
+    def weak(self) -> list[ItemRow]:
+        """Weak items, weakest first (ties by item number)."""
+        return sorted((r for r in self.items if r.weak), key=lambda r: (r.mean, r.item.number))
+
+    @property
+    def strong(self) -> list[ItemRow]:
+        """Items at or above the standard, strongest first."""
+        return sorted((r for r in self.items if r.mean is not None and not r.weak),
+                      key=lambda r: (-(r.mean or 0), r.item.number))
+
+    @property
+    def weak_by_number(self) -> list[ItemRow]:
+        """Seed 003's Tabel 2 lists the characteristics in the instrument's order."""
+        return sorted(self.weak, key=lambda r: r.item.number)
+
+    @property
+    def strong_by_number(self) -> list[ItemRow]:
+        return sorted(self.strong, key=lambda r: r.item.number)
+
+    @property
+    def complete(self) -> bool:
+        return self.scored == len(self.items)
+
+
+def results(assessment: Assessment) -> Results:
+    version = assessment.version
+    means = {r.item_id: r for r in assessment.item_results.all()}
+    domain_means = dict(assessment.domain_results.values_list("domain_id", "mean"))
+    domains = []
+    for domain in version.domains.prefetch_related("items"):
+        row = DomainRow(domain, domain_means.get(domain.pk))
+        for item in domain.items.all():
+            r = means.get(item.pk)
+            row.items.append(ItemRow(item, r.mean if r else None, r.scores if r else 0, bool(r and r.weak)))
+        domains.append(row)
+    return Results(assessment, domains, assessment.participants.count(), len(means))
+
+
+@dataclass
+class CompareRow:
+    number: int
+    text: str
+    before: Decimal | None
+    after: Decimal | None
+    weak_before: bool
+    weak_after: bool
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass
+class Comparison:
+    later: Assessment
+    earlier: Assessment
+    items: list[CompareRow]
+    domains: list[CompareRow]
+    participants_before: int
+    participants_after: int
+
+    @property
+    def left_weak(self) -> list[CompareRow]:
+        """Items that were weak before and are not any more."""
+        return [r for r in self.items if r.weak_before and r.after is not None and not r.weak_after]
+
+
+def comparison(later: Assessment, earlier: Assessment) -> Comparison:
+    """Before and after, matched by item and domain number (the two may use different versions)."""
+    def by_number(a: Assessment) -> tuple[dict[int, ItemResult], dict[int, DomainResult]]:
+        return ({r.item.number: r for r in a.item_results.select_related("item")},
+                {r.domain.number: r for r in a.domain_results.select_related("domain")})
+
+    before_items, before_domains = by_number(earlier)
+    after_items, after_domains = by_number(later)
+    items = []
+    for item in later.version.items.order_by("number"):
+        b, a = before_items.get(item.number), after_items.get(item.number)
+        items.append(CompareRow(item.number, item.text, b.mean if b else None, a.mean if a else None,
+                                bool(b and b.weak), bool(a and a.weak)))
+    domains = []
+    for domain in later.version.domains.order_by("number"):
+        db, da = before_domains.get(domain.number), after_domains.get(domain.number)
+        domains.append(CompareRow(domain.number, domain.name, db.mean if db else None, da.mean if da else None,
+                                  False, False))
+    return Comparison(later, earlier, items, domains, earlier.participants.count(), later.participants.count())
+
+
+def previous_of(assessment: Assessment) -> Assessment | None:
+    """The group's last earlier session on the same instrument (any version)."""
+    return (Assessment.objects.filter(kube_id=assessment.kube_id, version__instrument_id=assessment.version.instrument_id)
+            .exclude(pk=assessment.pk).filter(date__lte=assessment.date).exclude(date=assessment.date,
+                                                                                 id__gt=assessment.pk)
+            .order_by("-date", "-id").first())
+
+
+def latest_assessments(kubes: QuerySet[Any], instrument_id: int) -> QuerySet[Assessment]:
+    """Each group's latest session on the instrument."""
+    newest = (Assessment.objects.filter(kube_id=OuterRef("kube_id"), version__instrument_id=instrument_id)
+              .order_by("-date", "-id").values("pk")[:1])
+    return Assessment.objects.filter(kube__in=kubes.values("pk"), version__instrument_id=instrument_id,
+                                     pk=Subquery(newest))
+
+
+@dataclass
+class Rollup:
+    groups: int
+    domains: list[tuple[int, str, Decimal | None]]
+    weak_items: list[tuple[int, str, int]]  # item number, text, how many groups have it weak
+
+
+def rollup(kubes: QuerySet[Any], instrument_id: int, *, top: int = 10) -> Rollup:
+    """Mean domain scores over the groups' latest assessments, and the items most often weak."""
+    latest = latest_assessments(kubes, instrument_id).values("pk")
+    groups = latest_assessments(kubes, instrument_id).count()
+    means = dict(DomainResult.objects.filter(assessment__in=latest).values("domain__number")
+                 .annotate(m=Avg("mean")).values_list("domain__number", "m"))
+    newest = InstrumentVersion.objects.filter(instrument_id=instrument_id).order_by("-number").first()
+    names = dict(newest.domains.values_list("number", "name")) if newest else {}
+    domain_rows = [(n, names.get(n, str(n)), Decimal(str(means[n])).quantize(Decimal("0.01"))
+                    if means.get(n) is not None else None) for n in sorted(set(names) | set(means))]
+    weak = (ItemResult.objects.filter(assessment__in=latest, weak=True).values("item__number", "item__text")
+            .annotate(n=Count("id")).order_by("-n", "item__number")[:top])
+    return Rollup(groups, domain_rows, [(r["item__number"], r["item__text"], r["n"]) for r in weak])
+
+
+def priorities_of(assessment: Assessment) -> list[Priority]:
+    return list(assessment.priorities.select_related("item").order_by("rank"))
+
+
+def region_groups(user: Any, code: str | None) -> tuple[str, QuerySet[Any], Instrument]:
+    """The groups of a region in the user's reach (the whole reach without a code), and the
+    instrument the roll-up is about. Outside the reach, or without an instrument: Http404."""
+    from django.http import Http404
+
+    from accounts.access import kubes_for_user, region_root
+    from assessments.instrument import CODE
+    from lib.regioncode import within_q
+
+    root = region_root(user)
+    if root is None:
+        raise Http404
+    code = code or root
+    if root and not (code == root or code.startswith(root + ".")):
+        raise Http404
+    instrument = Instrument.objects.filter(code=CODE).first() or Instrument.objects.first()
+    if instrument is None:
+        raise Http404
+    kubes = kubes_for_user(user)
+    if code:
+        kubes = kubes.filter(within_q("desa_id", code))
+    return code, kubes, instrument
