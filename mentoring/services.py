@@ -21,6 +21,7 @@ from audit.models import Action
 from audit.services import audit_record
 from books.models import Activity
 from books.selectors import cash_balance
+from lib.events import changed
 from mentoring.errors import MentoringError
 from mentoring.models import (
     AssistanceEvent,
@@ -155,6 +156,7 @@ def visit_log(*, actor: Any, kube: Kube, date: date, place: str, problems: str, 
     audit_record(actor=actor, action=Action.CREATE, obj=visit, kube_id=kube.pk, changes={
         "date": [None, date.isoformat()], "present": [None, len(present_ids)], "members": [None, len(members)],
         "audits": [None, len(audits)], "follow_ups": [None, len(follow_ups)], "closed": [None, len(close)]})
+    changed(kube.pk, date.year * 100 + date.month)
     return visit
 
 
@@ -273,6 +275,8 @@ def event_record(*, actor: Any, title: str, date: date, kabupaten: Region, topic
     EventParticipant.objects.bulk_create(rows)
     audit_record(actor=actor, action=Action.CREATE, obj=event,
                  changes={"date": [None, date.isoformat()], "kubes": [None, len(kubes)]})
+    for kube, _n in kubes:  # taking part counts as training for the group's class
+        changed(kube.pk)
     return event
 
 

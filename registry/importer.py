@@ -241,10 +241,11 @@ def import_workbook(*, actor: User, upload: Any) -> ImportResult:
     _check_groups(groups, issues, actor=actor)
     if issues:
         return result
+    from lib.events import batch
     from registry.services import kube_register
 
     try:
-        with transaction.atomic():
+        with transaction.atomic(), batch():  # monitoring's summaries are built once for the whole import
             for group in groups.values():
                 v = group.values
                 kube_register(actor=actor, members=[m for _row, m in group.members], **v)

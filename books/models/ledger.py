@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 
 from django.conf import settings
@@ -93,10 +94,18 @@ class TxnKind(models.TextChoices):
     REVERSAL = "reversal", _("Pembalikan")
 
 
+_last_id = 0
+_id_lock = threading.Lock()
+
+
 def new_transaction_id() -> int:
     """Ids are assigned before the lines are written (the header is inserted last, see
-    books/triggers.py): microseconds since the epoch and 8 random bits, so they sort by time."""
-    return (time.time_ns() // 1000) << 8 | random.getrandbits(8)
+    books/triggers.py): microseconds since the epoch and 8 random bits, so they sort by time;
+    strictly increasing within a process even when the clock stands still or steps back."""
+    global _last_id
+    with _id_lock:
+        _last_id = max((time.time_ns() // 1000) << 8 | random.getrandbits(8), _last_id + 1)
+        return _last_id
 
 
 class Transaction(models.Model):

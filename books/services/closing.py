@@ -14,6 +14,7 @@ from books.errors import BooksError
 from books.models import PeriodClose
 from books.selectors import period_bounds
 from books.services.ledger import last_closed_period, period_of
+from lib.events import changed
 from registry.models import Kube
 
 
@@ -45,6 +46,7 @@ def period_close(*, actor: Any, kube: Kube, period: int) -> PeriodClose:
     audit_record(actor=actor, action=Action.CREATE, obj=closing, kube_id=kube.pk,
                  object_repr=_("Tutup buku sampai %(p)s") % {"p": f"{month:02d}/{year}"},
                  changes={"months": [None, len(months)]})
+    changed(kube.pk)
     return closing
 
 

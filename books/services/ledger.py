@@ -37,6 +37,7 @@ from books.models import (
     TxnKind,
 )
 from books.models.ledger import CASH_ROLES
+from lib.events import changed
 from lib.money import rupiah
 from registry.models import Kube, Member
 
@@ -268,6 +269,7 @@ def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, ki
         "receipt": [None, header.receipt],
         "lines": [None, [[leg.account.code, leg.debit, leg.credit] for leg in resolved]],  # type: ignore[union-attr]
     })
+    changed(kube.pk, header.period)
     return header
 
 
