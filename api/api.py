@@ -12,6 +12,7 @@ from books.api import router as books_router
 from books.api_registers import router as registers_router
 from grants.api import router as grants_router
 from mentoring.api import router as mentoring_router
+from monitoring.api import router as monitoring_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
 
@@ -37,3 +38,4 @@ api.add_router("", registers_router)
 api.add_router("", grants_router)
 api.add_router("", mentoring_router)
 api.add_router("", assessments_router)
+api.add_router("", monitoring_router)

@@ -58,20 +58,27 @@ def _months(start: date, through: int) -> list[tuple[int, int]]:
     return out
 
 
-def _treasurer(kube: Kube, password: str) -> User:
-    officer = kube.officers.filter(position="bendahara", ended_on__isnull=True).select_related("member__user").first()
+def _officer_account(kube: Kube, position: str, password: str) -> User:
+    officer = kube.officers.filter(position=position, ended_on__isnull=True).select_related("member__user").first()
     assert officer is not None
     if officer.member.user is not None:
         return officer.member.user
     from registry.services import member_account_create
 
-    username = f"bendahara.{slugify(kube.name).replace('-', '')[:24]}"
+    username = f"{position}.{slugify(kube.name).replace('-', '')[:24]}"
     return member_account_create(actor=None, member=officer.member, username=username, password=password)
 
 
+def _treasurer(kube: Kube, password: str) -> User:
+    return _officer_account(kube, "bendahara", password)
+
+
 def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, fades_after: int | None = None,
-               lends: bool = False) -> None:
+               lends: bool = False, late_borrower: bool = False) -> None:
     treasurer = _treasurer(kube, password)
+    # The secretary keeps the agenda book in the groups that share the work; in the fading ones the
+    # treasurer writes everything (the concentration monitoring looks for).
+    secretary = _officer_account(kube, "sekretaris", password) if fades_after is None else treasurer
     start = max(YEAR_START, kube.formed_on + timedelta(days=30))
     members = list(kube.members.filter(left_on__isnull=True).order_by("id"))
     rules_adopt(actor=treasurer, kube=kube, text=RULES, adopted_on=kube.formed_on + timedelta(days=14),
@@ -109,7 +116,7 @@ def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, f
         first = max(first, start + timedelta(days=4))
         attendance = rng.uniform(0.55, 0.95) if fades_after is None else max(0.2, 0.8 - 0.15 * index)
         present = [m for m in members if rng.random() < attendance] or members[:2]
-        activity_record(actor=treasurer, kube=kube, date=first + timedelta(days=rng.randint(0, 4)), kind="rapat",
+        activity_record(actor=secretary, kube=kube, date=first + timedelta(days=rng.randint(0, 4)), kind="rapat",
                         place=rng.choice(["Rumah Ketua", "Balai RW", "Kantor Kelurahan"]),
                         agenda="Laporan keuangan bulan lalu; rencana belanja; simpanan anggota", present=present,
                         minutes="Laporan bendahara diterima anggota.")
@@ -132,7 +139,7 @@ def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, f
             borrower = members[3 + index % 3]
             loan = loan_disburse(actor=treasurer, kube=kube, member=borrower, amount=500_000, term_months=5,
                                  date=first + timedelta(days=8), purpose="Modal jualan keliling")
-            if index == 4:
+            if index == 4 and late_borrower:
                 borrower_late = loan
         if lends:
             for loan in kube.loans.all():
@@ -170,4 +177,4 @@ def demo_all_books(kubes: list[Kube], *, password: str, offices: dict[str, User]
             fades = rng.randint(2, 5)  # stopped writing after a few months
         office = offices[kube.desa_id[:5]]
         demo_books(kube, rng=rng, office=office, password=password, fades_after=fades,
-                   lends=kube.business_type == "simpan_pinjam" or n % 7 == 0)
+                   lends=kube.business_type == "simpan_pinjam" or n % 7 == 0, late_borrower=n % 3 == 0)

@@ -139,6 +139,14 @@ def _member(people: _People, kecamatan: str, rng: random.Random, *, position: st
 
 @transaction.atomic
 def demo_load() -> dict[str, int]:
+    """Everything through the services; the listeners (monitoring's summaries) hear once, at the end."""
+    from lib.events import batch
+
+    with batch():
+        return _demo_load()
+
+
+def _demo_load() -> dict[str, int]:
     rng = random.Random(SEED)
     password = settings.DEMO_PASSWORD
     accounts: dict[str, User] = {}

@@ -89,7 +89,7 @@ def _visits(kube: Kube, *, rng: random.Random, mentor: User, fades: bool, lapsed
         close = [(f, "Sudah dilaksanakan") for f in open_follow_ups if rng.random() < (0.4 if fades else 0.9)]
         start = rng.choice([9, 10, 15, 16])
         visit = visit_log(
-            actor=mentor, kube=kube, date=day, place=rng.choice(PLACES), kind="rutin",
+            actor=mentor, kube=kube, date=day, place=rng.choice(PLACES), kind="bimtek" if index == 0 else "rutin",
             start_time=time(start), end_time=time(start + 2),
             problems="\n".join(["• " + t[0] for t in topics] + (["• " + rng.choice(SUCCESSES)] if not fades else [])),
             solutions="\n".join("✓ " + t[1] for t in topics), present=present, treasurer_report_reviewed=True,
@@ -98,6 +98,23 @@ def _visits(kube: Kube, *, rng: random.Random, mentor: User, fades: bool, lapsed
         open_follow_ups = [f for f in open_follow_ups if f.pk not in closed] + list(visit.follow_ups.all())
         count += 1
     return count
+
+
+def _class_ticks(kube: Kube, mentor: User, *, fades: bool, strong: bool) -> None:
+    """What the records cannot show about a group's class, as its mentor ticked it (monitoring)."""
+    from monitoring.services import class_check_set
+
+    class_check_set(actor=mentor, kube=kube, code="name_board", met=True,
+                    evidence="Papan nama terpasang di tempat usaha (dilihat saat kunjungan)")
+    if fades:
+        return
+    class_check_set(actor=mentor, kube=kube, code="confidence", met=True,
+                    evidence="Anggota berani menyampaikan pendapat di rapat; kehadiran tinggi")
+    if strong:
+        class_check_set(actor=mentor, kube=kube, code="iks_community", met=True,
+                        evidence="IKS dipakai untuk anggota sakit dan posyandu sekitar (Buku IKS)")
+        class_check_set(actor=mentor, kube=kube, code="partners", met=True,
+                        evidence="Bermitra dengan koperasi simpan pinjam kelurahan dan distributor sembako")
 
 
 def _events(offices: dict[str, User], kubes: list[Kube]) -> None:
@@ -170,6 +187,7 @@ def demo_mentoring(kubes: list[Kube], *, offices: dict[str, User], rng: random.R
             continue
         fades = kube.status == "stagnan" or n % 9 == 4  # the groups whose books faded (demo.books)
         count += _visits(kube, rng=rng, mentor=kube.pendamping, fades=fades, lapsed=n % 11 == 6)
+        _class_ticks(kube, kube.pendamping, fades=fades, strong=n % 3 == 1 or kube.name == "KUBE Maju Sejahtera 11")
     _events(offices, kubes)
     main = next(k for k in kubes if k.name == "KUBE Maju Sejahtera 11")
     main.refresh_from_db()

@@ -42,6 +42,7 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("home", str(_("Beranda")), reverse("front:home")))
         items.append(MenuItem("kube_list", str(_("Daftar KUBE")), reverse("registry:list")))
     if user.role in OFFICE_ROLES or user.role == Role.ADMIN:
+        items.append(MenuItem("monitoring", str(_("Pemantauan")), reverse("monitoring:dashboard")))
         items.append(MenuItem("mentors", str(_("Pendamping")), reverse("mentoring:mentors")))
         items.append(MenuItem("peka", str(_("PEKA")), reverse("assessments:rollup")))
     if user.role not in GROUP_ROLES:

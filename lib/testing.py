@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from accounts.models import Role, User
@@ -172,3 +172,24 @@ def assert_csp_clean(html: str, where: str = "") -> None:
     assert "<style" not in html, where
     assert not re.search(r"\sstyle=", html), where
     assert not re.search(r"\son[a-z]+=", html), where
+
+
+def make_lively(kube: Kube, *, actor: User, day: date) -> None:
+    """Records that make a group look healthy to the early warning as of `day`: a task for every
+    member, a meeting with everyone present, a capital entry, every month before `day`'s closed."""
+    from books.models import TxnKind
+    from books.services import cash_entry_record, period_close
+    from books.services.registers import activity_record
+    from registry.services import member_set_task
+
+    members = list(kube.members.filter(left_on__isnull=True).order_by("id"))
+    for member in members:
+        if not member.task:
+            member_set_task(actor=actor, member=member, task="Produksi dan penjualan")
+    previous = date(day.year, day.month, 1) - timedelta(days=1)
+    if previous >= kube.formed_on:
+        period_close(actor=actor, kube=kube, period=previous.year * 100 + previous.month)
+    activity_record(actor=actor, kube=kube, date=day, kind="rapat", place="Rumah ketua", agenda="Rapat bulanan",
+                    present=members)
+    cash_entry_record(actor=actor, kube=kube, kind=TxnKind.CAPITAL_IN, amount=500_000, date=day,
+                      description="Iuran modal anggota")

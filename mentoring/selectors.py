@@ -29,9 +29,10 @@ class WorkspaceRow:
 
 
 def workspace(kubes: QuerySet[Kube], *, today: date) -> list[WorkspaceRow]:
-    """The mentor's groups, those that need attention first: overdue visits and overdue follow-ups.
+    """The mentor's groups, those that need attention first: overdue visits and overdue follow-ups,
+    then the early warning of monitoring (no meetings, books not written, …).
 
-    Five queries whatever the number of groups (the monitoring issue refines the ranking).
+    Six queries whatever the number of groups.
     """
     from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
@@ -44,6 +45,12 @@ def workspace(kubes: QuerySet[Kube], *, today: date) -> list[WorkspaceRow]:
                       .annotate(d=Max("date")).values_list("kube_id", "d"))
     follow = {r["kube_id"]: r for r in FollowUp.objects.filter(kube_id__in=ids, closed_on__isnull=True)
               .values("kube_id").annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))}
+    # The early warning (monitoring): its reasons other than the visit and audit ones counted here.
+    from monitoring.health import reason_text
+    from monitoring.models import GroupState
+
+    warnings = {k: [r for r in reasons if r[0] not in ("no_visit", "no_audit", "stagnant")]
+                for k, reasons in GroupState.objects.filter(kube_id__in=ids).values_list("kube_id", "reasons")}
     rows = []
     for kube in groups:
         seen = last_visit.get(kube.pk)
@@ -66,6 +73,9 @@ def workspace(kubes: QuerySet[Kube], *, today: date) -> list[WorkspaceRow]:
         if audit is None or (today - audit).days > 90:
             row.attention += 3
             row.reasons.append(_("Buku belum diperiksa dalam 3 bulan"))
+        for code, points, params in warnings.get(kube.pk, []):
+            row.attention += points
+            row.reasons.append(reason_text(code, params))
         rows.append(row)
     rows.sort(key=lambda r: (-r.attention, r.next_due, r.kube.name))
     return rows

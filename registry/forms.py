@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from lib.forms import Form
 from lib.regioncode import within_q
+from monitoring.models import Health
 from regions.forms import RegionField
 from registry.choices import (
     Bond,
@@ -235,6 +236,10 @@ class KubeFilterForm(Form):
                                       choices=[("", _("Semua jenis usaha")), *BusinessType.choices])
     pendamping = forms.ModelChoiceField(label=_("Pendamping"), required=False,
                                         queryset=User.objects.none(), empty_label=_("Semua pendamping"))
+    health = forms.ChoiceField(label=_("Kesehatan"), required=False,
+                               choices=[("", _("Semua kesehatan")), *Health.choices])
+    order = forms.ChoiceField(label=_("Urut menurut"), required=False,
+                              choices=[("", _("Urut nama")), ("perhatian", _("Perlu perhatian dulu"))])
 
     def __init__(self, *args: Any, root: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from accounts.access import kubes_for_user, sees_personal_data
 from lib.personal import mask_id, mask_phone
@@ -24,6 +24,8 @@ class KubeFilters:
     programme: int | None = None
     business_type: str = ""
     pendamping: int | None = None
+    health: str = ""          # monitoring's state: sehat / perhatian / kritis
+    by_attention: bool = False  # most in need of attention first, instead of by name
 
 
 def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
@@ -40,6 +42,8 @@ def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
         qs = qs.filter(business_type=filters.business_type)
     if filters.pendamping:
         qs = qs.filter(pendamping_id=filters.pendamping)
+    if filters.health:
+        qs = qs.filter(state__health=filters.health)
     q = " ".join(filters.q.split())
     if q:
         # Group name, or a member's name (active or not). Never a NIK: see nik_lookup.
@@ -47,6 +51,8 @@ def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
         # office reads its own ~2,000 members, not the country's million.
         by_member = Member.objects.filter(kube__in=qs.values("pk"), name__icontains=q).values("kube_id")
         qs = qs.filter(Q(name__icontains=q) | Q(pk__in=by_member))
+    if filters.by_attention:
+        return qs.order_by(F("state__health_score").desc(nulls_last=True), "name", "id")
     return qs.order_by("name", "id")
 
 

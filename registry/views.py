@@ -72,6 +72,7 @@ def filters_from(form: KubeFilterForm) -> KubeFilters:
         programme=d["programme"].pk if d.get("programme") else None,
         business_type=d.get("business_type") or "",
         pendamping=d["pendamping"].pk if d.get("pendamping") else None,
+        health=d.get("health") or "", by_attention=d.get("order") == "perhatian",
     )
 
 
@@ -79,7 +80,7 @@ def filters_from(form: KubeFilterForm) -> KubeFilters:
 def kube_list_view(request: HttpRequest) -> HttpResponse:
     form = KubeFilterForm(request.GET or None, root=_root(request))
     filters = filters_from(form)
-    qs = kube_list(request.user, filters).select_related("desa", "programme", "pendamping")
+    qs = kube_list(request.user, filters).select_related("desa", "programme", "pendamping", "state")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     counts = active_member_counts([k.pk for k in page])
     rows = [(k, counts.get(k.pk, 0)) for k in page]
@@ -180,8 +181,13 @@ def kube_detail(request: HttpRequest, kube_id: int) -> HttpResponse:
     from books.selectors import cash_balance
     from books.views.cash import ENTRY_KINDS
     from books.views.common import kube_tabs
+    from monitoring.health import reasons_text
+    from monitoring.models import GroupState
 
+    health = GroupState.objects.filter(kube=kube).first()
     return render(request, "registry/detail.html", {
+        "health": health,
+        "health_reasons": reasons_text(health.reasons)[:3] if health else [],
         "tabs": kube_tabs(kube),
         "tab": "home",
         "cash": cash_balance(kube),

@@ -11,3 +11,5 @@ $PY -m bench.registry_bench
 $PY -m bench.books_data
 $PY -m bench.books_bench
 $PY -m bench.mentoring_bench
+$PY -m bench.monitoring_bench
+scripts/with_postgres.sh $PY -m bench.monitoring_bench --postgres

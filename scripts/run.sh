@@ -19,6 +19,7 @@ PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
 $PY manage.py regions_load
 $PY manage.py demo_load
+$PY manage.py monitoring_refresh -v0   # what time alone changes since the last start
 $PY manage.py collectstatic --noinput -v0
 echo
 echo "SIKUBE berjalan di http://127.0.0.1:${PORT}  (Ctrl+C untuk berhenti)"

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "grants",
     "mentoring",
     "assessments",
+    "monitoring",
     "front",
     "api",
     "demo",

@@ -5,6 +5,7 @@ One test, because loading the demo (40 groups, a year of books each) takes tens 
 
 from datetime import date
 
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +18,8 @@ from lib.regioncode import is_within
 from mentoring.models import AssistanceEvent, Evaluation
 from mentoring.selectors import workspace
 from mentoring.tests.test_events_and_documents import pdf_text
+from monitoring.models import GroupState
+from monitoring.state import differences
 from regions.services import regions_sync
 from registry.models import Kube
 
@@ -25,6 +28,7 @@ DEMO_DESAS = {"32.04.06.1002", "32.04.06.1001", "32.04.06.2003", "32.04.06.2005"
               "32.71.01.1001"}
 
 
+@time_machine.travel("2026-11-23 10:00 +0700", tick=True)  # the demo's "now": health and classes as of then
 def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
     testing.ensure_regions()
     regions_sync(only=DEMO_DESAS)
@@ -65,6 +69,11 @@ def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
     assert first.item_results.filter(weak=True).exists() and first.actions.filter(work_plan_item__isnull=False).count() == 3
     assert second.participants.count() > first.participants.count()
     assert Assessment.objects.count() > 20
+
+    # Monitoring: every health state and every class is in the demo, and the summaries are exact.
+    assert set(GroupState.objects.values_list("health", flat=True)) == {"sehat", "perhatian", "kritis", "bubar"}
+    assert set(GroupState.objects.values_list("klass", flat=True)) >= {"belum", "tumbuh", "berkembang", "maju"}
+    assert differences() == []
 
     users, groups = User.objects.count(), Kube.objects.count()
     call_command("demo_load")  # the database is no longer empty: nothing happens

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from lib.money import in_words
@@ -25,3 +27,21 @@ def period_label(value: int) -> str:
     from django.utils.formats import date_format
 
     return date_format(date(value // 100, value % 100, 1), "F Y")
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    """The item at a position of a list ({{ means|index:forloop.counter0 }}), or None."""
+    try:
+        return sequence[int(position)]
+    except (IndexError, TypeError, ValueError, KeyError):
+        return None
+
+
+@register.filter
+def get_label(mapping: Any, key: Any) -> Any:
+    """A value of a dict by a variable key ({{ labels|get_label:code }})."""
+    try:
+        return mapping.get(key, key)
+    except AttributeError:
+        return key

@@ -27,6 +27,8 @@ def mentor(transactional_db):
     today = timezone.localdate()
     kube_assign_pendamping(actor=cast.kab, kube=cast.kube_b, pendamping=cast.pendamping,
                            start_on=today - timedelta(days=60))
+    for kube in (cast.kube_a, cast.kube_b):  # both meet and keep their books: only the visits differ
+        testing.make_lively(kube, actor=cast.ketua, day=today - timedelta(days=5))
     # Mekar Jaya was visited and audited ten days ago; Maju Sejahtera fifty days ago, with a follow-up
     # whose date has passed.
     visit_log(actor=cast.pendamping, kube=cast.kube_b, date=today - timedelta(days=10), place="Balai desa",

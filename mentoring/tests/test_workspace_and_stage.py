@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lib.testing import DESA_A2, make_kube
+from lib.testing import DESA_A2, make_kube, make_lively
 from mentoring.errors import MentoringError
 from mentoring.models import StageCriterion
 from mentoring.selectors import workspace
@@ -26,8 +26,12 @@ TODAY = date(2026, 6, 15)
 
 @pytest.fixture
 def mentor_groups(cast):
-    second = make_kube(name="KUBE Sauyunan 03", desa=DESA_A2, actor=cast.kab, pendamping=cast.pendamping)
-    return cast, second
+    """Two groups that meet and keep their books, so only the visits set them apart."""
+    with time_machine.travel("2026-06-15 09:00 +0700", tick=False):
+        second = make_kube(name="KUBE Sauyunan 03", desa=DESA_A2, actor=cast.kab, pendamping=cast.pendamping)
+        for kube in (cast.kube_a, second):
+            make_lively(kube, actor=cast.ketua, day=TODAY - timedelta(days=12))
+        yield cast, second
 
 
 def test_overdue_visits_and_follow_ups_come_first_and_a_visit_moves_the_group_down(mentor_groups):

@@ -198,3 +198,24 @@ def test_reassigning_the_mentor_keeps_the_history(client, cast):
     periods = list(cast.kube_a.assignments.order_by("start_on", "id").values_list("pendamping_id", "end_on"))
     assert periods[0] == (cast.pendamping.pk, date.today())
     assert periods[1] == (cast.pendamping_other.pk, None)
+
+
+def test_the_list_ranks_groups_by_the_early_warning(client, cast):
+    import time_machine
+
+    from lib.testing import make_lively
+    from mentoring.services import AuditLine, visit_log
+
+    with time_machine.travel("2026-11-20 10:00 +0700", tick=False):
+        make_lively(cast.kube_a, actor=cast.pendamping, day=date(2026, 11, 20))
+        visit_log(actor=cast.pendamping, kube=cast.kube_a, date=date(2026, 11, 20), place="Balai", problems="-",
+                  present=list(cast.kube_a.members.all()), audits=[AuditLine("kas", True, True)])
+        client.force_login(cast.prov)
+        url = reverse("registry:list")
+        rows = client.get(url, {"order": "perhatian"}).context["rows"]
+        states = [k.state for k, _n in rows]
+        assert [s.health_score for s in states] == sorted((s.health_score for s in states), reverse=True)
+        assert rows[-1][0] == cast.kube_a and states[-1].health == "sehat" and states[0].health != "sehat"
+        assert [k for k, _n in client.get(url, {"health": "sehat"}).context["rows"]] == [cast.kube_a]
+        page = client.get(url, {"health": "sehat"}).content.decode()
+        assert f'href="/kube/{cast.kube_a.pk}/kesehatan/"' in page

@@ -1,0 +1,126 @@
+"""Monitoring at national scale: dashboards and the provincial yearly report from the summary rows.
+
+Data: the registry, books and mentoring benchmarks' database (100,000 groups, ~1,000,000 members,
+20 million ledger lines, a year of visits); the summary rows are built once with
+`monitoring_rebuild` (timed here the first time). Targets (issue "Monitoring"): the national
+dashboard under 500 ms p95, a kabupaten dashboard under 150 ms p95, the provincial yearly report
+(xlsx) under 30 s; and the national dashboard well under 1/5 of one plain full-scan SUM over the
+ledger lines, measured in the same run. Pages go through the whole Django stack with the test client.
+Run: .venv/bin/python -m bench.monitoring_bench          (SQLite)
+     scripts/with_postgres.sh .venv/bin/python -m bench.monitoring_bench --postgres
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from bench.common import percentile, report, setup_django, timed
+
+PERIOD = "2026-10"
+
+
+def _fmt(t: dict[str, float]) -> str:
+    return f"p50 {t['p50']:.0f} ms, p95 {t['p95']:.0f} ms (n={t['n']})"
+
+
+def build_summaries() -> str:
+    from monitoring.models import GroupState, KabupatenState
+    from monitoring.state import rebuild, rebuild_kabupaten
+    from registry.models import Kube
+
+    if GroupState.objects.count() >= Kube.objects.count() > 0:
+        if KabupatenState.objects.exists():
+            return "already built"
+        started = time.monotonic()
+        rebuild_kabupaten()
+        return f"built before; kabupaten rows {time.monotonic() - started:.0f} s"
+    started = time.monotonic()
+    rebuild(progress=lambda done, total: print(f"  summaries {done:,}/{total:,}", flush=True) if done % 20000 == 0
+            else None)
+    return f"{time.monotonic() - started:.0f} s"
+
+
+def main() -> None:
+    postgres = "--postgres" in sys.argv
+    if postgres:
+        from bench.pg_copy import copy_summaries_to_postgres
+
+        setup_django()
+        copied = copy_summaries_to_postgres()
+        built = f"copied from the SQLite benchmark database ({copied})"
+    else:
+        setup_django()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        built = build_summaries()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from accounts.models import Role, User
+    from monitoring.models import GroupMonth, GroupState
+    from regions.models import Region
+
+    setup_test_environment()
+    pusat, _ = User.objects.get_or_create(username="bench.pusat", defaults={"role": Role.PUSAT, "full_name": "Pusat"})
+    province = Region.objects.get(pk="32")
+    kabs = list(Region.objects.filter(level=2, code__startswith="32.").order_by("code")[:10])
+    prov_user, _ = User.objects.get_or_create(username="bench.jabar", defaults={
+        "role": Role.PROVINSI, "full_name": "Dinsos Jabar", "region": province})
+    kab_users = [User.objects.get_or_create(username=f"bench.kab.{k.code}", defaults={
+        "role": Role.KABUPATEN, "full_name": k.name, "region": k})[0] for k in kabs]
+    client = Client()
+
+    def page(user: User, params: dict[str, str]) -> None:
+        client.force_login(user)
+        response = client.get("/pemantauan/", {"periode": PERIOD, **params})
+        assert response.status_code == 200, response.status_code
+
+    national = timed(lambda: page(pusat, {}), runs=30)
+    provincial = timed(lambda: page(prov_user, {}), runs=30)
+    it = iter(kab_users * 10)
+    kabupaten = timed(lambda: page(next(it), {}), runs=60, warmup=5)
+    api_times = []
+    from accounts.services import token_create
+
+    _t, raw = token_create(user=pusat, name="bench")
+    for _ in range(20):
+        started = time.perf_counter()
+        response = client.get(f"/api/v1/dashboard/nasional?period={PERIOD}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        api_times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    started = time.perf_counter()
+    client.force_login(prov_user)
+    xlsx = client.get("/pemantauan/laporan.xlsx", {"wilayah": "32", "periode": "2026"})
+    report_s = time.perf_counter() - started
+    assert xlsx.status_code == 200
+    rows = [
+        ("data", f"{GroupState.objects.count():,} group states, {GroupMonth.objects.count():,} group-months",
+         "100,000 groups; summaries " + built),
+        ("national dashboard page (pusat)", _fmt(national), "p95 < 500 ms"),
+        ("a provincial dashboard page (Jawa Barat, its office)", _fmt(provincial), "—"),
+        ("a kabupaten dashboard page (its office; 10 kabupaten of Jawa Barat)", _fmt(kabupaten), "p95 < 150 ms"),
+        ("national dashboard as JSON (/api/v1/dashboard/nasional)",
+         f"p50 {percentile(api_times, .5):.0f} ms, p95 {percentile(api_times, .95):.0f} ms (n=20)", "—"),
+        ("provincial yearly report, xlsx (Jawa Barat, 2026)", f"{report_s:.1f} s ({len(xlsx.content) // 1024} KB)",
+         "< 30 s"),
+    ]
+    if not postgres:
+        with connection.cursor() as cursor:
+            scans = []
+            for _ in range(3):
+                started = time.perf_counter()
+                cursor.execute("SELECT SUM(debit), SUM(credit) FROM books_line")
+                cursor.fetchone()
+                scans.append((time.perf_counter() - started) * 1000)
+        scan = min(scans)
+        rows.append(("one plain full-scan SUM over the ledger lines (best of 3)", f"{scan:.0f} ms", "—"))
+        rows.append(("national dashboard p95 / full-scan SUM", f"{national['p95'] / scan:.3f}", "well under 0.2"))
+    title = "Monitoring at national scale" + (" (PostgreSQL)" if postgres else "")
+    print(report(title, rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+from lib.errors import SikubeError
+
+
+class MonitoringError(SikubeError):
+    pass

@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from monitoring.models import GroupState
+from monitoring.state import differences, rebuild
+
+
+class Command(BaseCommand):
+    help = ("Bangun ulang ringkasan pemantauan (per KUBE per bulan, dan keadaan tiap KUBE) dari catatan asli; "
+            "--check hanya membandingkan ringkasan tersimpan dengan hasil hitung ulang.")
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--check", action="store_true", help="Bandingkan saja; keluar dengan galat bila berbeda.")
+        parser.add_argument("--if-empty", action="store_true", help="Bangun hanya bila ringkasan masih kosong.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["check"]:
+            problems = differences()
+            for line in problems[:50]:
+                self.stdout.write(line)
+            if problems:
+                raise CommandError(f"Ringkasan berbeda dari catatan asli di {len(problems)} tempat.")
+            self.stdout.write("Ringkasan sama dengan hasil hitung ulang dari catatan asli.")
+            return
+        if options["if_empty"] and GroupState.objects.exists():
+            return
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(f"  {done:,}/{total:,} KUBE")
+
+        count = rebuild(progress=progress if options["verbosity"] > 1 else None)
+        self.stdout.write(f"Ringkasan pemantauan dibangun ulang untuk {count:,} KUBE.")

@@ -1,0 +1,237 @@
+"""The tiered dashboard: a region's figures and each sub-region's, from the summary rows only.
+
+Every figure is a sum (or a count) per sub-region, read with one grouped query over the states and
+one over the months: the groups' rows (GroupState, GroupMonth) for a kabupaten and below, the
+kabupaten rows (KabupatenState, KabupatenMonth) for a province and the nation. A region's figure is
+the sum of its sub-regions', and ratios (attendance, PAR 30, PEKA means) are taken from those sums.
+Nothing here reads the ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from books.lpj import Period
+from monitoring.models import TARGET_FIELDS, GroupMonth, GroupState, Health, KabupatenMonth, KabupatenState, Klass
+from regions.models import Region
+
+# The column that holds a region's code at each level, and the column of its children.
+LEVEL_COLUMN = {0: None, 1: "prov", 2: "kab", 3: "kec", 4: "desa"}
+CHILD_COLUMN = {0: "prov", 1: "kab", 2: "kec", 3: "desa", 4: None}
+
+STATE_SUMS = ["members", "members_f", "welfare_fakir_miskin", "welfare_miskin", "welfare_hampir_miskin",
+              *TARGET_FIELDS, "grant_total", "capital", "savings", "iks_collected", "iks_used", "loans_outstanding",
+              "par30_amount", "onward_total"]
+MONTH_SUMS = ["revenue", "expense", "grant_in", "onward_out", "iks_in", "iks_out", "savings_in", "savings_out",
+              "entries", "visits", "visit_present", "visit_active", "audits", "meetings", "meeting_present",
+              "meeting_recorded"]
+PEKA = [f"peka_d{n}" for n in range(1, 8)]
+
+
+@dataclass
+class Figures:
+    values: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, other: Figures) -> None:
+        for key, value in other.values.items():
+            self.values[key] += value
+
+    def __getitem__(self, key: str) -> int:
+        """A summed figure (0 when no group had any). Raises KeyError for the derived figures
+        (properties), so that templates fall back to the attribute."""
+        if key not in self.values and hasattr(type(self), key):
+            raise KeyError(key)
+        return self.values.get(key, 0)
+
+    def percent(self, part: str, whole: str) -> Decimal | None:
+        return (Decimal(self[part]) * 100 / self[whole]).quantize(Decimal("0.1")) if self[whole] else None
+
+    @property
+    def profit(self) -> int:
+        return self["revenue"] - self["expense"]
+
+    @property
+    def attendance(self) -> Decimal | None:
+        return self.percent("visit_present", "visit_active")
+
+    @property
+    def meeting_attendance(self) -> Decimal | None:
+        return self.percent("meeting_present", "meeting_recorded")
+
+    @property
+    def par30(self) -> Decimal | None:
+        return self.percent("par30_amount", "loans_outstanding")
+
+    @property
+    def capital_vs_grant(self) -> Decimal | None:
+        return self.percent("capital", "grant_total")
+
+    @property
+    def visits_share(self) -> Decimal | None:
+        return self.percent("visits", "visits_due")
+
+    def peka(self, n: int) -> Decimal | None:
+        count = self[f"peka_d{n}_n"]
+        return (Decimal(self[f"peka_d{n}_sum"]) / 100 / count).quantize(Decimal("0.01")) if count else None
+
+    @property
+    def peka_means(self) -> list[Decimal | None]:
+        return [self.peka(n) for n in range(1, 8)]
+
+
+def _state_aggregates() -> dict[str, Any]:
+    aggregates: dict[str, Any] = {"groups": Count("kube_id"), "with_mentor": Count("kube_id", filter=Q(has_mentor=True))}
+    for status in ("aktif", "stagnan", "bubar"):
+        aggregates[f"status_{status}"] = Count("kube_id", filter=Q(status=status))
+    for stage in ("pembentukan", "pengembangan", "kemandirian"):
+        aggregates[f"stage_{stage}"] = Count("kube_id", filter=Q(stage=stage))
+    for klass in Klass.values:
+        aggregates[f"class_{klass}"] = Count("kube_id", filter=Q(klass=klass))
+    for health in Health.values:
+        aggregates[f"health_{health}"] = Count("kube_id", filter=Q(health=health))
+    for name in STATE_SUMS:
+        aggregates[name] = Sum(name)
+    for name in PEKA:
+        aggregates[f"{name}_sum"] = Sum(name)
+        aggregates[f"{name}_n"] = Count(name)
+    return aggregates
+
+
+def _grouped(qs: QuerySet[Any], column: str | None, aggregates: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    if column is None:
+        return {"": qs.aggregate(**aggregates)}
+    return {row[column]: row for row in qs.values(column).annotate(**aggregates).order_by()}
+
+
+def state_figures(states: QuerySet[GroupState], column: str | None) -> dict[str, dict[str, int]]:
+    """{region code in `column`: {figure: int}} summed over the groups' states (PEKA sums × 100)."""
+    out: dict[str, dict[str, int]] = {}
+    for key, row in _grouped(states, column, _state_aggregates()).items():
+        out[key] = {name: int(value * 100) if name.endswith("_sum") else int(value)
+                    for name, value in row.items() if name != column and value is not None}
+    return out
+
+
+@dataclass
+class Scope:
+    code: str
+    region: Region | None
+    level: int
+
+    @property
+    def column(self) -> str | None:
+        return LEVEL_COLUMN[self.level]
+
+    @property
+    def child_column(self) -> str | None:
+        return CHILD_COLUMN[self.level]
+
+    def filter(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs.filter(**{self.column: self.code}) if self.column else qs
+
+
+def scope_for(user: Any, code: str | None) -> Scope:
+    """The region asked for, within the user's reach (offices only): Http404 otherwise."""
+    from accounts.access import region_root
+
+    root = region_root(user)
+    if root is None:
+        raise Http404
+    code = (code or root).strip()
+    if root and not (code == root or code.startswith(root + ".")):
+        raise Http404
+    if not code:
+        return Scope("", None, 0)
+    region = Region.objects.filter(pk=code).first()
+    if region is None:
+        raise Http404
+    return Scope(code, region, region.level)
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    period: Period
+    total: Figures
+    children: list[tuple[Region, Figures]]
+    trend: list[tuple[int, dict[str, int]]]
+
+    @property
+    def child_level_name(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return {0: _("Provinsi"), 1: _("Kabupaten/kota"), 2: _("Kecamatan"), 3: _("Desa/kelurahan")}.get(
+            self.scope.level, "")
+
+
+def _month_aggregates() -> dict[str, Any]:
+    return {name: Sum(name) for name in MONTH_SUMS}
+
+
+def dashboard(scope: Scope, period: Period, *, trend_months: int = 12) -> Dashboard:
+    """The region's figures, each sub-region's, and the monthly trend up to the period's end."""
+    from monitoring.state import shift
+
+    child = scope.child_column
+    by_child: dict[str, Figures] = defaultdict(Figures)
+    # Above the kabupaten, the kabupaten rows (~500 nationally); from the kabupaten down, the groups'.
+    above = scope.level <= 1
+    if above:
+        for row in scope.filter(KabupatenState.objects.all()).values_list("prov", "kab", "figures"):
+            key = row[0] if child == "prov" else row[1]
+            for name, value in row[2].items():
+                by_child[key].values[name] += value
+    else:
+        for key, values in state_figures(scope.filter(GroupState.objects.all()), child).items():
+            by_child[key].values.update(values)
+    month_model: Any = KabupatenMonth if above else GroupMonth
+    months = scope.filter(month_model.objects.filter(period__in=period.months))
+    for key, row in _grouped(months, child, _month_aggregates()).items():
+        for name, value in row.items():
+            if name != child and value is not None:
+                by_child[key].values[name] += int(value)
+    total = Figures()
+    for figures in by_child.values():
+        figures.values["visits_due"] = figures["with_mentor"] * len(period.months)
+        total.add(figures)
+    regions = {r.code: r for r in Region.objects.filter(code__in=[k for k in by_child if k])}
+    children = sorted(((regions[k], f) for k, f in by_child.items() if k in regions), key=lambda rf: rf[0].name)
+    last = period.months[-1]
+    first = shift(last, -(trend_months - 1))
+    trend_rows = (scope.filter(month_model.objects.filter(period__gte=first, period__lte=last))
+                  .values("period").annotate(**{n: Sum(n) for n in ("revenue", "expense", "visits", "meetings",
+                                                                   "entries")}).order_by("period"))
+    by_period = {r["period"]: r for r in trend_rows}
+    trend = []
+    p = first
+    while p <= last:
+        row = by_period.get(p, {})
+        trend.append((p, {k: int(row.get(k) or 0) for k in ("revenue", "expense", "visits", "meetings", "entries")}))
+        p = shift(p, 1)
+    return Dashboard(scope, period, total, children, trend)
+
+
+def groups_in(scope: Scope, *, attention_only: bool = False, limit: int = 200) -> list[GroupState]:
+    """The groups of a region, those needing attention first (ties by name within a kabupaten).
+
+    Health rises with the score (a dissolved group scores 0), so the groups needing attention are
+    the top of the region's (region, score) index: read from there, without sorting 100,000 rows."""
+    if scope.level >= 2:
+        rows = list(scope.filter(GroupState.objects.select_related("kube", "kube__desa"))
+                    .order_by("-health_score", "kube__name")[:limit])
+    else:  # no join in the ordered query, or the planner starts from the groups and sorts them all
+        from registry.models import Kube
+
+        rows = list(scope.filter(GroupState.objects.all()).order_by("-health_score", "-kube_id")[:limit])
+        kubes = Kube.objects.select_related("desa").in_bulk([s.kube_id for s in rows])  # batched IN lists
+        for s in rows:
+            s.kube = kubes[s.kube_id]
+    if attention_only:
+        rows = [s for s in rows if s.health in (Health.ATTENTION, Health.CRITICAL)]
+    return rows

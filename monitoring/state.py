@@ -1,0 +1,470 @@
+"""Computing the summary rows from the raw records.
+
+The same two functions serve both ways of keeping them: `refresh()` for one group inside the
+transaction of a change (lib.events.group_changed), and `rebuild()` for every group in chunks. So
+the incremental and the rebuilt rows can only differ when a write path forgot to announce itself,
+which `monitoring_rebuild --check` (and a property test) would catch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from monitoring.classification import classify, evidence_from
+from monitoring.health import assess, unclosed_months
+from monitoring.models import (
+    MONTH_FIELDS,
+    TARGET_FIELDS,
+    ClassCheck,
+    GroupMonth,
+    GroupState,
+    KabupatenMonth,
+    KabupatenState,
+)
+
+SIX_MONTHS = 182
+
+
+def codes(desa: str) -> dict[str, str]:
+    return {"prov": desa[:2], "kab": desa[:5], "kec": desa[:8], "desa": desa}
+
+
+def shift(period: int, months: int) -> int:
+    index = (period // 100) * 12 + period % 100 - 1 + months
+    return (index // 12) * 100 + index % 12 + 1
+
+
+def period_of(day: date) -> int:
+    return day.year * 100 + day.month
+
+
+# --- months ----------------------------------------------------------------------------------------
+
+def compute_months(kube_ids: Sequence[int], periods: Iterable[int] | None = None) -> dict[tuple[int, int], dict[str, int]]:
+    """{(kube, period): flows} for the groups (and months) given, from the ledger, visits and meetings."""
+    from books.models import Activity, ActivityAttendance, Line, Transaction
+    from books.models.ledger import AccountRole, AccountType
+    from mentoring.models import Visit
+
+    wanted = sorted(set(periods)) if periods is not None else None
+    rows: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(MONTH_FIELDS, 0))
+
+    def in_months(qs: Any, field: str = "date") -> Any:
+        if wanted is None:
+            return qs
+        q = Q()
+        for p in wanted:
+            q |= Q(**{f"{field}__year": p // 100, f"{field}__month": p % 100})
+        return qs.filter(q)
+
+    lines = (in_months(Line.objects.filter(kube_id__in=kube_ids))
+             .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
+             .values("kube_id", "y", "m", "account__type", "account__role")
+             .annotate(d=Sum("debit"), c=Sum("credit")).order_by())
+    for r in lines:
+        row = rows[(r["kube_id"], r["y"] * 100 + r["m"])]
+        d, c, kind, role = r["d"] or 0, r["c"] or 0, r["account__type"], r["account__role"]
+        if kind == AccountType.INCOME:
+            row["revenue"] += c - d
+        elif kind == AccountType.EXPENSE:
+            row["expense"] += d - c
+        if kind in (AccountType.EQUITY, AccountType.INCOME, AccountType.EXPENSE):
+            row["capital_delta"] += c - d
+        if role == AccountRole.GRANT_CAPITAL:
+            row["grant_in"] += c - d
+        elif role == AccountRole.ONWARD:
+            row["onward_out"] += d - c
+        elif role == AccountRole.IKS:
+            row["iks_in"] += c
+            row["iks_out"] += d
+        elif role == AccountRole.SAVINGS:
+            row["savings_in"] += c
+            row["savings_out"] += d
+        elif role == AccountRole.LOANS:
+            row["loans_out"] += d
+            row["loans_in"] += c
+    txns = Transaction.objects.filter(kube_id__in=kube_ids)
+    if wanted is not None:
+        txns = txns.filter(period__in=wanted)
+    for r in txns.values("kube_id", "period").annotate(n=Count("id")).order_by():
+        rows[(r["kube_id"], r["period"])]["entries"] += r["n"]
+    visits = (in_months(Visit.objects.filter(kube_id__in=kube_ids))
+              .annotate(y=ExtractYear("date"), m=ExtractMonth("date")).values("kube_id", "y", "m")
+              .annotate(n=Count("id"), present=Sum("members_present"), active=Sum("members_active"),
+                        audited=Count("id", filter=Q(audits__checked=True), distinct=True)).order_by())
+    for r in visits:
+        row = rows[(r["kube_id"], r["y"] * 100 + r["m"])]
+        row["visits"] += r["n"]
+        row["visit_present"] += r["present"] or 0
+        row["visit_active"] += r["active"] or 0
+        row["audits"] += r["audited"]
+    meetings = (in_months(Activity.objects.filter(kube_id__in=kube_ids))
+                .annotate(y=ExtractYear("date"), m=ExtractMonth("date")).values("kube_id", "y", "m")
+                .annotate(n=Count("id")).order_by())
+    for r in meetings:
+        rows[(r["kube_id"], r["y"] * 100 + r["m"])]["meetings"] += r["n"]
+    attendance = (in_months(ActivityAttendance.objects.filter(activity__kube_id__in=kube_ids), "activity__date")
+                  .annotate(y=ExtractYear("activity__date"), m=ExtractMonth("activity__date"))
+                  .values("activity__kube_id", "y", "m")
+                  .annotate(n=Count("id"), present=Count("id", filter=Q(present=True))).order_by())
+    for r in attendance:
+        row = rows[(r["activity__kube_id"], r["y"] * 100 + r["m"])]
+        row["meeting_recorded"] += r["n"]
+        row["meeting_present"] += r["present"]
+    return {k: v for k, v in rows.items() if any(v.values())}
+
+
+def _write_months(kube_ids: Sequence[int], periods: Iterable[int] | None) -> None:
+    from registry.models import Kube
+
+    desas = dict(Kube.objects.filter(pk__in=kube_ids).values_list("pk", "desa_id"))
+    computed = compute_months(kube_ids, periods)
+    old = GroupMonth.objects.filter(kube_id__in=kube_ids)
+    if periods is not None:
+        old = old.filter(period__in=list(periods))
+    old.delete()
+    GroupMonth.objects.bulk_create([GroupMonth(kube_id=k, period=p, **codes(desas[k]), **values)
+                                    for (k, p), values in computed.items()], batch_size=2000)
+
+
+# --- state -------------------------------------------------------------------------------------
+
+def _attendance(kube_ids: Sequence[int]) -> dict[int, tuple[int | None, int | None]]:
+    """Attendance % over each group's last three meetings, and over the three before."""
+    from books.models import Activity
+
+    per: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    qs = (Activity.objects.filter(kube_id__in=kube_ids)
+          .annotate(n=Count("attendance"), present=Count("attendance", filter=Q(attendance__present=True)))
+          .order_by("kube_id", "-date", "-id").values_list("kube_id", "n", "present"))
+    for kube_id, n, present in qs:
+        if len(per[kube_id]) < 6 and n:
+            per[kube_id].append((present, n))
+
+    def rate(rows: list[tuple[int, int]]) -> int | None:
+        total = sum(n for _p, n in rows)
+        return round(100 * sum(p for p, _n in rows) / total) if total else None
+
+    return {k: (rate(v[:3]), rate(v[3:6]) if len(v) >= 6 else None) for k, v in per.items()}
+
+
+def compute_states(kube_ids: Sequence[int], *, today: date) -> dict[int, dict[str, Any]]:
+    """{kube: GroupState field values} for the groups given."""
+    from assessments.models import Assessment, DomainResult
+    from books.models import Activity, Loan, PeriodClose, Transaction
+    from books.selectors import portfolio
+    from mentoring.models import EventKube, Visit
+    from registry.models import Kube, Member, Officer
+
+    kubes = {k.pk: k for k in Kube.objects.filter(pk__in=kube_ids)}
+    out: dict[int, dict[str, Any]] = {}
+    members = (Member.objects.filter(kube_id__in=kube_ids, left_on__isnull=True).values("kube_id")
+               .annotate(n=Count("id"), f=Count("id", filter=Q(sex="P")),
+                         no_task=Count("id", filter=Q(task="")),
+                         w1=Count("id", filter=Q(welfare_level="fakir_miskin")),
+                         w2=Count("id", filter=Q(welfare_level="miskin")),
+                         w3=Count("id", filter=Q(welfare_level="hampir_miskin")),
+                         **{f: Count("id", filter=Q(target_group=f[3:])) for f in TARGET_FIELDS}).order_by())
+    member_rows = {r["kube_id"]: r for r in members}
+    officers = {r["kube_id"]: r for r in Officer.objects.filter(kube_id__in=kube_ids, ended_on__isnull=True)
+                .values("kube_id").annotate(n=Count("id"), since=Min("term_start")).order_by()}
+    last_entry = dict(Transaction.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(d=Max("date"))
+                      .values_list("kube_id", "d").order_by())
+    last_activity = dict(Activity.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(d=Max("date"))
+                         .values_list("kube_id", "d").order_by())
+    activity_count = dict(Activity.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(n=Count("id"))
+                          .values_list("kube_id", "n").order_by())
+    visits = {r["kube_id"]: r for r in Visit.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(
+        last=Max("date"), meeting=Max("date", filter=Q(kind="rutin")),
+        audit=Max("date", filter=Q(audits__checked=True)),
+        trained=Count("id", filter=Q(kind="bimtek"))).order_by()}
+    closed = dict(PeriodClose.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(p=Max("period"))
+                  .values_list("kube_id", "p").order_by())
+    events = set(EventKube.objects.filter(kube_id__in=kube_ids).values_list("kube_id", flat=True))
+    trained_activity = set(Activity.objects.filter(kube_id__in=kube_ids, kind__in=["pelatihan", "studi"])
+                           .values_list("kube_id", flat=True))
+    attendance = _attendance(kube_ids)
+    since = today - timedelta(days=SIX_MONTHS)
+    recorders: dict[int, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
+    for kube_id, user_id, n in (Transaction.objects.filter(kube_id__in=kube_ids, date__gte=since)
+                                .values("kube_id", "created_by_id").annotate(n=Count("id"))
+                                .values_list("kube_id", "created_by_id", "n").order_by()):
+        recorders[kube_id][user_id] += n
+    for kube_id, user_id, n in (Activity.objects.filter(kube_id__in=kube_ids, date__gte=since)
+                                .values("kube_id", "recorded_by_id").annotate(n=Count("id"))
+                                .values_list("kube_id", "recorded_by_id", "n").order_by()):
+        recorders[kube_id][user_id] += n
+    # Balances and recent profit from the month rows (written just before the states).
+    now = period_of(today)
+    flows: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in GroupMonth.objects.filter(kube_id__in=kube_ids).values(
+            "kube_id", "period", "capital_delta", "grant_in", "onward_out", "iks_in", "iks_out", "savings_in",
+            "savings_out", "revenue", "expense"):
+        f = flows[r["kube_id"]]
+        f["capital"] += r["capital_delta"]
+        f["grant_total"] += r["grant_in"]
+        f["onward_total"] += r["onward_out"]
+        f["iks_collected"] += r["iks_in"]
+        f["iks_used"] += r["iks_out"]
+        f["savings"] += r["savings_in"] - r["savings_out"]
+        if r["period"] <= shift(now, -3):
+            f["savings_3m_ago"] += r["savings_in"] - r["savings_out"]
+        profit = r["revenue"] - r["expense"]
+        if shift(now, -5) <= r["period"] <= now:
+            f["profit_6m"] += profit
+        elif shift(now, -11) <= r["period"] <= shift(now, -6):
+            f["profit_prev_6m"] += profit
+    with_loans = set(Loan.objects.filter(kube_id__in=kube_ids).values_list("kube_id", flat=True))
+    sessions: dict[int, list[Assessment]] = defaultdict(list)
+    for a in Assessment.objects.filter(kube_id__in=kube_ids).order_by("kube_id", "-date", "-id"):
+        if len(sessions[a.kube_id]) < 2:
+            sessions[a.kube_id].append(a)
+    session_ids = [a.pk for rows in sessions.values() for a in rows]
+    domain_means: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for assessment_id, number, mean in DomainResult.objects.filter(assessment_id__in=session_ids).values_list(
+            "assessment_id", "domain__number", "mean"):
+        domain_means[assessment_id][number] = mean
+    ticks: dict[int, dict[str, bool]] = defaultdict(dict)
+    for kube_id, code, met in (ClassCheck.objects.filter(kube_id__in=kube_ids)
+                               .order_by("kube_id", "code", "-checked_at", "-id").values_list("kube_id", "code", "met")):
+        ticks[kube_id].setdefault(code, met)
+
+    for kube_id, kube in kubes.items():
+        m: dict[str, Any] = dict(member_rows.get(kube_id, {}))
+        v: dict[str, Any] = dict(visits.get(kube_id, {}))
+        f = flows.get(kube_id, {})
+        o: dict[str, Any] = dict(officers.get(kube_id, {}))
+        meeting = max([d for d in (last_activity.get(kube_id), v.get("meeting")) if d], default=None)
+        who = recorders.get(kube_id, {})
+        records = sum(who.values())
+        values: dict[str, Any] = {
+            **codes(kube.desa_id), "status": kube.status, "stage": kube.stage, "has_mentor": kube.pendamping_id is not None,
+            "members": m.get("n", 0), "members_f": m.get("f", 0), "members_without_task": m.get("no_task", 0),
+            "welfare_fakir_miskin": m.get("w1", 0), "welfare_miskin": m.get("w2", 0),
+            "welfare_hampir_miskin": m.get("w3", 0), **{t: m.get(t, 0) for t in TARGET_FIELDS},
+            "officers_since": o.get("since"),
+            "last_meeting_on": meeting, "last_visit_on": v.get("last"), "last_entry_on": last_entry.get(kube_id),
+            "last_audit_on": v.get("audit"), "last_closed_period": closed.get(kube_id),
+            "attendance_recent": attendance.get(kube_id, (None, None))[0],
+            "attendance_before": attendance.get(kube_id, (None, None))[1],
+            "recorders": len(who), "records": records,
+            "top_recorder_share": round(100 * max(who.values()) / records) if records else 0,
+            **{k: f.get(k, 0) for k in ("capital", "grant_total", "onward_total", "iks_collected", "iks_used",
+                                         "savings", "savings_3m_ago", "profit_6m", "profit_prev_6m")},
+            "cash": 0, "loans_outstanding": 0, "par30_amount": 0, "refreshed_on": today,
+        }
+        if kube_id in with_loans:
+            book = portfolio(kube, on=today)
+            values["loans_outstanding"], values["par30_amount"] = book.outstanding, book.at_risk_30
+        latest = sessions.get(kube_id, [])
+        means = domain_means.get(latest[0].pk, {}) if latest else {}
+        values["peka_on"] = latest[0].date if latest else None
+        for n in range(1, 8):
+            values[f"peka_d{n}"] = means.get(n)
+
+        def overall(assessment_id: int) -> Decimal | None:
+            found = list(domain_means.get(assessment_id, {}).values())
+            return (sum(found, Decimal(0)) / len(found)).quantize(Decimal("0.01")) if found else None
+
+        values["peka_mean"] = overall(latest[0].pk) if latest else None
+        values["peka_prev_mean"] = overall(latest[1].pk) if len(latest) > 1 else None
+        probe = GroupState(**values)
+        health, score, reasons = assess(probe, today=today, formed_on=kube.formed_on)
+        gap = unclosed_months(values["last_closed_period"], formed_on=kube.formed_on, today=today)
+        evidence = evidence_from(probe, trained=kube_id in events or kube_id in trained_activity or bool(v.get("trained")),
+                                 officers=o.get("n", 0),
+                                 activities=activity_count.get(kube_id, 0), lpj_gap=gap)
+        klass, criteria_met = classify(evidence, ticks.get(kube_id, {}))
+        if kube.status == "bubar":
+            klass = "belum"
+        values.update(health=health, health_score=score, reasons=reasons, klass=klass, evidence=criteria_met)
+        out[kube_id] = values
+    return out
+
+
+def _write_states(kube_ids: Sequence[int], today: date) -> None:
+    computed = compute_states(kube_ids, today=today)
+    GroupState.objects.filter(kube_id__in=kube_ids).delete()
+    GroupState.objects.bulk_create([GroupState(kube_id=k, **v) for k, v in computed.items()], batch_size=2000)
+
+
+# --- the kabupaten tier ---------------------------------------------------------------------------
+
+def compute_kabupaten(kabs: Sequence[str], periods: Iterable[int] | None = None, *, states: bool = True,
+                      ) -> tuple[dict[str, dict[str, int]], dict[tuple[str, int], dict[str, int]]]:
+    """({kab: state figures}, {(kab, period): flows}) summed over the groups' rows."""
+    from monitoring.selectors import state_figures
+
+    state_rows = state_figures(GroupState.objects.filter(kab__in=kabs), "kab") if states else {}
+    months = GroupMonth.objects.filter(kab__in=kabs)
+    if periods is not None:
+        months = months.filter(period__in=list(periods))
+    month_rows: dict[tuple[str, int], dict[str, int]] = {}
+    sums: dict[str, Any] = {f"sum_{f}": Sum(f) for f in MONTH_FIELDS}
+    for r in months.values("kab", "period").annotate(**sums).order_by():
+        row: dict[str, Any] = dict(r)
+        month_rows[(row["kab"], row["period"])] = {f: int(row[f"sum_{f}"] or 0) for f in MONTH_FIELDS}
+    return state_rows, month_rows
+
+
+def _write_kabupaten(kabs: Iterable[str], periods: Iterable[int] | None = None, *, months: bool = True) -> None:
+    """Rewrite the kabupaten rows from their groups' rows. The kabupaten's Region row is locked first,
+    so that on PostgreSQL a second change in the same kabupaten waits and then reads the first's rows."""
+    from regions.models import Region
+
+    kabs = sorted(set(kabs))
+    if not kabs:
+        return
+    lock = Region.objects.filter(code__in=kabs).order_by("code")
+    if transaction.get_connection().features.has_select_for_update:
+        list(lock.select_for_update(no_key=True).values_list("code", flat=True))
+    periods = sorted(set(periods)) if periods is not None else None
+    if months and periods == []:
+        months = False
+    state_rows, month_rows = compute_kabupaten(kabs, periods if months else [], states=True)
+    KabupatenState.objects.filter(kab__in=kabs).delete()
+    KabupatenState.objects.bulk_create([KabupatenState(kab=k, prov=k[:2], figures=v) for k, v in state_rows.items()])
+    if months:
+        old = KabupatenMonth.objects.filter(kab__in=kabs)
+        if periods is not None:
+            old = old.filter(period__in=periods)
+        old.delete()
+        KabupatenMonth.objects.bulk_create([KabupatenMonth(kab=k, prov=k[:2], period=p, **v)
+                                            for (k, p), v in month_rows.items()], batch_size=2000)
+
+
+# --- the two ways in ------------------------------------------------------------------------------
+
+def refresh(kube_id: int, periods: Iterable[int] = (), *, today: date | None = None) -> None:
+    """One group after a change: the months it touched, then its state, then its kabupaten's rows
+    (inside the change's transaction). A group that moved to another kabupaten redoes both."""
+    from registry.models import Kube
+
+    today = today or timezone.localdate()
+    periods = sorted(set(periods))
+    before = GroupState.objects.filter(kube_id=kube_id).values_list("kab", flat=True).first()
+    after = Kube.objects.filter(pk=kube_id).values_list("desa_id", flat=True).get()[:5]
+    moved = before is not None and before != after
+    if moved:
+        _write_months([kube_id], None)
+    elif periods:
+        _write_months([kube_id], periods)
+    _write_states([kube_id], today)
+    _write_kabupaten({after, before or after}, None if moved else periods)
+
+
+def refresh_many(kube_ids: Sequence[int], *, today: date | None = None) -> None:
+    """A batch of groups (a bulk load, a large import): their rows, then their kabupaten's, once."""
+    from registry.models import Kube
+
+    kabs = set(GroupState.objects.filter(kube_id__in=kube_ids).values_list("kab", flat=True))
+    rebuild(kube_ids=kube_ids, today=today, kabupaten=False)
+    kabs |= {desa[:5] for desa in Kube.objects.filter(pk__in=kube_ids).values_list("desa_id", flat=True)}
+    _write_kabupaten(kabs, None)
+
+
+def rebuild(*, today: date | None = None, chunk: int = 2000, kube_ids: Sequence[int] | None = None,
+            progress: Any = None, kabupaten: bool = True) -> int:
+    """Every group's months and state from scratch, a chunk of groups per transaction; then the
+    kabupaten rows (all of them, or none when the caller does its own)."""
+    from registry.models import Kube
+
+    today = today or timezone.localdate()
+    ids = list(kube_ids) if kube_ids is not None else list(Kube.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        with transaction.atomic():
+            _write_months(part, None)
+            _write_states(part, today)
+        if progress:
+            progress(min(start + chunk, len(ids)), len(ids))
+    if kabupaten:
+        rebuild_kabupaten()
+    return len(ids)
+
+
+def rebuild_kabupaten() -> int:
+    """Every kabupaten row from the groups' rows (one transaction)."""
+    with transaction.atomic():
+        KabupatenState.objects.all().delete()
+        KabupatenMonth.objects.all().delete()
+        kabs = sorted(set(GroupState.objects.values_list("kab", flat=True).distinct()))
+        for start in range(0, len(kabs), 50):
+            _write_kabupaten(kabs[start:start + 50], None)
+    return len(kabs)
+
+
+def refresh_states(*, today: date | None = None, chunk: int = 2000) -> int:
+    """What time alone changes (months since the last meeting, loans falling due): every state, nightly."""
+    from registry.models import Kube
+
+    today = today or timezone.localdate()
+    ids = list(Kube.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        with transaction.atomic():
+            _write_states(ids[start:start + chunk], today)
+    kabs = sorted(set(GroupState.objects.values_list("kab", flat=True).distinct()))
+    for start in range(0, len(kabs), 50):
+        with transaction.atomic():
+            _write_kabupaten(kabs[start:start + 50], months=False)
+    return len(ids)
+
+
+def differences(*, today: date | None = None) -> list[str]:
+    """Where the stored rows differ from a fresh computation (nothing is written)."""
+    from registry.models import Kube
+
+    today = today or timezone.localdate()
+    problems: list[str] = []
+    ids = list(Kube.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), 2000):
+        part = ids[start:start + 2000]
+        fresh = compute_months(part)
+        stored = {(r["kube_id"], r["period"]): {f: r[f] for f in MONTH_FIELDS}
+                  for r in GroupMonth.objects.filter(kube_id__in=part).values("kube_id", "period", *MONTH_FIELDS)}
+        for key in sorted(set(fresh) | set(stored)):
+            if fresh.get(key) != stored.get(key):
+                problems.append(f"bulan {key}: tersimpan {stored.get(key)}, dihitung {fresh.get(key)}")
+        rows = list(GroupState.objects.filter(kube_id__in=part))
+        by_day: dict[date, list[GroupState]] = defaultdict(list)
+        for row in rows:
+            by_day[row.refreshed_on or today].append(row)  # time-dependent fields: as of the row's own day
+        for day, day_rows in by_day.items():
+            states = compute_states([r.kube_id for r in day_rows], today=day)
+            for row in day_rows:
+                for name, value in states[row.kube_id].items():
+                    have = getattr(row, name)
+                    if isinstance(have, Decimal) or isinstance(value, Decimal):
+                        same = (have is None and value is None) or (have is not None and value is not None
+                                                                     and Decimal(have) == Decimal(value))
+                    else:
+                        same = have == value
+                    if not same:
+                        problems.append(f"keadaan {row.kube_id}.{name}: tersimpan {have!r}, dihitung {value!r}")
+        missing = set(part) - set(GroupState.objects.filter(kube_id__in=part).values_list("kube_id", flat=True))
+        problems += [f"keadaan {k}: belum ada" for k in sorted(missing)]
+    kabs = sorted(set(GroupState.objects.values_list("kab", flat=True).distinct())
+                  | set(KabupatenState.objects.values_list("kab", flat=True)))
+    for start in range(0, len(kabs), 50):
+        part_kabs = kabs[start:start + 50]
+        fresh_states, fresh_months = compute_kabupaten(part_kabs)
+        stored_states = dict(KabupatenState.objects.filter(kab__in=part_kabs).values_list("kab", "figures"))
+        for kab in part_kabs:
+            if fresh_states.get(kab) != stored_states.get(kab):
+                problems.append(f"kabupaten {kab}: tersimpan {stored_states.get(kab)}, dihitung {fresh_states.get(kab)}")
+        stored_months = {(r["kab"], r["period"]): {f: r[f] for f in MONTH_FIELDS}
+                         for r in KabupatenMonth.objects.filter(kab__in=part_kabs).values("kab", "period", *MONTH_FIELDS)}
+        for kab_month in sorted(set(fresh_months) | set(stored_months)):
+            if fresh_months.get(kab_month) != stored_months.get(kab_month):
+                problems.append(f"kabupaten {kab_month}: tersimpan {stored_months.get(kab_month)}, "
+                                f"dihitung {fresh_months.get(kab_month)}")
+    return problems
