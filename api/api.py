@@ -22,7 +22,9 @@ api = NinjaAPI(
     description=(
         "API Sistem Informasi KUBE. Minta token dengan `POST /api/v1/auth/token`, lalu kirim "
         "`Authorization: Bearer <token>`. Galat selalu berbentuk `{\"code\", \"message\"}` "
-        "dengan pesan berbahasa Indonesia. Jangkauan data sama dengan di halaman web."
+        "dengan pesan berbahasa Indonesia. Jangkauan data sama dengan di halaman web. Setiap POST "
+        "menerima header `Idempotency-Key` (1–255 karakter ASCII, misalnya UUID): permintaan yang "
+        "dikirim ulang dengan kunci yang sama tidak mencatat dua kali dan mendapat jawaban pertama."
     ),
     auth=BearerToken(),
     urls_namespace="api",

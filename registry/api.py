@@ -11,7 +11,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
 
 from accounts.access import (
@@ -27,7 +28,7 @@ from lib.regioncode import normalize
 from regions.models import Region
 from registry import services
 from registry.choices import BusinessMode, Stage, Status, TargetGroup, WelfareLevel
-from registry.errors import RegistryError
+from registry.errors import ImportRefused, RegistryError
 from registry.models import Kube, Member, Programme
 from registry.rules import MemberData
 from registry.selectors import (
@@ -412,3 +413,40 @@ def set_officers(request: HttpRequest, kube_id: ObjectId, payload: OfficersIn) -
                           bendahara=pick(payload.bendahara, "bendahara"), chosen_on=payload.chosen_on,
                           term_start=payload.term_start, term_end=payload.term_end)
     return get_officers(request, kube_id)
+
+
+class ImportOut(Schema):
+    kubes: int
+    members: int
+
+
+@router.post("/imports", response={201: ImportOut}, summary="Impor KUBE dan anggota dari Excel (templat impor)")
+def import_groups(request: HttpRequest, file: UploadedFile = File(...)) -> Reply[dict[str, Any]]:  # noqa: B008
+    """Seluruh berkas tersimpan atau tidak sama sekali. Bila ada masalah: 422 dengan `details`
+    berisi sheet, baris, kolom, masalah dan cara memperbaikinya (paling banyak 200)."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from audit.models import Action
+    from audit.services import audit_record
+    from lib.xlsx import SpreadsheetError
+    from registry.importer import import_workbook
+
+    if not can_write(request.user, Kind.IMPORT):
+        raise PermissionDenied
+    assert isinstance(request.user, User)
+    try:
+        result = import_workbook(actor=request.user, upload=file)
+    except SpreadsheetError as exc:
+        raise RegistryError(exc.message, field="file") from exc
+    if not result.ok:
+        raise ImportRefused(
+            _("Berkas tidak diimpor: %(n)s masalah. Perbaiki lalu unggah lagi; tidak ada yang tersimpan.")
+            % {"n": len(result.issues)}, field="file",
+            details=[{"sheet": i.sheet, "row": i.row, "column": i.column, "problem": i.problem, "fix": i.fix}
+                     for i in result.issues[:200]])
+    with transaction.atomic():
+        audit_record(actor=request.user, action=Action.IMPORT, object_type="registry.kube",
+                     object_repr=_("Impor Excel"),
+                     changes={"kubes": [None, result.kubes], "members": [None, result.members]})
+    return Reply(201, {"kubes": result.kubes, "members": result.members})

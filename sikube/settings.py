@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "mentoring",
     "assessments",
     "monitoring",
+    "ops",
     "front",
     "api",
     "demo",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lib.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "sikube.urls"
@@ -218,6 +220,7 @@ STORAGES = {
 # Requests larger than this are refused before a view reads them (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024)
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+IDEMPOTENCY_KEEP_HOURS = env_int("IDEMPOTENCY_KEEP_HOURS", 24, minimum=1)  # api/idempotency.py
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 

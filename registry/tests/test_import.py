@@ -199,3 +199,50 @@ def test_only_office_roles_may_import(client, cast, programme):
         client.force_login(user)
         assert client.post(reverse("registry:import"), {"file": upload(build(1))}).status_code == 404
     assert not Kube.objects.filter(name__startswith="KUBE Impor").exists()
+
+
+def test_the_import_through_the_api_is_all_or_nothing_with_rows_named(client, cast, programme):
+    from accounts.services import token_create
+
+    _t, raw = token_create(user=cast.kab, name="sistem daerah")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    def tweak(serial, row):
+        if serial == 13:
+            row[1] = row[1][:10]
+        return row
+
+    refused = client.post("/api/v1/imports", {"file": upload(build(3, tweak=tweak))}, **auth)
+    body = refused.json()
+    assert refused.status_code == 422 and body["code"] == "import_invalid" and "tidak ada yang tersimpan" in body["message"]
+    assert body["details"][0]["row"] == 14 and body["details"][0]["sheet"] == "Anggota"  # the 13th member
+    assert not Kube.objects.filter(name__startswith="KUBE Impor").exists()
+    not_excel = client.post("/api/v1/imports", {"file": upload(b"PK\x03\x04 not really")}, **auth)
+    assert not_excel.status_code == 400 and not_excel.json()["field"] == "file"
+    done = client.post("/api/v1/imports", {"file": upload(build(3))}, **auth)
+    assert done.status_code == 201 and done.json() == {"kubes": 3, "members": 30}
+    _t, member_token = token_create(user=cast.ketua, name="hp")
+    assert client.post("/api/v1/imports", {"file": upload(build(1))},
+                       HTTP_AUTHORIZATION=f"Bearer {member_token}").status_code == 403
+
+
+def test_a_sheet_of_a_million_rows_is_refused_early_and_saves_nothing(cast, programme):
+    """The rows are written straight into the sheet's XML (openpyxl would take minutes to write them)."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(build(1)))
+    names = {n: source.read(n) for n in source.namelist()}
+    sheet = "xl/worksheets/sheet2.xml"  # "Anggota", the second sheet
+    assert sheet in names
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>K1</t></is></c></row>'
+                   for r in range(2, 1_000_002))
+    names[sheet] = re.sub(rb"<row r=\"2\".*</sheetData>", rows.encode() + b"</sheetData>", names[sheet],
+                          flags=re.S)
+    names[sheet] = re.sub(rb"<dimension [^>]*/>", b"", names[sheet])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in names.items():
+            archive.writestr(name, data)
+    result = import_workbook(actor=cast.kab, upload=upload(buffer.getvalue()))
+    assert any("Terlalu banyak baris" in i.problem for i in result.issues)
+    assert not Kube.objects.filter(name__startswith="KUBE Impor").exists()

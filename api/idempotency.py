@@ -1,0 +1,106 @@
+"""Idempotent writes: a POST to the API with an `Idempotency-Key` header is carried out once.
+
+A phone on a bad connection sends a posting, loses the answer and sends it again. With the same
+key (any string of 1–255 visible ASCII characters, e.g. a UUID the app makes per action), the
+retry creates nothing and gets the first answer back, with `Idempotent-Replayed: true`.
+
+The key is recorded in the same database transaction as the work itself, so either both are
+saved or neither is: a crash between them cannot leave a posting without its key (a retry would
+post twice) or a key without its posting (a retry would be refused). A second request with the
+key while the first is still running waits for it (the unique index holds it) and then replays
+its answer. The same key with a different request is refused (422). Keys are scoped to the
+token (or session) that sent them and kept for `IDEMPOTENCY_KEEP_HOURS` (24 by default).
+Server errors (5xx) are not kept: a retry runs again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from api.models import IdempotentRequest
+
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _scope(request: HttpRequest) -> str | None:
+    credential = request.META.get("HTTP_AUTHORIZATION", "")
+    if not credential:
+        credential = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    return hashlib.sha256(credential.encode()).hexdigest() if credential else None
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.path, request.META.get("QUERY_STRING", "")):
+        digest.update(part.encode() + b"\0")
+    try:
+        digest.update(request.body)
+    except RequestDataTooBig:  # an upload too large to hold in memory: its type and length stand for it
+        digest.update(f"{request.META.get('CONTENT_TYPE', '')}\0{request.META.get('CONTENT_LENGTH', '')}".encode())
+    return digest.hexdigest()
+
+
+def _replay(row: IdempotentRequest) -> HttpResponse:
+    response = HttpResponse(bytes(row.body), status=row.status or 200, content_type=row.content_type or None)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _refuse(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message}, status=status)
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.META.get(HEADER)
+        if key is None or request.method not in METHODS or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if not KEY.match(key):
+            return _refuse(400, "idempotency_key_invalid",
+                           _("Idempotency-Key harus 1–255 karakter ASCII yang terlihat (misalnya sebuah UUID)."))
+        scope = _scope(request)
+        if scope is None:  # nobody to scope it to: the request will be refused by authentication anyway
+            return self.get_response(request)
+        fingerprint = _fingerprint(request)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    row = IdempotentRequest.objects.create(scope=scope, key=key, fingerprint=fingerprint)
+            except IntegrityError:
+                # Used before (or in use right now: the insert above waited for it to finish).
+                earlier = IdempotentRequest.objects.filter(scope=scope, key=key).first()
+                if earlier is None or earlier.status is None:
+                    return _refuse(409, "idempotency_in_progress",
+                                   _("Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi sebentar lagi."))
+                if earlier.fingerprint != fingerprint:
+                    return _refuse(422, "idempotency_key_reused",
+                                   _("Idempotency-Key ini sudah dipakai untuk permintaan lain. Buat kunci baru "
+                                     "untuk setiap tindakan."))
+                return _replay(earlier)
+            response = self.get_response(request)
+            if response.status_code >= 500 or getattr(response, "streaming", False):
+                transaction.set_rollback(True)  # nothing of it is kept: a retry runs again
+                return response
+            row.status = response.status_code
+            row.content_type = response.get("Content-Type", "")
+            row.body = response.content
+            row.save(update_fields=["status", "content_type", "body"])
+            IdempotentRequest.objects.filter(
+                scope=scope, created_at__lt=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS)
+            ).delete()
+        return response
