@@ -14,6 +14,7 @@ people; tests/test_permission_matrix.py checks every cell on pages and API.
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -132,9 +133,22 @@ def can_write(user: User | AnonymousUser, kind: Kind) -> bool:
     return _active(user) and role_of(user) in WRITERS[kind]
 
 
+security_log = logging.getLogger("sikube.security")
+
+
+def refused(user: User | AnonymousUser, what: str, ident: Any = "") -> None:
+    """Log a look outside reach: who (user id and role, never a name), what (kind of object and
+    its id), when (the log line's time). Outside reach answers 404 like a missing object, so this
+    is where someone probing ids shows. Refused writes (403) are logged by
+    lib.middleware.RefusalLogMiddleware, whatever raised them."""
+    security_log.warning("refused user=%s role=%s what=%s id=%s", getattr(user, "pk", None) or "-",
+                         role_of(user) or "-", what, str(ident)[:40])
+
+
 def require(user: User | AnonymousUser, kind: Kind, *, write: bool = False) -> None:
     """For pages that are not about one group (user admin, audit, import)."""
     if not can_read_kind(user, kind):
+        refused(user, f"read {kind.value}")
         raise Http404
     if write and not can_write(user, kind):
         raise PermissionDenied
@@ -161,6 +175,7 @@ def access_kube(user: User | AnonymousUser, kube_id: Any, *, write: Kind | None 
     try:
         kube = qs.select_related("desa", "programme", "pendamping").get(pk=as_id(kube_id))
     except qs.model.DoesNotExist:
+        refused(user, "kube (not found or outside reach)", kube_id)
         raise Http404 from None
     if write is not None and not can_write(user, write):
         raise PermissionDenied
@@ -179,6 +194,7 @@ def access_member(user: User | AnonymousUser, member_id: Any, *, write: bool = F
     try:
         member = members_for_user(user).select_related("kube", "kube__desa").get(pk=as_id(member_id))
     except Member.DoesNotExist:
+        refused(user, "member (not found or outside reach)", member_id)
         raise Http404 from None
     if write and not can_write(user, Kind.MEMBER):
         raise PermissionDenied
@@ -189,6 +205,7 @@ def access_region(user: User | AnonymousUser, code: str) -> str:
     """A region the user may look at (dashboards, reports): their root or anything under it."""
     root = region_root(user)
     if root is None or not is_within(code, root):
+        refused(user, "region outside reach", code)
         raise Http404
     return code
 

@@ -4,18 +4,30 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 
+from accounts.access import Kind, require
 from accounts.errors import AccountsError
-from accounts.models import ApiToken, User
-from accounts.services import token_create, token_revoke
-from api.pagination import ObjectId
+from accounts.models import ApiToken, Role, User
+from accounts.services import (
+    token_create,
+    token_revoke,
+    user_create,
+    user_set_password,
+    user_update,
+)
+from api.pagination import ObjectId, Page, PageParams, paginate
+from lib.regioncode import LEVEL_KABUPATEN, LEVEL_PROVINSI, normalize
+from regions.models import Region
 
 router = Router(tags=["akun"])
+# Mounted at the API's root (/users): the administrator's user pages, accounts/views.py.
+users_router = Router(tags=["pengguna"])
 
 
 class TokenIn(Schema):
@@ -91,3 +103,129 @@ def revoke_token(request: HttpRequest, token_id: ObjectId) -> ApiToken:
     token_revoke(user=request.user, token=token)
     token.refresh_from_db()
     return token
+
+
+class PasswordIn(Schema):
+    password: str = Field(..., max_length=128, description="Kata sandi baru")
+
+
+class OwnPasswordIn(Schema):
+    current_password: str = Field(..., max_length=128, description="Kata sandi sekarang")
+    password: str = Field(..., max_length=128, description="Kata sandi baru")
+
+
+@router.post("/password", response=MeOut, summary="Ganti kata sandi saya")
+def change_own_password(request: HttpRequest, payload: OwnPasswordIn) -> User:
+    """Kata sandi sekarang wajib (token yang dicuri tidak cukup untuk mengambil alih akun); kata
+    sandi baru diperiksa aturan kata sandi; token yang ada tetap berlaku."""
+    assert isinstance(request.user, User)
+    if not request.user.check_password(payload.current_password):
+        raise AccountsError(_("Kata sandi sekarang salah."), code="bad_credentials", field="current_password")
+    user_set_password(actor=request.user, user=request.user, password=payload.password)
+    return request.user
+
+
+# --- users (administrator) -----------------------------------------------------------------
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+    region: str | None
+    institution: str
+    # Only the administrator reads this list, and reads phone numbers unmasked (as on the page).
+    phone: str
+    is_active: bool
+    last_login: datetime | None
+
+    @staticmethod
+    def resolve_region(obj: User) -> str | None:
+        return obj.region_id
+
+
+class UserListParams(Schema):
+    q: str = Field("", max_length=100, description="Nama pengguna atau nama lengkap")
+    role: str = Field("", max_length=12, description="Kode peran")
+
+
+class UserFields(Schema):
+    full_name: str = Field(..., max_length=150)
+    role: str = Field(..., max_length=12, description="admin, pusat, provinsi, kabupaten, pendamping, "
+                                                      "pengurus atau anggota")
+    region: str | None = Field(None, max_length=13, description="Kode provinsi atau kabupaten/kota")
+    institution: str = Field("", max_length=150)
+    phone: str = Field("", max_length=20)
+
+
+class UserIn(UserFields):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=128, description="Kata sandi awal")
+
+
+class UserUpdateIn(UserFields):
+    is_active: bool = True
+
+
+def _work_region(code: str | None) -> Region | None:
+    """The region field of the user form (accounts.forms.UserForm): a province or a kabupaten/kota."""
+    if not code:
+        return None
+    region = Region.objects.filter(pk=normalize(code), is_active=True).first()
+    if region is None:
+        raise AccountsError(_("Kode wilayah %(code)s tidak dikenal. Pilih dari daftar atau ketik nama "
+                              "wilayah.") % {"code": code[:20]}, field="region")
+    if not LEVEL_PROVINSI <= region.level <= LEVEL_KABUPATEN:
+        raise AccountsError(_("Wilayah kerja harus sebuah provinsi atau kabupaten/kota."), field="region")
+    return region
+
+
+def _target(user_id: int) -> User:
+    return get_object_or_404(User.objects.select_related("region"), pk=user_id)
+
+
+@users_router.get("/users", response=Page[UserOut], summary="Daftar pengguna")
+def list_users(request: HttpRequest, filters: UserListParams = Query(...),  # noqa: B008
+               pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
+    require(request.user, Kind.USER)
+    qs = User.objects.select_related("region")
+    q = filters.q.strip()
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if filters.role:
+        if filters.role not in Role.values:
+            raise AccountsError(_("Peran tidak dikenal."), field="role")
+        qs = qs.filter(role=filters.role)
+    return paginate(qs, pages, order=("username", "id"))
+
+
+@users_router.post("/users", response={201: UserOut}, summary="Tambah pengguna")
+def create_user(request: HttpRequest, payload: UserIn) -> Status[User]:
+    require(request.user, Kind.USER, write=True)
+    username = payload.username.strip().lower()
+    if not all(ch.isalnum() or ch in "._-" for ch in username):
+        raise AccountsError(_("Nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah dan "
+                              "tanda hubung."), field="username")
+    user = user_create(actor=request.user, username=username, full_name=payload.full_name,
+                       role=payload.role, password=payload.password,
+                       region=_work_region(payload.region), phone=payload.phone,
+                       institution=payload.institution)
+    return Status(201, user)
+
+
+@users_router.put("/users/{user_id}", response=UserOut, summary="Ubah pengguna")
+def update_user(request: HttpRequest, user_id: ObjectId, payload: UserUpdateIn) -> User:
+    require(request.user, Kind.USER, write=True)
+    target = _target(user_id)
+    return user_update(actor=request.user, user=target, full_name=payload.full_name,
+                       role=payload.role, region=_work_region(payload.region), phone=payload.phone,
+                       institution=payload.institution, is_active=payload.is_active)
+
+
+@users_router.post("/users/{user_id}/password", response=UserOut, summary="Ganti kata sandi pengguna")
+def set_user_password(request: HttpRequest, user_id: ObjectId, payload: PasswordIn) -> User:
+    require(request.user, Kind.USER, write=True)
+    target = _target(user_id)
+    user_set_password(actor=request.user, user=target, password=payload.password)
+    return target

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from accounts.api import router as auth_router
+from accounts.api import users_router
 from api import errors
 from api.auth import BearerToken
 from assessments.api import router as assessments_router
+from audit.api import router as audit_router
 from books.api import router as books_router
 from books.api_registers import router as registers_router
 from grants.api import router as grants_router
@@ -16,7 +20,41 @@ from monitoring.api import router as monitoring_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
 
-api = NinjaAPI(
+ERRORS = {
+    "400": "Permintaan ditolak (aturan bisnis); `message` menyebut yang harus diperbaiki",
+    "401": "Token tidak ada, tidak dikenal atau sudah dicabut",
+    "403": "Peran ini tidak boleh melakukan tindakan ini",
+    "404": "Tidak ada, atau di luar jangkauan pengguna",
+    "409": "Permintaan dengan Idempotency-Key yang sama masih diproses",
+    "413": "Data yang dikirim terlalu besar",
+    "422": "Data tidak valid; `details` menyebut tiap isian",
+    "429": "Terlalu banyak permintaan; coba lagi nanti",
+}
+
+
+class SikubeAPI(NinjaAPI):
+    """The API, whose OpenAPI document also describes the errors every operation can answer
+    ({"code", "message"}), so that clients (and schemathesis) know them."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = {
+            "type": "object", "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                           "field": {"type": "string"}, "details": {}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in ERRORS.items():
+                    responses.setdefault(status, {"description": text, "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+        return schema
+
+
+api = SikubeAPI(
     title="SIKUBE API",
     version="1",
     description=(
@@ -33,6 +71,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/auth", auth_router)
+api.add_router("", users_router)
 api.add_router("/regions", regions_router)
 api.add_router("", registry_router)
 api.add_router("", books_router)
@@ -41,3 +80,4 @@ api.add_router("", grants_router)
 api.add_router("", mentoring_router)
 api.add_router("", assessments_router)
 api.add_router("", monitoring_router)
+api.add_router("", audit_router)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -48,7 +49,6 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        log.info("api unauthenticated path=%s", request.path)
         return reply(request, 401, "unauthorized",
                      _("Token tidak ada, tidak dikenal atau sudah dicabut."))
 
@@ -58,8 +58,6 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        log.warning("api forbidden user=%s path=%s method=%s",
-                    getattr(request.user, "pk", None), request.path, request.method)
         return reply(request, 403, "forbidden", _("Peran Anda tidak boleh melakukan ini."))
 
     @api.exception_handler(Http404)
@@ -71,6 +69,15 @@ def install(api: NinjaAPI) -> None:
         code = {400: "bad_request", 405: "method_not_allowed", 413: "too_large",
                 429: "too_many_requests"}.get(exc.status_code, "error")
         return reply(request, exc.status_code, code, str(exc))
+
+    @api.exception_handler(MultiPartParserError)
+    def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return reply(request, 400, "bad_request",
+                     _("Isi permintaan multipart rusak (batas atau bagiannya tidak terbaca). Kirim ulang berkasnya."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return reply(request, 413, "too_large", _("Data yang dikirim terlalu besar."))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -30,6 +30,9 @@ from django.utils.translation import gettext as _
 from api.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
+# Never kept: answers that carry a secret (a new token) or that are reads sent as POST so that
+# personal data stays out of URLs (the NIK search); a retry of those simply runs again.
+EXEMPT = ("/api/v1/auth/", "/api/v1/members/search")
 KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -68,7 +71,8 @@ class IdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.META.get(HEADER)
-        if key is None or request.method not in METHODS or not request.path.startswith("/api/"):
+        if (key is None or request.method not in METHODS or not request.path.startswith("/api/")
+                or request.path.startswith(EXEMPT)):
             return self.get_response(request)
         if not KEY.match(key):
             return _refuse(400, "idempotency_key_invalid",

@@ -10,22 +10,29 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, can_write, kubes_for_user, region_root
-from api.pagination import ObjectId
+from api.pagination import ObjectId, Page, PageParams, paginate
 from assessments.errors import AssessmentError
 from assessments.models import Assessment, Instrument, InstrumentVersion, Mode, RtlAction
 from assessments.selectors import comparison, priorities_of, region_groups, results, rollup
 from assessments.services import (
+    assessment_details_save,
     assessment_start,
+    instrument_version_publish,
+    instrument_version_retire,
     priorities_set,
     rtl_action_add,
     rtl_action_status,
+    rtl_link_activity,
+    rtl_to_work_plan,
     scores_save,
 )
+from books.models import Activity
 
 router = Router(tags=["PEKA"])
 
@@ -78,6 +85,46 @@ def list_instruments(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"id": i.pk, "code": i.code, "name": i.name, "source": i.source,
              "versions": [_version_out(v) for v in i.versions.order_by("-number")]}
             for i in Instrument.objects.order_by("name")]
+
+
+class VersionIn(Schema):
+    items_text: str = Field(..., max_length=50_000,
+                            description="Baris yang diawali # adalah nama bidang; baris lain: nomor | ciri")
+    scale_min: int = Field(..., ge=0, le=10, description="nilai terendah, misalnya 1")
+    scale_max: int = Field(..., ge=0, le=10, description="nilai tertinggi, misalnya 4")
+    scale_labels: list[str] = Field(default_factory=list, max_length=11,
+                                    description="arti tiap nilai dari yang terendah, atau kosong")
+    standard: Decimal = Field(..., ge=0, le=10, max_digits=4, decimal_places=2,
+                              description="ciri dengan rata-rata di bawahnya lemah, misalnya 2.50")
+    published_on: dt.date | None = Field(None, description="berlaku sejak; kosong untuk hari ini")
+    note: str = Field("", max_length=300)
+
+
+@router.post("/instruments/{instrument_id}/versions", response={201: VersionOut},
+             summary="Terbitkan versi baru instrumen; versi sebelumnya tidak dipakai lagi")
+def publish_version(request: HttpRequest, instrument_id: ObjectId, payload: VersionIn) -> Reply[dict[str, Any]]:
+    if not can_write(request.user, Kind.SYSTEM):
+        raise PermissionDenied
+    instrument = get_object_or_404(Instrument, pk=instrument_id)
+    try:
+        version = instrument_version_publish(
+            actor=request.user, instrument=instrument, items_text=payload.items_text, scale_min=payload.scale_min,
+            scale_max=payload.scale_max, scale_labels=payload.scale_labels, standard=payload.standard,
+            published_on=payload.published_on or timezone.localdate(), note=payload.note)
+    except AssessmentError as exc:
+        if exc.field == "items":  # the service names the text by what it holds; the payload calls it items_text
+            exc.field = "items_text"
+        raise
+    return Reply(201, _version_out(version))
+
+
+@router.post("/instrument-versions/{version_id}/retire", response=VersionOut,
+             summary="Hentikan pemakaian versi instrumen untuk penilaian baru")
+def retire_version(request: HttpRequest, version_id: ObjectId) -> dict[str, Any]:
+    if not can_write(request.user, Kind.SYSTEM):
+        raise PermissionDenied
+    version = get_object_or_404(InstrumentVersion, pk=version_id)
+    return _version_out(instrument_version_retire(actor=request.user, version=version, on=timezone.localdate()))
 
 
 # --- sessions -----------------------------------------------------------------------------------
@@ -135,10 +182,13 @@ def _assessment(request: HttpRequest, assessment_id: int, *, write: bool = False
     return assessment
 
 
-@router.get("/groups/{kube_id}/assessments", response=list[AssessmentOut], summary="Penilaian kapasitas KUBE")
-def list_assessments(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+@router.get("/groups/{kube_id}/assessments", response=Page[AssessmentOut], summary="Penilaian kapasitas KUBE")
+def list_assessments(request: HttpRequest, kube_id: ObjectId,
+                     pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
-    return [_assessment_out(a) for a in kube.assessments.select_related("version__instrument").order_by("-date", "-id")]
+    page = paginate(kube.assessments.select_related("version__instrument"), pages, order=("-date", "-id"))
+    page["items"] = [_assessment_out(a) for a in page["items"]]
+    return page
 
 
 @router.post("/groups/{kube_id}/assessments", response={201: AssessmentOut},
@@ -161,6 +211,30 @@ def create_assessment(request: HttpRequest, kube_id: ObjectId, payload: Assessme
 @router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="Satu penilaian")
 def get_assessment(request: HttpRequest, assessment_id: ObjectId) -> dict[str, Any]:
     return _assessment_out(_assessment(request, assessment_id))
+
+
+class AssessmentDetailsIn(Schema):
+    participants: list[int] = Field(..., max_length=200, description="id anggota yang hadir")
+    facilitator_name: str = Field(..., max_length=150)
+    place: str = Field("", max_length=200)
+    reflection: str = Field("", max_length=8000)
+    history: list[HistoryIn] = Field(default_factory=list, max_length=100)
+
+
+@router.put("/assessments/{assessment_id}", response=AssessmentOut,
+            summary="Ubah data penilaian: peserta, fasilitator, tempat, alur sejarah dan refleksi")
+def update_assessment(request: HttpRequest, assessment_id: ObjectId, payload: AssessmentDetailsIn) -> dict[str, Any]:
+    assessment = _assessment(request, assessment_id, write=True)
+    members = {m.pk: m for m in assessment.kube.members.filter(pk__in=payload.participants)}
+    missing = [pk for pk in payload.participants if pk not in members]
+    if missing:
+        raise AssessmentError(_("Peserta %(ids)s bukan anggota KUBE ini.") % {"ids": ", ".join(map(str, missing))},
+                              field="participants")
+    assessment = assessment_details_save(
+        actor=request.user, assessment=assessment, participants=[members[pk] for pk in payload.participants],
+        place=payload.place, reflection=payload.reflection, history=[(h.when, h.event) for h in payload.history],
+        facilitator_name=payload.facilitator_name)
+    return _assessment_out(assessment)
 
 
 # --- scores and results --------------------------------------------------------------------------
@@ -314,10 +388,13 @@ def _rtl_out(a: RtlAction) -> dict[str, Any]:
             "agenda_activity": a.agenda_activity_id}
 
 
-@router.get("/assessments/{assessment_id}/rtl", response=list[RtlOut], summary="Rencana tindak lanjut")
-def list_rtl(request: HttpRequest, assessment_id: ObjectId) -> list[dict[str, Any]]:
+@router.get("/assessments/{assessment_id}/rtl", response=Page[RtlOut], summary="Rencana tindak lanjut")
+def list_rtl(request: HttpRequest, assessment_id: ObjectId,
+             pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     assessment = _assessment(request, assessment_id)
-    return [_rtl_out(a) for a in assessment.actions.select_related("item", "person").order_by("due_on", "id")]
+    page = paginate(assessment.actions.select_related("item", "person"), pages, order=("due_on", "id"))
+    page["items"] = [_rtl_out(a) for a in page["items"]]
+    return page
 
 
 @router.post("/assessments/{assessment_id}/rtl", response={201: RtlOut}, summary="Tambah aksi RTL")
@@ -335,13 +412,43 @@ def add_rtl(request: HttpRequest, assessment_id: ObjectId, payload: RtlIn) -> Re
     return Reply(201, _rtl_out(action))
 
 
+def _action(request: HttpRequest, action_id: int) -> RtlAction:
+    return get_object_or_404(RtlAction.objects.select_related("assessment", "item", "person"), pk=action_id,
+                             assessment__kube__in=kubes_for_user(request.user).values("pk"))
+
+
 @router.post("/rtl/{action_id}/status", response=RtlOut, summary="Perbarui status aksi RTL")
 def rtl_status(request: HttpRequest, action_id: ObjectId, payload: RtlStatusIn) -> dict[str, Any]:
-    action = get_object_or_404(RtlAction.objects.select_related("assessment", "item", "person"), pk=action_id,
-                               assessment__kube__in=kubes_for_user(request.user).values("pk"))
+    action = _action(request, action_id)
     if not (can_write(request.user, Kind.ASSESSMENT) or can_write(request.user, Kind.BOOKS)):
         raise PermissionDenied
     return _rtl_out(rtl_action_status(actor=request.user, action=action, status=payload.status, note=payload.note))
+
+
+@router.post("/rtl/{action_id}/work-plan", response=RtlOut, summary="Catat aksi RTL di Buku Rencana Kerja")
+def rtl_work_plan(request: HttpRequest, action_id: ObjectId) -> dict[str, Any]:
+    action = _action(request, action_id)
+    if not can_write(request.user, Kind.ASSESSMENT):
+        raise PermissionDenied
+    return _rtl_out(rtl_to_work_plan(actor=request.user, action=action))
+
+
+class RtlActivityIn(Schema):
+    activity: int | None = Field(..., ge=1, le=2**63 - 1,
+                                 description="id kegiatan Buku Agenda yang melaksanakan aksi; null untuk melepas")
+
+
+@router.put("/rtl/{action_id}/activity", response=RtlOut, summary="Kegiatan Buku Agenda yang melaksanakan aksi RTL")
+def rtl_activity(request: HttpRequest, action_id: ObjectId, payload: RtlActivityIn) -> dict[str, Any]:
+    action = _action(request, action_id)
+    if not can_write(request.user, Kind.ASSESSMENT):
+        raise PermissionDenied
+    activity = None
+    if payload.activity is not None:
+        activity = Activity.objects.filter(pk=payload.activity, kube_id=action.assessment.kube_id).first()
+        if activity is None:
+            raise AssessmentError(_("Kegiatan itu bukan dari Buku Agenda KUBE ini."), field="activity")
+    return _rtl_out(rtl_link_activity(actor=request.user, action=action, activity=activity))
 
 
 # --- comparison and roll-up ------------------------------------------------------------------------

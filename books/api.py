@@ -17,12 +17,21 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, kubes_for_user
+from accounts.access import Kind, access_kube, kubes_for_user, require
 from api.pagination import ObjectId, Page, PageParams, paginate
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
 from books.models import Account, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
-from books.selectors import account_balances, cash_book, iks_funds, loan_state, month_bounds, portfolio, savings
+from books.selectors import (
+    LoanState,
+    account_balances,
+    cash_book,
+    iks_funds,
+    loan_state,
+    month_bounds,
+    portfolio,
+    savings,
+)
 from books.services import (
     Leg,
     cash_entry_record,
@@ -40,7 +49,7 @@ from books.services import (
     transaction_post,
     transaction_reverse,
 )
-from books.services.ledger import SIMPLE_KINDS
+from books.services.ledger import SIMPLE_KINDS, account_add
 from books.views.closing import lpj_document
 from lib.http import pdf_response
 from registry.models import Kube, Member
@@ -145,6 +154,33 @@ def _member(kube: Kube, member_id: int | None) -> Member | None:
     if member is None:
         raise BooksError(_("Anggota %(i)s bukan anggota KUBE ini.") % {"i": member_id}, field="member")
     return member
+
+
+class ChartAccountOut(Schema):
+    id: int
+    code: str
+    name: str
+    type: str
+    role: str | None
+    is_active: bool
+
+
+class ChartAccountIn(Schema):
+    code: str = Field(..., max_length=10, description="3 sampai 10 angka, misalnya 5105")
+    name: str = Field(..., max_length=100)
+    type: str = Field(..., max_length=10, description="golongan: asset, liability, equity, income, expense")
+
+
+@router.get("/accounts", response=Page[ChartAccountOut], summary="Bagan akun")
+def list_chart(request: HttpRequest, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
+    require(request.user, Kind.SYSTEM)
+    return paginate(Account.objects.all(), pages, order=("code", "id"))
+
+
+@router.post("/accounts", response={201: ChartAccountOut}, summary="Tambah akun ke bagan akun")
+def create_account(request: HttpRequest, payload: ChartAccountIn) -> Reply[Account]:
+    require(request.user, Kind.SYSTEM, write=True)
+    return Reply(201, account_add(actor=request.user, code=payload.code, name=payload.name, type=payload.type))
 
 
 @router.get("/groups/{kube_id}/accounts", response=list[AccountBalanceOut], summary="Saldo setiap akun")
@@ -349,8 +385,14 @@ SAVINGS = {"deposit": savings_deposit, "withdraw": savings_withdraw, "to_coop": 
 @router.get("/groups/{kube_id}/savings", response=list[SavingsOut], summary="Simpanan setiap anggota")
 def get_savings(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
     kube = access_kube(request.user, kube_id)
+    rows = savings(kube)
+    # The selector orders by name in the database's collation; keep that and put namesakes in id order.
+    rank: dict[str, int] = {}
+    for r in rows:
+        rank.setdefault(r.member.name, len(rank))
+    rows.sort(key=lambda r: (rank[r.member.name], r.member.pk))
     return [{"member": r.member.pk, "name": r.member.name, "deposited": r.deposited, "withdrawn": r.withdrawn,
-             "balance": r.balance, "at_coop": r.at_coop} for r in savings(kube)]
+             "balance": r.balance, "at_coop": r.at_coop} for r in rows]
 
 
 @router.post("/groups/{kube_id}/savings", response={201: TransactionOut}, summary="Setor/tarik simpanan")
@@ -405,15 +447,14 @@ class RepaymentIn(Schema):
     receipt_no: str | None = Field(None, max_length=30)
 
 
-class PortfolioOut(Schema):
-    outstanding: int
-    at_risk_30: int
+class PortfolioOut(Page[LoanOut]):
+    outstanding: int = Field(..., description="sisa pokok semua pinjaman")
+    at_risk_30: int = Field(..., description="sisa pokok pinjaman yang terlambat lebih dari 30 hari")
     par30_percent: Decimal
-    loans: list[LoanOut]
 
 
-def _loan_out(loan: Loan) -> dict[str, Any]:
-    state = loan_state(loan, on=timezone.localdate())
+def _loan_out(loan: Loan, state: LoanState | None = None) -> dict[str, Any]:
+    state = state or loan_state(loan, on=timezone.localdate())
     return {"id": loan.pk, "number": loan.number, "member": loan.member_id, "member_name": loan.member.name,
             "amount": loan.amount, "disbursed_on": loan.disbursed_on, "term_months": loan.term_months,
             "fee_percent_month": loan.fee_percent_month, "principal_paid": state.principal_paid,
@@ -423,12 +464,18 @@ def _loan_out(loan: Loan) -> dict[str, Any]:
                          for i in state.schedule]}
 
 
-@router.get("/groups/{kube_id}/loans", response=PortfolioOut, summary="Pinjaman anggota dan PAR 30")
-def get_loans(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
+@router.get("/groups/{kube_id}/loans", response=PortfolioOut,
+            summary="Pinjaman anggota (terbaru dahulu) dan PAR 30 seluruhnya")
+def get_loans(request: HttpRequest, kube_id: ObjectId, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
-    book = portfolio(kube, on=timezone.localdate())
-    return {"outstanding": book.outstanding, "at_risk_30": book.at_risk_30, "par30_percent": book.par30,
-            "loans": [_loan_out(s.loan) for s in book.states]}
+    today = timezone.localdate()
+    book = portfolio(kube, on=today)
+    states = {s.loan.pk: s for s in book.states}
+    # The portfolio's loans and order: disbursed by today, the latest first.
+    page = paginate(kube.loans.filter(disbursed_on__lte=today).select_related("member"), pages,
+                    order=("-disbursed_on", "-id"))
+    page["items"] = [_loan_out(loan, states.get(loan.pk)) for loan in page["items"]]
+    return {**page, "outstanding": book.outstanding, "at_risk_30": book.at_risk_30, "par30_percent": book.par30}
 
 
 @router.post("/groups/{kube_id}/loans", response={201: LoanOut}, summary="Cairkan pinjaman")
@@ -478,10 +525,12 @@ def _close_out(c: PeriodClose) -> dict[str, Any]:
             "closed_by": c.closed_by.username if c.closed_by else None}
 
 
-@router.get("/groups/{kube_id}/closes", response=list[CloseOut], summary="Bulan yang sudah ditutup")
-def list_closes(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+@router.get("/groups/{kube_id}/closes", response=Page[CloseOut], summary="Bulan yang sudah ditutup")
+def list_closes(request: HttpRequest, kube_id: ObjectId, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
-    return [_close_out(c) for c in PeriodClose.objects.filter(kube=kube).select_related("closed_by").order_by("period")]
+    page = paginate(PeriodClose.objects.filter(kube=kube).select_related("closed_by"), pages, order=("period", "id"))
+    page["items"] = [_close_out(c) for c in page["items"]]
+    return page
 
 
 @router.post("/groups/{kube_id}/closes", response={201: CloseOut}, summary="Tutup buku satu bulan")

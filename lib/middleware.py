@@ -62,3 +62,23 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class RefusalLogMiddleware:
+    """Every refused request (401, 403) in the security log: who (user id and role, never a name),
+    what (method and path; no query string, no body), when. accounts.access.refused() logs the
+    looks outside reach, which answer 404."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code in (401, 403):
+            import logging
+
+            user = getattr(request, "user", None)
+            logging.getLogger("sikube.security").warning(
+                "refused status=%s user=%s role=%s method=%s path=%s", response.status_code,
+                getattr(user, "pk", None) or "-", getattr(user, "role", "") or "-", request.method, request.path)
+        return response

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
@@ -21,8 +22,9 @@ from accounts.access import Kind, access_kube, can_write, kubes_for_user, region
 from accounts.models import Role, User
 from api.pagination import ObjectId, Page, PageParams, paginate
 from books.models import Activity
+from lib.regioncode import is_within, normalize
 from mentoring.errors import MentoringError
-from mentoring.models import AssistanceEvent, Evaluation, FollowUp, StageCriterion, Visit
+from mentoring.models import AssistanceEvent, Evaluation, FollowUp, StageCriterion, Visit, VisitPhoto
 from mentoring.selectors import events_in_reach, workspace
 from mentoring.services import (
     NEXT_STAGE,
@@ -32,6 +34,7 @@ from mentoring.services import (
     event_record,
     follow_up_close,
     latest_checks,
+    mentor_assign_kecamatan,
     stage_check_set,
     stage_promote,
     visit_log,
@@ -39,9 +42,9 @@ from mentoring.services import (
 )
 from regions.models import Region
 from registry.choices import Stage
+from registry.forms import pendamping_choices
 
 router = Router(tags=["pendampingan"])
-
 
 
 class AuditIn(Schema):
@@ -127,9 +130,12 @@ def _follow_up_out(f: FollowUp) -> dict[str, Any]:
             "person_name": f.person.name, "due_on": f.due_on, "closed_on": f.closed_on, "closing_note": f.closing_note}
 
 
-def _visit_out(v: Visit) -> dict[str, Any]:
-    from django.urls import reverse
+def _photo_url(visit_id: int, photo_id: int, size: str) -> str:
+    url = reverse("api:get_visit_photo", kwargs={"visit_id": visit_id, "photo_id": photo_id})
+    return f"{url}?size={size}"
 
+
+def _visit_out(v: Visit) -> dict[str, Any]:
     return {
         "id": v.pk, "kube": v.kube_id, "pendamping": v.pendamping_id, "kind": v.kind, "date": v.date,
         "start_time": v.start_time, "end_time": v.end_time, "place": v.place,
@@ -140,9 +146,8 @@ def _visit_out(v: Visit) -> dict[str, Any]:
         "audits": [{"book": a.book, "checked": a.checked, "in_order": a.in_order, "findings": a.findings}
                    for a in v.audits.all()],
         "follow_ups": [_follow_up_out(f) for f in v.follow_ups.select_related("person")],
-        "photos": [{"id": p.pk, "width": p.width, "height": p.height,
-                    "url": reverse("mentoring:photo", args=[v.kube_id, p.pk, "besar"]),
-                    "thumbnail_url": reverse("mentoring:photo", args=[v.kube_id, p.pk, "kecil"])} for p in v.photos.all()],
+        "photos": [{"id": p.pk, "width": p.width, "height": p.height, "url": _photo_url(v.pk, p.pk, "large"),
+                    "thumbnail_url": _photo_url(v.pk, p.pk, "small")} for p in v.photos.all()],
     }
 
 
@@ -217,22 +222,38 @@ def upload_photo(request: HttpRequest, visit_id: ObjectId, photo: UploadedFile =
     return Reply(201, out)
 
 
-@router.get("/groups/{kube_id}/follow-ups", response=list[FollowUpOut], summary="Tindak lanjut KUBE")
-def list_follow_ups(request: HttpRequest, kube_id: ObjectId, open_only: bool = True) -> list[dict[str, Any]]:
+@router.get("/visits/{visit_id}/photos/{photo_id}", response={200: None},
+            summary="Berkas foto kunjungan (JPEG): besar (large) atau kecil (small)")
+def get_visit_photo(request: HttpRequest, visit_id: ObjectId, photo_id: ObjectId,
+                    size: str = Query("large", pattern="^(small|large)$")) -> FileResponse:
+    """Photos are personal: served only through the group's reach, never from a public folder."""
+    visit = get_object_or_404(_visits(request), pk=visit_id)
+    photo = get_object_or_404(VisitPhoto, pk=photo_id, visit=visit)
+    field = photo.thumbnail if size == "small" else photo.image
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@router.get("/groups/{kube_id}/follow-ups", response=Page[FollowUpOut], summary="Tindak lanjut KUBE")
+def list_follow_ups(request: HttpRequest, kube_id: ObjectId, open_only: bool = True,
+                    pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
-    qs = kube.follow_ups.select_related("person").order_by("due_on", "id")
+    qs = kube.follow_ups.select_related("person")
     if open_only:
         qs = qs.filter(closed_on__isnull=True)
-    return [_follow_up_out(f) for f in qs]
+    page = paginate(qs, pages, order=("due_on", "id"))
+    page["items"] = [_follow_up_out(f) for f in page["items"]]
+    return page
 
 
-class CloseIn(Schema):
+class FollowUpCloseIn(Schema):
     note: str = Field("", max_length=300)
     closed_on: dt.date | None = None
 
 
 @router.post("/follow-ups/{follow_up_id}/close", response=FollowUpOut, summary="Tandai tindak lanjut selesai")
-def close_follow_up(request: HttpRequest, follow_up_id: ObjectId, payload: CloseIn) -> dict[str, Any]:
+def close_follow_up(request: HttpRequest, follow_up_id: ObjectId, payload: FollowUpCloseIn) -> dict[str, Any]:
     follow_up = get_object_or_404(FollowUp.objects.select_related("person"), pk=follow_up_id,
                                   kube__in=kubes_for_user(request.user).values("pk"))
     if not (can_write(request.user, Kind.VISIT) or can_write(request.user, Kind.BOOKS)):
@@ -255,7 +276,7 @@ class ParticipantIn(Schema):
     name: str = Field("", max_length=150, description="nama; diambil dari data anggota bila `member` diisi")
 
 
-class ParticipantOut(Schema):
+class EventParticipantOut(Schema):
     kube: int
     member: int | None
     name: str
@@ -291,7 +312,7 @@ class EventOut(Schema):
     problems_raised: str
     results: str
     kubes: list[dict[str, int]]
-    participants: list[ParticipantOut]
+    participants: list[EventParticipantOut]
 
 
 def _event_out(e: AssistanceEvent) -> dict[str, Any]:
@@ -520,8 +541,69 @@ def mentor_workspace(request: HttpRequest, mentor_id: ObjectId) -> list[dict[str
         groups = groups.none()
     if not groups.exists() and mentor.pk != request.user.pk:
         raise Http404
+    rows = workspace(groups, today=timezone.localdate())
+    rows.sort(key=lambda r: (-r.attention, r.next_due, r.kube.name, r.kube.pk))  # the selector's order, then the id
     return [{"kube": r.kube.pk, "name": r.kube.name, "desa": r.kube.desa_id, "last_visit": r.last_visit,
              "next_due": r.next_due, "overdue_days": r.overdue_days, "last_audit": r.last_audit,
              "open_follow_ups": r.open_follow_ups, "overdue_follow_ups": r.overdue_follow_ups,
-             "attention": r.attention, "reasons": r.reasons} for r in workspace(groups, today=timezone.localdate())]
+             "attention": r.attention, "reasons": r.reasons} for r in rows]
+
+
+class MentorOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    groups: int = Field(..., description="KUBE dampingan dalam jangkauan (yang belum bubar)")
+    attention: int = Field(..., description="KUBE yang perlu perhatian (kunjungan terlambat, dan sebagainya)")
+
+
+class MentorPage(Page[MentorOut]):
+    unassigned: int = Field(..., description="KUBE dalam jangkauan yang belum punya pendamping")
+
+
+@router.get("/mentors", response=MentorPage, summary="Pendamping di wilayah kerja kantor dan keadaan KUBE dampingannya")
+def list_mentors(request: HttpRequest, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
+    if region_root(request.user) is None:  # an office's overview
+        raise PermissionDenied
+    kubes = kubes_for_user(request.user)
+    mentor_ids = kubes.exclude(pendamping__isnull=True).values("pendamping")
+    page = paginate(User.objects.filter(pk__in=mentor_ids), pages, order=("full_name", "id"))
+    today = timezone.localdate()
+    items = []
+    for mentor in page["items"]:
+        rows = workspace(kubes.filter(pendamping=mentor), today=today)
+        items.append({"id": mentor.pk, "username": mentor.username, "full_name": mentor.full_name,
+                      "groups": len(rows), "attention": sum(1 for r in rows if r.attention >= 10)})
+    page["items"] = items
+    page["unassigned"] = kubes.filter(pendamping__isnull=True).exclude(status="bubar").count()
+    return page
+
+
+class KecamatanAssignmentIn(Schema):
+    kecamatan: str = Field(..., max_length=13, description="Kode kecamatan, misalnya 32.04.06")
+    start_on: dt.date | None = Field(None, description="mulai bertugas; kosong untuk hari ini")
+
+
+class KecamatanAssignmentOut(Schema):
+    count: int = Field(..., description="KUBE yang kini didampingi pendamping ini")
+
+
+@router.post("/mentors/{mentor_id}/assignments", response=KecamatanAssignmentOut,
+             summary="Tugaskan pendamping ke setiap KUBE aktif suatu kecamatan")
+def assign_kecamatan(request: HttpRequest, mentor_id: ObjectId, payload: KecamatanAssignmentIn) -> dict[str, Any]:
+    if not can_write(request.user, Kind.KUBE):
+        raise PermissionDenied
+    root = region_root(request.user)
+    if root is None:
+        raise Http404
+    mentor = get_object_or_404(pendamping_choices(root), pk=mentor_id)
+    kecamatan = Region.objects.filter(pk=normalize(payload.kecamatan), is_active=True).first()
+    if kecamatan is None:
+        raise MentoringError(_("Kode wilayah %(c)s tidak dikenal.") % {"c": payload.kecamatan}, field="kecamatan")
+    if not is_within(kecamatan.code, root):
+        raise MentoringError(_("Wilayah %(name)s di luar wilayah kerja Anda.") % {"name": kecamatan.label},
+                             field="kecamatan")
+    count = mentor_assign_kecamatan(actor=request.user, kecamatan=kecamatan, pendamping=mentor,
+                                    start_on=payload.start_on or timezone.localdate())
+    return {"count": count}
 

@@ -6,20 +6,23 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from accounts.access import access_kube
-from api.pagination import ObjectId
+from accounts.access import Kind, access_kube
+from api.pagination import ObjectId, Page, PageParams, paginate
 from books.lpj import parse_period
 from lib.http import pdf_response, xlsx_response
 from monitoring import documents
 from monitoring.classification import CRITERIA
 from monitoring.errors import MonitoringError
-from monitoring.health import reason_text
-from monitoring.models import GroupState
-from monitoring.selectors import Figures, dashboard, scope_for
+from monitoring.health import reason_text, reasons_text
+from monitoring.models import GroupState, Health
+from monitoring.selectors import Figures, Scope, dashboard, scope_for
+from monitoring.services import class_check_set
+from registry.models import Kube
 
 router = Router(tags=["pemantauan"])
 
@@ -41,7 +44,10 @@ class HealthOut(Schema):
 
 
 def _state(request: HttpRequest, kube_id: int) -> GroupState:
-    kube = access_kube(request.user, kube_id)
+    return _state_of(access_kube(request.user, kube_id))
+
+
+def _state_of(kube: Kube) -> GroupState:
     state = GroupState.objects.filter(kube=kube).first()
     if state is None:
         raise MonitoringError(_("Keadaan KUBE ini belum dihitung."), code="not_computed")
@@ -56,27 +62,56 @@ def group_health(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
             "computed_on": state.refreshed_on}
 
 
-class CriterionOut(Schema):
+class ClassCriterionOut(Schema):
     klass: str
     code: str
     text: str
     met: bool
     source: str = Field(..., description="records (dari catatan) | mentor (dicentang pendamping)")
+    evidence: str | None = Field(None, description="bukti centang terakhir (kriteria yang dicentang pendamping)")
+    checked_by: str | None = Field(None, description="nama yang mencentang terakhir")
+    checked_at: dt.datetime | None = None
 
 
 class ClassOut(Schema):
     kube: int
     klass: str
-    criteria: list[CriterionOut]
+    criteria: list[ClassCriterionOut]
+
+
+class ClassCheckIn(Schema):
+    code: str = Field(..., max_length=30, description="kode kriteria yang dicentang pendamping, misalnya name_board")
+    met: bool
+    evidence: str = Field("", max_length=300)
+
+
+def _class_out(kube: Kube, state: GroupState) -> dict[str, Any]:
+    met = state.evidence or {}
+    # The latest tick per criterion, as the group's page shows it.
+    ticks = {c.code: c for c in kube.class_checks.select_related("checked_by").order_by("checked_at", "id")}
+    rows = []
+    for c in CRITERIA:
+        tick = None if c.from_records else ticks.get(c.code)
+        rows.append({"klass": c.klass, "code": c.code, "text": str(c.text), "met": bool(met.get(c.code)),
+                     "source": "records" if c.from_records else "mentor",
+                     "evidence": tick.evidence if tick else None,
+                     "checked_by": tick.checked_by.full_name if tick and tick.checked_by else None,
+                     "checked_at": tick.checked_at if tick else None})
+    return {"kube": state.kube_id, "klass": state.klass, "criteria": rows}
 
 
 @router.get("/groups/{kube_id}/class", response=ClassOut, summary="Kelas KUBE dan bukti tiap kriteria")
 def group_class(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
-    state = _state(request, kube_id)
-    met = state.evidence or {}
-    return {"kube": state.kube_id, "klass": state.klass, "criteria": [
-        {"klass": c.klass, "code": c.code, "text": str(c.text), "met": bool(met.get(c.code)),
-         "source": "records" if c.from_records else "mentor"} for c in CRITERIA]}
+    kube = access_kube(request.user, kube_id)
+    return _class_out(kube, _state_of(kube))
+
+
+@router.post("/groups/{kube_id}/class/checks", response=ClassOut,
+             summary="Centang kriteria kelas yang tidak terbaca dari catatan, dengan bukti")
+def check_class(request: HttpRequest, kube_id: ObjectId, payload: ClassCheckIn) -> dict[str, Any]:
+    kube = access_kube(request.user, kube_id, write=Kind.STAGE)
+    class_check_set(actor=request.user, kube=kube, code=payload.code, met=payload.met, evidence=payload.evidence)
+    return _class_out(kube, _state_of(kube))
 
 
 class FiguresOut(Schema):
@@ -134,3 +169,37 @@ def region_report(request: HttpRequest, region_code: str, period: str = Query(..
         return pdf_response(documents.report_pdf(scope, parsed, printed_by=request.user.get_username()),
                             filename=f"{name}.pdf")
     return xlsx_response(documents.report_xlsx(scope, parsed), filename=f"{name}.xlsx")
+
+
+class GroupHealthOut(Schema):
+    kube: int
+    name: str
+    desa: str
+    desa_name: str
+    health: str
+    klass: str
+    score: int
+    reasons: list[str]
+
+
+def _groups_in(scope: Scope, *, attention_only: bool) -> tuple[QuerySet[GroupState], tuple[str, ...]]:
+    """The order of monitoring.selectors.groups_in (those needing attention first: health rises with
+    the score), with the group's id last so that pages do not shift between calls."""
+    qs = scope.filter(GroupState.objects.all())
+    if attention_only:
+        qs = qs.filter(health__in=(Health.ATTENTION, Health.CRITICAL))
+    return qs, (("-health_score", "kube__name", "kube_id") if scope.level >= 2 else ("-health_score", "-kube_id"))
+
+
+@router.get("/dashboard/{region_code}/groups", response=Page[GroupHealthOut],
+            summary="KUBE suatu wilayah dengan kesehatan dan alasannya, yang perlu perhatian lebih dulu")
+def region_groups(request: HttpRequest, region_code: str, attention_only: bool = False,
+                  pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
+    scope = scope_for(request.user, "" if region_code == NATIONAL else region_code)
+    qs, order = _groups_in(scope, attention_only=attention_only)
+    page = paginate(qs, pages, order=order)
+    kubes = Kube.objects.select_related("desa").in_bulk([s.kube_id for s in page["items"]])
+    page["items"] = [{"kube": s.kube_id, "name": kubes[s.kube_id].name, "desa": kubes[s.kube_id].desa_id,
+                      "desa_name": kubes[s.kube_id].desa.label, "health": s.health, "klass": s.klass,
+                      "score": s.health_score, "reasons": reasons_text(s.reasons)} for s in page["items"]]
+    return page

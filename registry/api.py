@@ -5,10 +5,12 @@ Same reach and services as the pages (accounts.access, registry.services).
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
@@ -21,15 +23,18 @@ from accounts.access import (
     access_member,
     can_write,
     region_root,
+    require,
 )
 from accounts.models import Role, User
 from api.pagination import ObjectId, Page, PageParams, paginate
+from lib.http import xlsx_response
 from lib.regioncode import normalize
+from monitoring.models import Health
 from regions.models import Region
 from registry import services
 from registry.choices import BusinessMode, Stage, Status, TargetGroup, WelfareLevel
 from registry.errors import ImportRefused, RegistryError
-from registry.models import Kube, Member, Programme
+from registry.models import Kube, LifecycleChange, Member, Officer, PendampingAssignment, Programme
 from registry.rules import MemberData
 from registry.selectors import (
     KubeFilters,
@@ -38,6 +43,7 @@ from registry.selectors import (
     current_officers,
     kube_list,
     member_rows,
+    nik_lookup,
 )
 
 router = Router(tags=["KUBE"])
@@ -159,6 +165,9 @@ class KubeListParams(Schema):
     programme: str = Field("", max_length=30, description="Kode program")
     business_type: str = Field("", max_length=20)
     pendamping: int | None = Field(None, ge=1, le=2**63 - 1)
+    health: str = Field("", max_length=9, description="sehat, perhatian, kritis atau bubar")
+    order: str = Field("name", max_length=9,
+                       description="name (menurut nama) atau attention (paling perlu perhatian dulu)")
 
 
 class LifecycleIn(Schema):
@@ -201,6 +210,74 @@ class OfficerOut(Schema):
     chosen_on: date
     term_start: date
     term_end: date
+    ended_on: date | None
+    end_reason: str
+
+
+class ProgrammeIn(Schema):
+    code: str = Field(..., max_length=30, description="Huruf, angka, tanda hubung dan garis bawah")
+    name: str = Field(..., max_length=150)
+    legal_basis: str = Field("", max_length=250)
+    min_members: int = Field(..., ge=1, le=500)
+    max_members: int = Field(..., ge=1, le=500)
+    size_exempt_targets: list[str] = Field(default_factory=list, max_length=20,
+                                           description="Kode sasaran tanpa batas jumlah anggota")
+    min_age: int | None = Field(None, ge=0, le=120)
+    max_age: int | None = Field(None, ge=0, le=120)
+    requires_dtks: bool = False
+    grant_per_member: int | None = Field(None, ge=0, le=10**12)
+    is_active: bool = True
+
+
+class NikIn(Schema):
+    nik: str = Field(..., max_length=20, description="NIK lengkap 16 digit")
+
+
+class MembershipOut(MemberOut):
+    kube_name: str
+    kube_reg_number: str
+    desa_path: str
+
+
+class AccountIn(Schema):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=128, description="Kata sandi awal")
+
+
+class AccountOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    member: int
+
+
+class LifecycleChangeOut(Schema):
+    id: int
+    field: str
+    old_value: str
+    new_value: str
+    old_label: str
+    new_label: str
+    effective_on: date
+    reason: str
+    decided_by: int | None
+    decided_by_name: str
+    recorded_at: datetime
+
+
+class AssignmentOut(Schema):
+    id: int
+    pendamping: int
+    pendamping_name: str
+    start_on: date
+    end_on: date | None
+    recorded_at: datetime
+
+
+class HistoryOut(Schema):
+    changes: list[LifecycleChangeOut]
+    assignments: list[AssignmentOut]
 
 
 def _kube_out(kube: Kube, count: int | None = None) -> dict[str, Any]:
@@ -268,6 +345,29 @@ def list_programmes(request: HttpRequest) -> Any:
     return Programme.objects.order_by("name", "id")
 
 
+def _programme_values(payload: ProgrammeIn) -> dict[str, Any]:
+    values = payload.dict()
+    # The page's form takes a slug (ProgrammeForm.code); the service lower-cases and checks it is free.
+    if not re.fullmatch(r"[-a-zA-Z0-9_]+", values["code"].strip()):
+        raise RegistryError(_("Kode program hanya boleh berisi huruf, angka, tanda hubung dan garis bawah."),
+                            field="code")
+    return values
+
+
+@router.post("/programmes", response={201: ProgrammeOut}, summary="Tambah program")
+def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Reply[Programme]:
+    require(request.user, Kind.SYSTEM, write=True)
+    programme = services.programme_save(actor=request.user, programme=None, **_programme_values(payload))
+    return Reply(201, programme)
+
+
+@router.put("/programmes/{programme_id}", response=ProgrammeOut, summary="Ubah aturan program")
+def update_programme(request: HttpRequest, programme_id: ObjectId, payload: ProgrammeIn) -> Programme:
+    require(request.user, Kind.SYSTEM, write=True)
+    programme = get_object_or_404(Programme, pk=programme_id)
+    return services.programme_save(actor=request.user, programme=programme, **_programme_values(payload))
+
+
 @router.get("/groups", response=Page[KubeOut], summary="Daftar KUBE dalam jangkauan")
 def list_groups(request: HttpRequest, filters: KubeListParams = Query(...),  # noqa: B008
                 pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
@@ -277,12 +377,20 @@ def list_groups(request: HttpRequest, filters: KubeListParams = Query(...),  # n
     region = normalize(filters.region) if filters.region else ""
     if filters.region and not Region.objects.filter(pk=region).exists():
         raise RegistryError(_("Kode wilayah %(c)s tidak dikenal.") % {"c": filters.region}, field="region")
+    if filters.health and filters.health not in Health.values:
+        raise RegistryError(_("Kesehatan %(h)s tidak dikenal; pilih sehat, perhatian, kritis atau bubar.")
+                            % {"h": filters.health}, field="health")
+    if filters.order not in ("name", "attention"):
+        raise RegistryError(_("Urutan %(o)s tidak dikenal; pilih name atau attention.") % {"o": filters.order},
+                            field="order")
     qs = kube_list(request.user, KubeFilters(
         q=filters.q, region=region, stage=filters.stage if filters.stage in Stage.values else "",
         status=filters.status if filters.status in Status.values else "", programme=programme_id,
-        business_type=filters.business_type, pendamping=filters.pendamping,
+        business_type=filters.business_type, pendamping=filters.pendamping, health=filters.health,
+        by_attention=filters.order == "attention",
     )).select_related("desa", "programme")
-    page = paginate(qs, pages, order=("name", "id"))
+    # kube_list orders (by name, or most in need of attention first) and ends with the id: keep it.
+    page = paginate(qs, pages)
     counts = active_member_counts([k.pk for k in page["items"]])
     page["items"] = [_kube_out(k, counts.get(k.pk, 0)) for k in page["items"]]
     return page
@@ -353,11 +461,38 @@ def assign_pendamping(request: HttpRequest, kube_id: ObjectId, payload: AssignIn
     return _kube_out(kube)
 
 
-@router.get("/groups/{kube_id}/members", response=list[MemberOut], summary="Anggota KUBE")
-def list_members(request: HttpRequest, kube_id: ObjectId, include_left: bool = False) -> list[dict[str, Any]]:
+@router.get("/groups/{kube_id}/history", response=HistoryOut,
+            summary="Riwayat tahap, status dan pendamping KUBE")
+def group_history(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
+    """Dua daftar, terbaru dulu: perubahan tahap/status dan penugasan pendamping."""
     kube = access_kube(request.user, kube_id)
-    return [_member_out(r) for r in member_rows(request.user, kube, on=timezone.localdate(),
-                                                 include_left=include_left)]
+    changes: list[LifecycleChange] = list(
+        kube.lifecycle_changes.select_related("decided_by").order_by("-effective_on", "-id"))
+    assignments: list[PendampingAssignment] = list(
+        kube.assignments.select_related("pendamping").order_by("-start_on", "-id"))
+    return {
+        "changes": [{"id": c.pk, "field": c.field, "old_value": c.old_value, "new_value": c.new_value,
+                     "old_label": c.old_label, "new_label": c.new_label, "effective_on": c.effective_on,
+                     "reason": c.reason, "decided_by": c.decided_by_id,
+                     "decided_by_name": c.decided_by.full_name if c.decided_by else "",
+                     "recorded_at": c.recorded_at} for c in changes],
+        "assignments": [{"id": a.pk, "pendamping": a.pendamping_id, "pendamping_name": a.pendamping.full_name,
+                         "start_on": a.start_on, "end_on": a.end_on, "recorded_at": a.recorded_at}
+                        for a in assignments],
+    }
+
+
+@router.get("/groups/{kube_id}/members", response=Page[MemberOut], summary="Anggota KUBE")
+def list_members(request: HttpRequest, kube_id: ObjectId, include_left: bool = False,
+                 pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
+    kube = access_kube(request.user, kube_id)
+    qs = kube.members.all() if include_left else kube.members.filter(left_on__isnull=True)
+    page = paginate(qs, pages, order=("joined_on", "id"))
+    # member_rows decides what this viewer sees unmasked; a group has at most a few hundred members.
+    rows = {r.pk: r for r in member_rows(request.user, kube, on=timezone.localdate(),
+                                         include_left=include_left)}
+    page["items"] = [_member_out(rows[m.pk]) for m in page["items"]]
+    return page
 
 
 @router.post("/groups/{kube_id}/members", response={201: MemberOut}, summary="Tambah anggota")
@@ -365,6 +500,23 @@ def add_member(request: HttpRequest, kube_id: ObjectId, payload: MemberIn) -> Re
     kube = access_kube(request.user, kube_id, write=Kind.MEMBER)
     member = services.member_add(actor=request.user, kube=kube, data=payload.data())
     return Reply(201, _member_out(_member_row(request, member)))
+
+
+@router.post("/members/search", response=list[MembershipOut], summary="Cari keanggotaan menurut NIK")
+def search_members(request: HttpRequest, payload: NikIn) -> list[dict[str, Any]]:
+    """NIK persis, dikirim di badan permintaan, tidak pernah di URL (dan karena itu tidak di log).
+    Hanya keanggotaan di KUBE dalam jangkauan Anda, terbaru dulu; NIK orang lain tersamar bagi
+    peran yang tidak boleh melihatnya."""
+    nik = "".join(ch for ch in payload.nik if ch.isdigit())
+    if len(nik) != 16:
+        raise RegistryError(_("Tulis NIK lengkap 16 digit."), field="nik")
+    found = sorted(nik_lookup(request.user, nik), key=lambda m: (-m.joined_on.toordinal(), -m.pk))
+    out = []
+    for member in found:
+        row = _member_row(request, member)
+        out.append({**_member_out(row), "kube_name": member.kube.name,
+                    "kube_reg_number": member.kube.reg_number, "desa_path": member.kube.desa.path})
+    return out
 
 
 @router.get("/members/{member_id}", response=MemberOut, summary="Satu anggota")
@@ -387,12 +539,41 @@ def leave_member(request: HttpRequest, member_id: ObjectId, payload: LeaveIn) ->
     return _member_out(_member_row(request, member))
 
 
-@router.get("/groups/{kube_id}/officers", response=list[OfficerOut], summary="Pengurus sekarang")
-def get_officers(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+@router.post("/members/{member_id}/account", response={201: AccountOut},
+             summary="Buat akun masuk untuk anggota")
+def create_member_account(request: HttpRequest, member_id: ObjectId, payload: AccountIn) -> Reply[dict[str, Any]]:
+    """Peran akun mengikuti jabatan: Pengurus bila memegang jabatan, selain itu Anggota."""
+    member = access_member(request.user, member_id)
+    if not can_write(request.user, Kind.PERSONAL):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    user = services.member_account_create(actor=request.user, member=member, username=payload.username,
+                                          password=payload.password)
+    return Reply(201, {"id": user.pk, "username": user.username, "full_name": user.full_name,
+                       "role": user.role, "member": member.pk})
+
+
+def _officer_out(o: Officer) -> dict[str, Any]:
+    return {"position": o.position, "member": o.member_id, "name": o.member.name,
+            "chosen_on": o.chosen_on, "term_start": o.term_start, "term_end": o.term_end,
+            "ended_on": o.ended_on, "end_reason": o.end_reason}
+
+
+POSITION_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2}
+
+
+@router.get("/groups/{kube_id}/officers", response=list[OfficerOut],
+            summary="Pengurus sekarang, dengan include_past=true juga pengurus lama")
+def get_officers(request: HttpRequest, kube_id: ObjectId, include_past: bool = False) -> list[dict[str, Any]]:
+    """Pengurus lama membawa tanggal berhenti (`ended_on`) dan alasannya, seperti riwayat pengurus
+    di Daftar Pengurus. Urutan: masa jabatan terbaru dulu, lalu Ketua, Sekretaris, Bendahara."""
     kube = access_kube(request.user, kube_id)
-    return [{"position": o.position, "member": o.member_id, "name": o.member.name,
-             "chosen_on": o.chosen_on, "term_start": o.term_start, "term_end": o.term_end}
-            for o in current_officers(kube)]
+    if not include_past:
+        return [_officer_out(o) for o in current_officers(kube)]
+    officers = sorted(kube.officers.select_related("member"),
+                      key=lambda o: (-o.term_start.toordinal(), POSITION_ORDER.get(o.position, 9), -o.pk))
+    return [_officer_out(o) for o in officers]
 
 
 @router.put("/groups/{kube_id}/officers", response=list[OfficerOut], summary="Tetapkan pengurus baru")
@@ -412,12 +593,20 @@ def set_officers(request: HttpRequest, kube_id: ObjectId, payload: OfficersIn) -
                           sekretaris=pick(payload.sekretaris, "sekretaris"),
                           bendahara=pick(payload.bendahara, "bendahara"), chosen_on=payload.chosen_on,
                           term_start=payload.term_start, term_end=payload.term_end)
-    return get_officers(request, kube_id)
+    return [_officer_out(o) for o in current_officers(kube)]
 
 
 class ImportOut(Schema):
     kubes: int
     members: int
+
+
+@router.get("/imports/template", response={200: None}, summary="Templat impor Excel (xlsx)")
+def import_template(request: HttpRequest) -> HttpResponse:
+    from registry.importer import template_workbook
+
+    require(request.user, Kind.IMPORT)
+    return xlsx_response(template_workbook(), filename="templat-impor-kube.xlsx")
 
 
 @router.post("/imports", response={201: ImportOut}, summary="Impor KUBE dan anggota dari Excel (templat impor)")

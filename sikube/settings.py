@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "lib.middleware.NoStoreMiddleware",
+    "lib.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
     "api.idempotency.IdempotencyMiddleware",
 ]

@@ -123,3 +123,19 @@ def test_retries_racing_each_other_create_one_record():
     assert Transaction.objects.count() == before + 1
     assert [status for status, _b in answers] == [201] * 4
     assert len({body for _s, body in answers}) == 1
+
+
+def test_answers_with_a_secret_or_personal_data_are_never_kept(client, cast):
+    member = cast.kube_a.members.first()
+    auth = bearer(cast.kab)
+    for _ in range(2):
+        found = client.post("/api/v1/members/search", {"nik": member.nik}, content_type="application/json",
+                            HTTP_IDEMPOTENCY_KEY="nik-1", **auth)
+        assert found.status_code == 200 and "Idempotent-Replayed" not in found
+    cast.kab.set_password("sandi-kantor-yang-kuat-1")
+    cast.kab.save()
+    token = client.post("/api/v1/auth/token", {"username": cast.kab.username, "password": "sandi-kantor-yang-kuat-1",
+                                               "name": "hp"}, content_type="application/json",
+                        HTTP_IDEMPOTENCY_KEY="tok-1", **auth)
+    assert token.status_code == 201
+    assert not IdempotentRequest.objects.exists()

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.utils import timezone
+
 from accounts.services import token_create
-from assessments.models import Assessment, Score
+from assessments.models import Assessment, InstrumentVersion, RtlAction, Score
+from assessments.services import priorities_set, rtl_action_add
+from assessments.tests.test_pages_and_reports import session
+from books.services.registers import activity_record
 
 
 def bearer(user):
@@ -58,7 +65,7 @@ def test_a_session_is_scored_analysed_planned_and_compared(client, cast, big_kub
     assert action.status_code == 201
     done = send(client, "post", f"/api/v1/rtl/{action.json()['id']}/status", {"status": "selesai"}, auth)
     assert done.json()["status"] == "selesai"
-    assert [a["activity"] for a in client.get(f"/api/v1/assessments/{aid}/rtl", **auth).json()] == [
+    assert [a["activity"] for a in client.get(f"/api/v1/assessments/{aid}/rtl", **auth).json()["items"]] == [
         "Papan informasi keuangan"]
 
     later = send(client, "post", f"/api/v1/groups/{big_kube.pk}/assessments", {
@@ -104,3 +111,131 @@ def test_reach_and_rights(client, cast, version):
     assert rollup["groups"] == 1 and len(rollup["domains"]) == 7
     assert client.get("/api/v1/assessment-rollup?region=32.71", **bearer(cast.kab)).status_code == 404
     assert client.get("/api/v1/assessment-rollup", **bearer(cast.pendamping)).status_code == 403
+
+
+def test_sessions_and_rtl_are_listed_a_page_at_a_time(client, cast, version):
+    older = session(cast, version, day=date(2026, 3, 7))
+    newer = session(cast, version, day=date(2026, 6, 11))
+    auth = bearer(cast.anggota)
+    first = client.get(f"/api/v1/groups/{cast.kube_a.pk}/assessments?page_size=1", **auth).json()
+    assert (first["count"], first["page"], [a["id"] for a in first["items"]]) == (2, 1, [newer.pk])
+    second = client.get(f"/api/v1/groups/{cast.kube_a.pk}/assessments?page=2&page_size=1", **auth).json()
+    assert [a["id"] for a in second["items"]] == [older.pk]
+    item = version.items.get(number=9)
+    priorities_set(actor=cast.pendamping, assessment=older, items=[item])
+    person = cast.kube_a.members.order_by("id").first()
+    ids = [rtl_action_add(actor=cast.pendamping, assessment=older, item=item, activity=f"Aksi {n}", aim="Tujuan",
+                          person=person, due_on=date(2026, 4, 5), indicator="Indikator").pk for n in range(3)]
+    rtl = client.get(f"/api/v1/assessments/{older.pk}/rtl?page_size=2", **auth).json()
+    assert rtl["count"] == 3 and [a["id"] for a in rtl["items"]] == ids[:2]  # same day: by id
+    assert client.get(f"/api/v1/groups/{cast.kube_a.pk}/assessments", **bearer(cast.kab_other)).status_code == 404
+
+
+def test_the_details_of_a_session_are_corrected(client, cast, version):
+    assessment = session(cast, version, n=3)
+    members = list(cast.kube_a.members.order_by("id").values_list("pk", flat=True))
+    url = f"/api/v1/assessments/{assessment.pk}"
+    body = {"participants": members[:4], "facilitator_name": "Ibu Rosina", "place": "Rumah ketua",
+            "reflection": "Pembukuan mulai rutin", "history": [{"when": "Maret 2024", "event": "KUBE dibentuk"}]}
+    saved = send(client, "put", url, body, bearer(cast.pendamping))
+    assert saved.status_code == 200, saved.json()
+    out = saved.json()
+    assert sorted(p["member"] for p in out["participants"]) == members[:4]
+    assert (out["facilitator_name"], out["place"], out["reflection"]) == (
+        "Ibu Rosina", "Rumah ketua", "Pembukuan mulai rutin")
+    assert out["history"] == [{"when": "Maret 2024", "event": "KUBE dibentuk"}]
+    assert send(client, "put", url, body, bearer(cast.ketua)).status_code == 403
+    assert send(client, "put", url, body, bearer(cast.kab_other)).status_code == 404
+    no_facilitator = send(client, "put", url, {**body, "facilitator_name": " "}, bearer(cast.kab))
+    assert no_facilitator.status_code == 400
+    assert no_facilitator.json() == {"code": "invalid", "message": "Fasilitator wajib diisi.",
+                                     "field": "facilitator_name"}
+    scored = assessment.participants.select_related("member").order_by("id").first()
+    dropped = send(client, "put", url, {**body, "participants": members[1:4]}, bearer(cast.pendamping))
+    assert dropped.status_code == 400 and dropped.json()["message"] == (
+        f"{scored.member.name} sudah memberi nilai; hapus nilainya dulu sebelum mencoretnya.")
+    stranger = cast.kube_b.members.first().pk
+    refused = send(client, "put", url, {**body, "participants": [members[0], stranger]}, bearer(cast.pendamping))
+    assert refused.status_code == 400 and refused.json()["message"] == f"Peserta {stranger} bukan anggota KUBE ini."
+    assessment.refresh_from_db()
+    assert assessment.facilitator_name == "Ibu Rosina" and assessment.participants.count() == 4
+
+
+def rtl_action(cast, version):
+    assessment = session(cast, version)
+    item = version.items.get(number=9)
+    priorities_set(actor=cast.pendamping, assessment=assessment, items=[item])
+    return rtl_action_add(actor=cast.pendamping, assessment=assessment, item=item, activity="LPJ bulanan",
+                          aim="Anggota menerima laporan", person=cast.kube_a.members.order_by("id").first(),
+                          due_on=date(2026, 4, 5), indicator="LPJ dibagikan")
+
+
+def test_an_rtl_action_is_carried_into_the_work_plan_once(client, cast, version):
+    action = rtl_action(cast, version)
+    url = f"/api/v1/rtl/{action.pk}/work-plan"
+    assert send(client, "post", url, {}, bearer(cast.ketua)).status_code == 403  # the mentor's, not the officers'
+    assert send(client, "post", url, {}, bearer(cast.kab_other)).status_code == 404
+    carried = send(client, "post", url, {}, bearer(cast.pendamping))
+    assert carried.status_code == 200, carried.json()
+    action.refresh_from_db()
+    assert carried.json()["work_plan_item"] == action.work_plan_item_id is not None
+    assert action.work_plan_item.kube == cast.kube_a and action.work_plan_item.activity == "LPJ bulanan"
+    again = send(client, "post", url, {}, bearer(cast.pendamping))
+    assert again.status_code == 400
+    assert again.json() == {"code": "invalid", "message": "Aksi ini sudah ada di Buku Rencana Kerja."}
+
+
+def test_an_rtl_action_is_linked_to_the_activity_that_carried_it_out(client, cast, version):
+    action = rtl_action(cast, version)
+    meeting = activity_record(actor=cast.ketua, kube=cast.kube_a, date=date(2026, 4, 5), kind="rapat",
+                              place="Rumah ketua", agenda="LPJ Maret", present=[])
+    elsewhere = activity_record(actor=cast.kab, kube=cast.kube_b, date=date(2026, 4, 5), kind="rapat",
+                                place="Balai", agenda="Rapat", present=[])
+    url = f"/api/v1/rtl/{action.pk}/activity"
+    linked = send(client, "put", url, {"activity": meeting.pk}, bearer(cast.pendamping))
+    assert linked.status_code == 200 and linked.json()["agenda_activity"] == meeting.pk
+    assert send(client, "put", url, {"activity": None}, bearer(cast.ketua)).status_code == 403
+    assert send(client, "put", url, {"activity": None}, bearer(cast.pendamping_other)).status_code == 404
+    foreign = send(client, "put", url, {"activity": elsewhere.pk}, bearer(cast.kab))
+    assert foreign.status_code == 400
+    assert foreign.json() == {"code": "invalid", "message": "Kegiatan itu bukan dari Buku Agenda KUBE ini.",
+                              "field": "activity"}
+    assert RtlAction.objects.get(pk=action.pk).agenda_activity_id == meeting.pk
+    unlinked = send(client, "put", url, {"activity": None}, bearer(cast.pendamping))
+    assert unlinked.status_code == 200 and unlinked.json()["agenda_activity"] is None
+
+
+NEW_ITEMS = "# Kepengurusan\n1 | Pengurus dipilih anggota\n2 | Pengurus melapor tiap bulan\n# Usaha\n3 | Usaha untung"
+
+
+def test_an_administrator_publishes_a_new_instrument_version(client, cast, version):
+    url = f"/api/v1/instruments/{version.instrument_id}/versions"
+    body = {"items_text": NEW_ITEMS, "scale_min": 1, "scale_max": 4, "standard": "2.75",
+            "scale_labels": ["Belum", "Kurang", "Cukup", "Baik"], "note": "Lebih ringkas"}
+    assert send(client, "post", url, body, bearer(cast.kab)).status_code == 403
+    assert send(client, "post", "/api/v1/instruments/999999/versions", body, bearer(cast.admin)).status_code == 404
+    outside = send(client, "post", url, {**body, "standard": "4.50"}, bearer(cast.admin))
+    assert outside.status_code == 400
+    assert outside.json() == {"code": "invalid", "message": "Standar harus di dalam skala 1–4.", "field": "standard"}
+    no_domain = send(client, "post", url, {**body, "items_text": "1 | Tanpa bidang"}, bearer(cast.admin))
+    assert no_domain.status_code == 400 and no_domain.json()["field"] == "items_text"
+    assert no_domain.json()["message"] == 'Baris 1: mulai dengan nama bidang, misalnya "# Kepemimpinan".'
+    published = send(client, "post", url, body, bearer(cast.admin))
+    assert published.status_code == 201, published.json()
+    out = published.json()
+    assert (out["number"], out["standard"], out["published_on"]) == (2, "2.75", timezone.localdate().isoformat())
+    assert [(d["name"], [i["number"] for i in d["items"]]) for d in out["domains"]] == [
+        ("Kepengurusan", [1, 2]), ("Usaha", [3])]
+    version.refresh_from_db()
+    assert version.retired_on == timezone.localdate()  # the previous version is not used for new sessions
+
+
+def test_an_administrator_retires_a_version(client, cast, version):
+    url = f"/api/v1/instrument-versions/{version.pk}/retire"
+    assert send(client, "post", url, {}, bearer(cast.pendamping)).status_code == 403
+    assert send(client, "post", "/api/v1/instrument-versions/999999/retire", {}, bearer(cast.admin)).status_code == 404
+    retired = send(client, "post", url, {}, bearer(cast.admin))
+    assert retired.status_code == 200 and retired.json()["retired_on"] == timezone.localdate().isoformat()
+    again = send(client, "post", url, {}, bearer(cast.admin))
+    assert again.status_code == 400 and again.json()["message"] == "Versi ini sudah tidak dipakai."
+    assert InstrumentVersion.objects.get(pk=version.pk).retired_on == timezone.localdate()

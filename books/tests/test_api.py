@@ -153,3 +153,70 @@ def test_grants_are_recorded_by_the_office_and_spent_by_the_officers(client, cas
                           {"lines": [{"item": "Mobil", "unit_cost": 50_000_000}]}, content_type="application/json",
                           **office)
     assert too_much.status_code == 400 and "melebihi bantuan" in too_much.json()["message"]
+
+
+def test_loans_are_listed_a_page_at_a_time_with_the_portfolio_totals(client, cast, kube):
+    auth = bearer(cast.ketua)
+    first, second = kube.members.order_by("id")[:2]
+    ids = [post(client, f"/api/v1/groups/{kube.pk}/loans",
+                {"member": m.pk, "amount": amount, "term_months": 3, "date": day}, auth).json()["id"]
+           for m, amount, day in ((first, 300_000, "2026-02-21"), (second, 200_000, "2026-02-21"))]
+    page = client.get(f"/api/v1/groups/{kube.pk}/loans?page_size=1", **bearer(cast.anggota)).json()
+    assert (page["count"], page["page_size"], page["outstanding"]) == (2, 1, 500_000)
+    assert [loan["id"] for loan in page["items"]] == [ids[1]]  # the same day: the later one first
+    rest = client.get(f"/api/v1/groups/{kube.pk}/loans?page=2&page_size=1", **bearer(cast.anggota)).json()
+    assert [loan["id"] for loan in rest["items"]] == [ids[0]] and rest["outstanding"] == 500_000
+    assert client.get(f"/api/v1/groups/{kube.pk}/loans", **bearer(cast.kab_other)).status_code == 404
+
+
+def test_closed_months_are_listed_a_page_at_a_time(client, cast, kube):
+    auth = bearer(cast.ketua)
+    for period in ("2026-02", "2026-03"):
+        assert post(client, f"/api/v1/groups/{kube.pk}/closes", {"period": period}, auth).status_code == 201
+    every = client.get(f"/api/v1/groups/{kube.pk}/closes?page_size=200", **bearer(cast.pendamping)).json()
+    periods = [c["period"] for c in every["items"]]
+    # Closing a month closes every open month before it, from the month the group was formed.
+    assert every["count"] == len(periods) == 25 and periods[0] == "2024-03"
+    assert periods == sorted(periods) and periods[-2:] == ["2026-02", "2026-03"]
+    second = client.get(f"/api/v1/groups/{kube.pk}/closes?page=2&page_size=10", **auth).json()
+    assert [c["period"] for c in second["items"]] == periods[10:20]
+    assert client.get(f"/api/v1/groups/{kube.pk}/closes", **bearer(cast.outsider)).status_code == 404
+
+
+def test_savings_of_namesakes_come_in_member_order(client, cast, kube):
+    from registry.models import Member
+
+    namesakes = list(kube.members.order_by("id").values_list("pk", flat=True)[1:3])
+    Member.objects.filter(pk__in=namesakes).update(name="Aam Amalia")
+    rows = client.get(f"/api/v1/groups/{kube.pk}/savings", **bearer(cast.ketua)).json()
+    assert [r["member"] for r in rows[:2]] == namesakes and rows[0]["name"] == rows[1]["name"] == "Aam Amalia"
+
+
+def test_the_administrator_keeps_the_chart_of_accounts(client, cast):
+    auth = bearer(cast.admin)
+    chart = client.get("/api/v1/accounts?page_size=200", **auth).json()
+    codes = [a["code"] for a in chart["items"]]
+    assert chart["count"] == len(codes) and codes == sorted(codes) and "1101" in codes
+    created = post(client, "/api/v1/accounts", {"code": "5199", "name": "Biaya   lain-lain", "type": "expense"}, auth)
+    assert created.status_code == 201, created.json()
+    assert {k: created.json()[k] for k in ("code", "name", "type", "role", "is_active")} == {
+        "code": "5199", "name": "Biaya lain-lain", "type": "expense", "role": None, "is_active": True}
+    assert "5199" in [a["code"] for a in client.get("/api/v1/accounts?page_size=200", **auth).json()["items"]]
+    twice = post(client, "/api/v1/accounts", {"code": "5199", "name": "Lagi", "type": "expense"}, auth)
+    assert twice.status_code == 400
+    assert twice.json() == {"code": "invalid", "message": "Kode akun 5199 sudah ada.", "field": "code"}
+    short = post(client, "/api/v1/accounts", {"code": "51", "name": "Pendek", "type": "expense"}, auth)
+    assert short.json()["message"] == "Kode akun 3 sampai 10 angka." and short.json()["field"] == "code"
+    kind = post(client, "/api/v1/accounts", {"code": "5198", "name": "Lain", "type": "biaya"}, auth)
+    assert kind.status_code == 400 and kind.json()["message"] == "Pilih golongan akun."
+
+
+def test_only_the_administrator_sees_the_chart_of_accounts(client, cast):
+    # As the page /kube/buku/akun/: the chart is the administrator's, other roles do not see it (404).
+    for user in (cast.pusat, cast.kab, cast.pendamping, cast.ketua):
+        assert client.get("/api/v1/accounts", **bearer(user)).status_code == 404, user.username
+        refused = post(client, "/api/v1/accounts", {"code": "5199", "name": "Lain", "type": "expense"}, bearer(user))
+        assert refused.status_code == 404 and refused.json()["code"] == "not_found", user.username
+    from books.models import Account
+
+    assert not Account.objects.filter(code="5199").exists()

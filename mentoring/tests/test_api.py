@@ -7,8 +7,11 @@ from datetime import date, timedelta
 from django.utils import timezone
 from PIL import Image
 
+from accounts.models import Role
 from accounts.services import token_create
+from lib.testing import DESA_A, DESA_A2, make_kube, make_user
 from mentoring.models import FollowUp, StageCriterion, Visit
+from registry.models import Kube
 
 
 def bearer(user):
@@ -46,7 +49,7 @@ def test_a_visit_is_logged_listed_and_its_follow_up_closed(client, cast):
     closed = post(client, f"/api/v1/follow-ups/{follow_up['id']}/close", {"closed_on": "2026-03-18",
                                                                          "note": "Sudah ditutup"}, auth)
     assert closed.status_code == 200 and closed.json()["closed_on"] == "2026-03-18"
-    assert client.get(f"/api/v1/groups/{cast.kube_a.pk}/follow-ups", **auth).json() == []
+    assert client.get(f"/api/v1/groups/{cast.kube_a.pk}/follow-ups", **auth).json()["items"] == []
 
 
 def test_a_visit_with_a_bad_follow_up_is_refused_whole_with_an_indonesian_message(client, cast):
@@ -148,3 +151,110 @@ def test_the_mentors_attention_list(client, cast):
         response = client.get(f"/api/v1/mentors/{cast.pendamping.pk}/workspace", **bearer(outsider))
         assert response.status_code == 404, outsider.username
     assert date.fromisoformat(rows[0]["next_due"]) > today
+
+
+def test_follow_ups_are_listed_a_page_at_a_time_by_due_date(client, cast):
+    members = list(cast.kube_a.members.order_by("id").values_list("pk", flat=True))
+    body = visit_body(cast, follow_ups=[
+        {"action": "Rapat anggota", "person": members[1], "due_on": "2026-03-25"},
+        {"action": "Tutup buku kas", "person": members[0], "due_on": "2026-03-20"},
+        {"action": "Setor simpanan", "person": members[2], "due_on": "2026-03-20"}])
+    visit = post(client, "/api/v1/visits", body, bearer(cast.pendamping)).json()
+    ids = {f["action"]: f["id"] for f in visit["follow_ups"]}
+    auth = bearer(cast.anggota)
+    url = f"/api/v1/groups/{cast.kube_a.pk}/follow-ups"
+    first = client.get(f"{url}?page_size=2", **auth).json()
+    assert first["count"] == 3
+    assert [f["id"] for f in first["items"]] == sorted([ids["Tutup buku kas"], ids["Setor simpanan"]])
+    assert [f["id"] for f in client.get(f"{url}?page=2&page_size=2", **auth).json()["items"]] == [
+        ids["Rapat anggota"]]
+    assert client.get(url, **bearer(cast.kab_other)).status_code == 404
+
+
+def test_the_attention_list_breaks_ties_by_group(client, cast):
+    twins = [make_kube(name="KUBE Kembar", desa=desa, actor=cast.kab, pendamping=cast.pendamping_other)
+             for desa in (DESA_A2, DESA_A)]
+    rows = client.get(f"/api/v1/mentors/{cast.pendamping_other.pk}/workspace", **bearer(cast.pendamping_other)).json()
+    kembar = [r for r in rows if r["name"] == "KUBE Kembar"]
+    assert len({(r["attention"], r["next_due"]) for r in kembar}) == 1  # a tie on every key but the group
+    assert [r["kube"] for r in kembar] == sorted(k.pk for k in twins)
+
+
+def test_an_office_sees_its_mentors_and_how_their_groups_fare(client, cast):
+    body = client.get("/api/v1/mentors", **bearer(cast.kab)).json()
+    assert (body["count"], body["unassigned"]) == (1, 1)  # kube_b has no mentor
+    assert body["items"] == [{"id": cast.pendamping.pk, "username": "pendamping.cimenyan",
+                              "full_name": cast.pendamping.full_name, "groups": 1, "attention": 1}]
+    province = client.get("/api/v1/mentors?page_size=1", **bearer(cast.prov)).json()
+    assert province["count"] == 2 and [m["id"] for m in province["items"]] == [cast.pendamping_other.pk]  # by name
+    assert [m["id"] for m in client.get("/api/v1/mentors?page=2&page_size=1", **bearer(cast.prov)).json()["items"]] \
+        == [cast.pendamping.pk]
+    for user in (cast.pendamping, cast.ketua, cast.outsider):
+        refused = client.get("/api/v1/mentors", **bearer(user))
+        assert refused.status_code == 403 and refused.json()["code"] == "forbidden", user.username
+
+
+def test_an_office_assigns_a_mentor_to_every_group_of_a_kecamatan(client, cast):
+    today = timezone.localdate().isoformat()
+    url = f"/api/v1/mentors/{cast.pendamping_other.pk}/assignments"
+    assigned = post(client, url, {"kecamatan": "32.04.05", "start_on": today}, bearer(cast.kab))
+    assert assigned.status_code == 200, assigned.json()
+    assert assigned.json() == {"count": 1}
+    assert Kube.objects.get(pk=cast.kube_b.pk).pendamping == cast.pendamping_other
+    assert post(client, url, {"kecamatan": "320406"}, bearer(cast.admin)).json() == {"count": 1}  # kube_a
+    assert Kube.objects.get(pk=cast.kube_a.pk).pendamping == cast.pendamping_other
+
+
+def test_assigning_a_mentor_is_refused_outside_the_office_rights_and_reach(client, cast):
+    url = f"/api/v1/mentors/{cast.pendamping_other.pk}/assignments"
+    body = {"kecamatan": "32.04.05"}
+    for user in (cast.prov, cast.pusat, cast.pendamping, cast.ketua):
+        refused = post(client, url, body, bearer(user))
+        assert refused.status_code == 403 and refused.json()["code"] == "forbidden", user.username
+    bogor_mentor = make_user("pendamping.bogor2", Role.PENDAMPING, "32.71")
+    missing = post(client, f"/api/v1/mentors/{bogor_mentor.pk}/assignments", body, bearer(cast.kab))
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert post(client, f"/api/v1/mentors/{cast.kab.pk}/assignments", body, bearer(cast.kab)).status_code == 404
+    kabupaten = post(client, url, {"kecamatan": "32.04"}, bearer(cast.kab))
+    assert kabupaten.status_code == 400
+    assert kabupaten.json() == {"code": "invalid", "message": "Pilih kecamatan.", "field": "kecamatan"}
+    outside = post(client, url, {"kecamatan": "32.71.04"}, bearer(cast.kab))
+    assert outside.status_code == 400 and outside.json()["field"] == "kecamatan"
+    assert outside.json()["message"] == "Wilayah Kec. Bogor Barat di luar wilayah kerja Anda."
+    unknown = post(client, url, {"kecamatan": "99.99.99"}, bearer(cast.kab))
+    assert unknown.status_code == 400 and unknown.json()["message"] == "Kode wilayah 99.99.99 tidak dikenal."
+    later = (timezone.localdate() + timedelta(days=3)).isoformat()
+    future = post(client, url, {"kecamatan": "32.04.05", "start_on": later}, bearer(cast.kab))
+    assert future.status_code == 400 and future.json()["message"] == "Tanggal mulai tidak boleh di masa depan."
+    assert Kube.objects.get(pk=cast.kube_b.pk).pendamping is None
+
+
+def photo_upload(client, cast):
+    visit = post(client, "/api/v1/visits", visit_body(cast), bearer(cast.pendamping)).json()
+    buffer = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (30, 140, 60)).save(buffer, format="PNG")
+    buffer.seek(0)
+    buffer.name = "rapat.png"
+    client.post(f"/api/v1/visits/{visit['id']}/photos", {"photo": buffer}, **bearer(cast.pendamping))
+    return client.get(f"/api/v1/visits/{visit['id']}", **bearer(cast.pendamping)).json()
+
+
+def test_a_token_client_downloads_a_visits_photo_within_reach(client, cast):
+    visit = photo_upload(client, cast)
+    photo = visit["photos"][0]
+    assert photo["url"] == f"/api/v1/visits/{visit['id']}/photos/{photo['id']}?size=large"
+    assert photo["thumbnail_url"] == f"/api/v1/visits/{visit['id']}/photos/{photo['id']}?size=small"
+    large = client.get(photo["url"], **bearer(cast.ketua))
+    assert large.status_code == 200 and large["Content-Type"] == "image/jpeg"
+    assert large["Cache-Control"] == "private, max-age=3600"
+    assert Image.open(io.BytesIO(b"".join(large.streaming_content))).size == (1600, 1067)
+    small = client.get(photo["thumbnail_url"], **bearer(cast.kab))
+    assert max(Image.open(io.BytesIO(b"".join(small.streaming_content))).size) == 320
+    for outsider in (cast.pendamping_other, cast.kab_other, cast.outsider):
+        response = client.get(photo["url"], **bearer(outsider))
+        assert response.status_code == 404 and response.json()["code"] == "not_found", outsider.username
+    other = post(client, "/api/v1/visits", visit_body(cast, date="2026-03-06"), bearer(cast.pendamping)).json()
+    wrong_visit = client.get(f"/api/v1/visits/{other['id']}/photos/{photo['id']}", **bearer(cast.pendamping))
+    assert wrong_visit.status_code == 404
+    bad = client.get(f"/api/v1/visits/{visit['id']}/photos/{photo['id']}?size=besar", **bearer(cast.pendamping))
+    assert bad.status_code == 422 and bad.json()["message"].startswith("Data tidak valid pada size")

@@ -70,9 +70,9 @@ def test_members_are_added_updated_and_leave(client, cast, kab):
                        content_type="application/json", **kab)
     assert left.json()["left_on"] == date.today().isoformat()
     current = client.get(f"/api/v1/groups/{kube.pk}/members", **kab).json()
-    assert member_id not in [m["id"] for m in current]
+    assert member_id not in [m["id"] for m in current["items"]] and current["count"] == 6
     history = client.get(f"/api/v1/groups/{kube.pk}/members?include_left=true", **kab).json()
-    assert member_id in [m["id"] for m in history]
+    assert member_id in [m["id"] for m in history["items"]] and history["count"] == 7
 
 
 def test_officers_stage_status_and_mentor_through_the_api(client, cast, kab):
@@ -117,3 +117,13 @@ def test_lists_are_paginated_in_a_stable_order(client, cast):
     names = [g["name"] for g in first["items"] + second["items"]]
     assert names == sorted(names)
     assert client.get("/api/v1/groups?page_size=500", **auth).status_code == 422
+
+
+def test_a_groups_members_are_paginated_by_joining_date_then_id(client, cast, kab):
+    kube = cast.kube_a
+    expected = list(kube.members.order_by("joined_on", "id").values_list("id", flat=True))
+    first = client.get(f"/api/v1/groups/{kube.pk}/members?page_size=4", **kab).json()
+    second = client.get(f"/api/v1/groups/{kube.pk}/members?page_size=4&page=2", **kab).json()
+    assert (first["count"], first["page"], first["page_size"]) == (6, 1, 4)
+    assert [m["id"] for m in first["items"] + second["items"]] == expected
+    assert client.get(f"/api/v1/groups/{kube.pk}/members?page_size=201", **kab).status_code == 422
