@@ -319,11 +319,16 @@ def compute_kabupaten(kabs: Sequence[str], periods: Iterable[int] | None = None,
 def _write_kabupaten(kabs: Iterable[str], periods: Iterable[int] | None = None, *, months: bool = True) -> None:
     """Rewrite the kabupaten rows from their groups' rows. The kabupaten's Region row is locked first,
     so that on PostgreSQL a second change in the same kabupaten waits and then reads the first's rows."""
-    from regions.models import Region
-
     kabs = sorted(set(kabs))
     if not kabs:
         return
+    with transaction.atomic():  # the lock needs a transaction; inside a change's it is a savepoint
+        _write_kabupaten_locked(kabs, periods, months=months)
+
+
+def _write_kabupaten_locked(kabs: list[str], periods: Iterable[int] | None, *, months: bool) -> None:
+    from regions.models import Region
+
     lock = Region.objects.filter(code__in=kabs).order_by("code")
     if transaction.get_connection().features.has_select_for_update:
         list(lock.select_for_update(no_key=True).values_list("code", flat=True))

@@ -13,3 +13,5 @@ $PY -m bench.books_bench
 $PY -m bench.mentoring_bench
 $PY -m bench.monitoring_bench
 scripts/with_postgres.sh $PY -m bench.monitoring_bench --postgres
+$PY -m bench.load_test --seconds 120
+scripts/with_postgres.sh $PY -m bench.load_test --postgres --seconds 120

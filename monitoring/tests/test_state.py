@@ -137,3 +137,16 @@ def test_a_group_moved_to_another_kabupaten_takes_its_figures_along(cast, now):
     assert KabupatenMonth.objects.filter(kab="32.04", period=202609).values_list("revenue", flat=True).first() \
         in (None, bandung - 300_000)
     assert KabupatenState.objects.get(kab="32.71").figures["groups"] == 2  # Cempaka and the newcomer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_outside_any_transaction_keeps_the_summaries_exact():
+    """A script loading groups in a batch without its own transaction (the kabupaten lock needs one)."""
+    from lib import testing
+    from lib.events import batch
+
+    cast = testing.build_cast()
+    with batch():
+        testing.make_kube(name="KUBE Tambahan", desa=testing.DESA_B, actor=cast.kab)
+    assert differences() == []
+    assert GroupState.objects.filter(kube__name="KUBE Tambahan").exists()
