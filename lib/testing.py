@@ -193,3 +193,11 @@ def make_lively(kube: Kube, *, actor: User, day: date) -> None:
                     present=members)
     cash_entry_record(actor=actor, kube=kube, kind=TxnKind.CAPITAL_IN, amount=500_000, date=day,
                       description="Iuran modal anggota")
+
+
+def bearer(user: User, name: str = "api") -> dict[str, Any]:
+    """Test-client keyword arguments carrying a new API token of `user`."""
+    from accounts.services import token_create
+
+    _t, raw = token_create(user=user, name=name)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}

@@ -3,13 +3,8 @@
 import pytest
 
 from accounts.models import Role, User
-from accounts.services import token_create
 from audit.models import AuditEntry
-
-
-def bearer(user):
-    _t, raw = token_create(user=user, name="api")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+from lib.testing import bearer
 
 
 def new_user(**overrides):

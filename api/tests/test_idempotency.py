@@ -6,15 +6,10 @@ from datetime import date
 
 import pytest
 
-from accounts.services import token_create
 from api.models import IdempotentRequest
 from books.models import Transaction, TxnKind
 from books.services import cash_entry_record
-
-
-def bearer(user):
-    _t, raw = token_create(user=user, name="hp")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+from lib.testing import bearer
 
 
 @pytest.fixture

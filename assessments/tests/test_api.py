@@ -6,16 +6,11 @@ from datetime import date
 
 from django.utils import timezone
 
-from accounts.services import token_create
 from assessments.models import Assessment, InstrumentVersion, RtlAction, Score
 from assessments.services import priorities_set, rtl_action_add
 from assessments.tests.test_pages_and_reports import session
 from books.services.registers import activity_record
-
-
-def bearer(user):
-    _t, raw = token_create(user=user, name="api")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+from lib.testing import bearer
 
 
 def send(client, method, url, body, auth):

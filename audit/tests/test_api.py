@@ -5,15 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.services import token_create
 from audit.models import AuditEntry
-from lib.testing import member_data
+from lib.testing import bearer, member_data
 from registry.services import member_add
-
-
-def bearer(user):
-    _t, raw = token_create(user=user, name="api")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def test_the_admin_reads_the_trail_newest_first_and_by_page(client, cast):

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from accounts.services import token_create
 from books.models import (
     Activity,
     ActivityAttendance,
@@ -15,13 +14,11 @@ from books.models import (
     WorkPlanItem,
 )
 from books.services.registers import activity_record, guest_record, inventory_add, rules_adopt, workplan_save
+from lib.testing import bearer
 
 DAY = date(2026, 5, 12)
 
 
-def bearer(user):
-    _t, raw = token_create(user=user, name="t")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 @pytest.fixture

@@ -8,15 +8,9 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role
-from accounts.services import token_create
-from lib.testing import DESA_A, DESA_A2, make_kube, make_user
+from lib.testing import DESA_A, DESA_A2, bearer, make_kube, make_user
 from mentoring.models import FollowUp, StageCriterion, Visit
 from registry.models import Kube
-
-
-def bearer(user):
-    _t, raw = token_create(user=user, name="api")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def post(client, url, body, auth):

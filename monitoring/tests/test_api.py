@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import time_machine
 
-from accounts.services import token_create
+from lib.testing import bearer
 from monitoring.models import ClassCheck, GroupState
 from monitoring.selectors import groups_in, scope_for
 from monitoring.tests.test_dashboard import books  # noqa: F401 (fixture)
-
-
-def bearer(user):
-    _t, raw = token_create(user=user, name="api")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def test_a_groups_health_and_class(client, books):  # noqa: F811

@@ -5,14 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from accounts.services import token_create
+from lib.testing import bearer
 from monitoring.models import GroupState
 from registry.services import kube_assign_pendamping, kube_stage_change, kube_status_change, officers_set
-
-
-def bearer(user):
-    _t, raw = token_create(user=user, name="api")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def test_groups_are_filtered_by_health(client, cast):

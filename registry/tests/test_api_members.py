@@ -5,14 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.models import Role, User
-from accounts.services import token_create
-from lib.testing import member_data
+from lib.testing import bearer, member_data
 from registry.services import member_add, member_leave
-
-
-def bearer(user):
-    _t, raw = token_create(user=user, name="api")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def post(client, url, body, auth):

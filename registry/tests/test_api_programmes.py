@@ -2,15 +2,9 @@
 
 import pytest
 
-from accounts.services import token_create
 from audit.models import AuditEntry
-from lib.testing import programme_fm
+from lib.testing import bearer, programme_fm
 from registry.models import Programme
-
-
-def bearer(user):
-    _t, raw = token_create(user=user, name="api")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def body(**extra):
