@@ -614,10 +614,7 @@ def import_groups(request: HttpRequest, file: UploadedFile = File(...)) -> Reply
     """Seluruh berkas tersimpan atau tidak sama sekali. Bila ada masalah: 422 dengan `details`
     berisi sheet, baris, kolom, masalah dan cara memperbaikinya (paling banyak 200)."""
     from django.core.exceptions import PermissionDenied
-    from django.db import transaction
 
-    from audit.models import Action
-    from audit.services import audit_record
     from lib.xlsx import SpreadsheetError
     from registry.importer import import_workbook
 
@@ -634,8 +631,4 @@ def import_groups(request: HttpRequest, file: UploadedFile = File(...)) -> Reply
             % {"n": len(result.issues)}, field="file",
             details=[{"sheet": i.sheet, "row": i.row, "column": i.column, "problem": i.problem, "fix": i.fix}
                      for i in result.issues[:200]])
-    with transaction.atomic():
-        audit_record(actor=request.user, action=Action.IMPORT, object_type="registry.kube",
-                     object_repr=_("Impor Excel"),
-                     changes={"kubes": [None, result.kubes], "members": [None, result.members]})
     return Reply(201, {"kubes": result.kubes, "members": result.members})

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import region_root
 from accounts.models import Role, User
+from audit.models import Action
+from audit.services import audit_record
 from lib.errors import SikubeError
 from lib.regioncode import is_within, normalize
 from lib.xlsx import Workbook, open_upload
@@ -251,6 +253,9 @@ def import_workbook(*, actor: User, upload: Any) -> ImportResult:
                 kube_register(actor=actor, members=[m for _row, m in group.members], **v)
                 result.kubes += 1
                 result.members += len(group.members)
+            audit_record(actor=actor, action=Action.IMPORT, object_type="registry.kube",
+                         object_repr=_("Impor Excel"),
+                         changes={"kubes": [None, result.kubes], "members": [None, result.members]})
     except SikubeError as exc:
         # A race (the same NIK registered meanwhile): nothing was saved.
         result.kubes = result.members = 0

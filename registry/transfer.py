@@ -126,10 +126,6 @@ def kube_import(request: HttpRequest) -> HttpResponse:
             if result.ok:
                 messages.success(request, _("Impor berhasil: %(k)s KUBE dengan %(m)s anggota tersimpan.")
                                  % {"k": result.kubes, "m": result.members})
-                with transaction.atomic():
-                    audit_record(actor=request.user, action=Action.IMPORT,
-                                 object_type="registry.kube", object_repr=_("Impor Excel"),
-                                 changes={"kubes": [None, result.kubes], "members": [None, result.members]})
                 context["result"] = result
             else:
                 token = f"{request.user.pk}-{secrets.token_urlsafe(12)}"
