@@ -138,16 +138,9 @@ class Scope:
 
 def scope_for(user: Any, code: str | None) -> Scope:
     """The region asked for, within the user's reach (offices only): Http404 otherwise."""
-    from accounts.access import refused, region_root
+    from accounts.access import access_region, region_root
 
-    root = region_root(user)
-    if root is None:
-        refused(user, "dashboard")
-        raise Http404
-    code = (code or root).strip()
-    if root and not (code == root or code.startswith(root + ".")):
-        refused(user, "region outside reach", code)
-        raise Http404
+    code = access_region(user, (code or region_root(user) or "").strip())
     if not code:
         return Scope("", None, 0)
     region = Region.objects.filter(pk=code).first()
