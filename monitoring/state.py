@@ -9,7 +9,7 @@ which `monitoring_rebuild --check` (and a property test) would catch.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -319,32 +319,36 @@ def compute_kabupaten(kabs: Sequence[str], periods: Iterable[int] | None = None,
 def _write_kabupaten(kabs: Iterable[str], periods: Iterable[int] | None = None, *, months: bool = True) -> None:
     """Rewrite the kabupaten rows from their groups' rows. The kabupaten's Region row is locked first,
     so that on PostgreSQL a second change in the same kabupaten waits and then reads the first's rows."""
+    from regions.models import Region
+
     kabs = sorted(set(kabs))
     if not kabs:
         return
-    with transaction.atomic():  # the lock needs a transaction; inside a change's it is a savepoint
-        _write_kabupaten_locked(kabs, periods, months=months)
-
-
-def _write_kabupaten_locked(kabs: list[str], periods: Iterable[int] | None, *, months: bool) -> None:
-    from regions.models import Region
-
-    lock = Region.objects.filter(code__in=kabs).order_by("code")
-    if transaction.get_connection().features.has_select_for_update:
-        list(lock.select_for_update(no_key=True).values_list("code", flat=True))
     periods = sorted(set(periods)) if periods is not None else None
     if months and periods == []:
         months = False
-    state_rows, month_rows = compute_kabupaten(kabs, periods if months else [], states=True)
-    KabupatenState.objects.filter(kab__in=kabs).delete()
-    KabupatenState.objects.bulk_create([KabupatenState(kab=k, prov=k[:2], figures=v) for k, v in state_rows.items()])
-    if months:
-        old = KabupatenMonth.objects.filter(kab__in=kabs)
-        if periods is not None:
-            old = old.filter(period__in=periods)
-        old.delete()
-        KabupatenMonth.objects.bulk_create([KabupatenMonth(kab=k, prov=k[:2], period=p, **v)
-                                            for (k, p), v in month_rows.items()], batch_size=2000)
+    with transaction.atomic():  # the lock needs a transaction; inside a change's it is a savepoint
+        lock = Region.objects.filter(code__in=kabs).order_by("code")
+        if transaction.get_connection().features.has_select_for_update:
+            list(lock.select_for_update(no_key=True).values_list("code", flat=True))
+        state_rows, month_rows = compute_kabupaten(kabs, periods if months else [], states=True)
+        KabupatenState.objects.filter(kab__in=kabs).delete()
+        KabupatenState.objects.bulk_create([KabupatenState(kab=k, prov=k[:2], figures=v)
+                                            for k, v in state_rows.items()])
+        if months:
+            old = KabupatenMonth.objects.filter(kab__in=kabs)
+            if periods is not None:
+                old = old.filter(period__in=periods)
+            old.delete()
+            KabupatenMonth.objects.bulk_create([KabupatenMonth(kab=k, prov=k[:2], period=p, **v)
+                                                for (k, p), v in month_rows.items()], batch_size=2000)
+
+
+def _kabupaten_chunks(*extra: Iterable[str]) -> Iterator[list[str]]:
+    """Every kabupaten that has groups (and any `extra` codes), 50 at a time."""
+    kabs = sorted(set(GroupState.objects.values_list("kab", flat=True).distinct()).union(*extra))
+    for start in range(0, len(kabs), 50):
+        yield kabs[start:start + 50]
 
 
 # --- the two ways in ------------------------------------------------------------------------------
@@ -402,10 +406,11 @@ def rebuild_kabupaten() -> int:
     with transaction.atomic():
         KabupatenState.objects.all().delete()
         KabupatenMonth.objects.all().delete()
-        kabs = sorted(set(GroupState.objects.values_list("kab", flat=True).distinct()))
-        for start in range(0, len(kabs), 50):
-            _write_kabupaten(kabs[start:start + 50], None)
-    return len(kabs)
+        count = 0
+        for kabs in _kabupaten_chunks():
+            _write_kabupaten(kabs, None)
+            count += len(kabs)
+    return count
 
 
 def refresh_states(*, today: date | None = None, chunk: int = 2000) -> int:
@@ -417,10 +422,8 @@ def refresh_states(*, today: date | None = None, chunk: int = 2000) -> int:
     for start in range(0, len(ids), chunk):
         with transaction.atomic():
             _write_states(ids[start:start + chunk], today)
-    kabs = sorted(set(GroupState.objects.values_list("kab", flat=True).distinct()))
-    for start in range(0, len(kabs), 50):
-        with transaction.atomic():
-            _write_kabupaten(kabs[start:start + 50], months=False)
+    for kabs in _kabupaten_chunks():
+        _write_kabupaten(kabs, months=False)  # a transaction per chunk of its own
     return len(ids)
 
 
@@ -457,10 +460,7 @@ def differences(*, today: date | None = None) -> list[str]:
                         problems.append(f"keadaan {row.kube_id}.{name}: tersimpan {have!r}, dihitung {value!r}")
         missing = set(part) - set(GroupState.objects.filter(kube_id__in=part).values_list("kube_id", flat=True))
         problems += [f"keadaan {k}: belum ada" for k in sorted(missing)]
-    kabs = sorted(set(GroupState.objects.values_list("kab", flat=True).distinct())
-                  | set(KabupatenState.objects.values_list("kab", flat=True)))
-    for start in range(0, len(kabs), 50):
-        part_kabs = kabs[start:start + 50]
+    for part_kabs in _kabupaten_chunks(KabupatenState.objects.values_list("kab", flat=True)):
         fresh_states, fresh_months = compute_kabupaten(part_kabs)
         stored_states = dict(KabupatenState.objects.filter(kab__in=part_kabs).values_list("kab", "figures"))
         for kab in part_kabs:
