@@ -3,7 +3,6 @@ priorities and the follow-up plan (RTL), comparison, the report; instruments; th
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -41,6 +40,7 @@ from assessments.services import (
 )
 from books.models import Activity
 from books.views.common import book_context
+from lib.charts import chart_json
 from lib.forms import apply_error
 from lib.http import pdf_response, xlsx_response
 from regions.models import Region
@@ -199,12 +199,6 @@ def _loose(request: HttpRequest, items: dict[int, Item]) -> dict[tuple[int | Non
     return typed
 
 
-def _chart(labels: list[str], series: list[tuple[str, list[Any]]], top: int) -> str:
-    return json.dumps({"labels": labels, "top": top,
-                       "series": [{"name": name, "values": [float(v) if v is not None else None for v in values]}
-                                  for name, values in series]})
-
-
 @login_required
 def assessment_detail(request: HttpRequest, kube_id: int, assessment_id: int) -> HttpResponse:
     kube, assessment = _assessment(request, kube_id, assessment_id)
@@ -214,9 +208,9 @@ def assessment_detail(request: HttpRequest, kube_id: int, assessment_id: int) ->
     actions = list(assessment.actions.select_related("item", "person", "work_plan_item", "agenda_activity")
                    .order_by("due_on", "id"))
     earlier = previous_of(assessment)
-    chart = _chart([f"{d.domain.number}. {d.domain.name}" for d in res.domains],
-                   [(date_format(assessment.date, "j M Y"), [d.mean for d in res.domains])],
-                   assessment.version.scale_max)
+    chart = chart_json("radar", [f"{d.domain.number}. {d.domain.name}" for d in res.domains],
+                       [(date_format(assessment.date, "j M Y"), [d.mean for d in res.domains])],
+                       top=assessment.version.scale_max)
     ranks = {p.item_id: p.rank for p in priorities}
     return render(request, "assessments/detail.html", book_context(
         request, kube, "peka", assessment=assessment, res=res, priorities=priorities, actions=actions,
@@ -322,9 +316,9 @@ def assessment_compare(request: HttpRequest, kube_id: int, assessment_id: int, e
     if earlier.version.instrument_id != assessment.version.instrument_id:
         raise Http404
     comp = comparison(assessment, earlier)
-    chart = _chart([f"{r.number}. {r.text}" for r in comp.domains], [
+    chart = chart_json("radar", [f"{r.number}. {r.text}" for r in comp.domains], [
         (date_format(earlier.date, "j M Y"), [r.before for r in comp.domains]),
-        (date_format(assessment.date, "j M Y"), [r.after for r in comp.domains])], assessment.version.scale_max)
+        (date_format(assessment.date, "j M Y"), [r.after for r in comp.domains])], top=assessment.version.scale_max)
     return render(request, "assessments/compare.html", book_context(
         request, kube, "peka", assessment=assessment, earlier=earlier, comp=comp, chart=chart))
 
@@ -414,8 +408,8 @@ def region_rollup(request: HttpRequest) -> HttpResponse:
         counts = dict(kubes.exclude(status="bubar").annotate(prefix=Substr("desa_id", 1, length))
                       .values("prefix").annotate(n=Count("id")).values_list("prefix", "n"))
         children = [(r, counts[r.code]) for r in Region.objects.filter(code__in=counts).order_by("name")]
-    chart = _chart([f"{n}. {name}" for n, name, _m in summary.domains], [(region.label if region else _("Nasional"),
-                                                                        [m for _n, _name, m in summary.domains])], 4)
+    chart = chart_json("radar", [f"{n}. {name}" for n, name, _m in summary.domains],
+                       [(region.label if region else _("Nasional"), [m for _n, _name, m in summary.domains])], top=4)
     return render(request, "assessments/rollup.html", {
         "summary": summary, "region": region, "children": children, "chart": chart, "instrument": instrument,
         "groups_in_region": kubes.exclude(status="bubar").count()})

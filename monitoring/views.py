@@ -3,7 +3,6 @@ and the period reports."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from accounts.access import Kind, access_kube, can_write
 from books.errors import BooksError
 from books.lpj import Period, parse_period
 from books.views.common import book_context
+from lib.charts import chart_json
 from lib.http import pdf_response, xlsx_response
 from monitoring import documents
 from monitoring.classification import CRITERIA, ORDER
@@ -44,12 +44,6 @@ def period_param(request: HttpRequest) -> Period:
     return Period("month", year, month)
 
 
-def chart(kind: str, labels: list[str], series: list[tuple[str, list[Any]]], **extra: Any) -> str:
-    return json.dumps({"type": kind, "labels": labels, **extra,
-                       "series": [{"name": n, "values": [float(v) if v is not None else None for v in values]}
-                                  for n, values in series]})
-
-
 HEALTH_COLOURS = ["#0b7a53", "#d4a017", "#c0392b", "#9aa5ab"]
 
 
@@ -59,18 +53,18 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     period = period_param(request)
     board = dashboard(scope, period)
     t = board.total
-    health_chart = chart("doughnut", [str(label) for label in Health.labels],
+    health_chart = chart_json("doughnut", [str(label) for label in Health.labels],
                          [(_("KUBE"), [t[f"health_{h}"] for h in Health.values])], colours=HEALTH_COLOURS)
     months = [date_format(date(p // 100, p % 100, 1), "M Y") for p, _row in board.trend]
-    trend_chart = chart("line", months, [(_("Pendapatan"), [r["revenue"] for _p, r in board.trend]),
+    trend_chart = chart_json("line", months, [(_("Pendapatan"), [r["revenue"] for _p, r in board.trend]),
                                          (_("Laba"), [r["revenue"] - r["expense"] for _p, r in board.trend])])
-    activity_chart = chart("bar", months, [(_("Kunjungan pendamping"), [r["visits"] for _p, r in board.trend]),
+    activity_chart = chart_json("bar", months, [(_("Kunjungan pendamping"), [r["visits"] for _p, r in board.trend]),
                                            (_("Pertemuan kelompok"), [r["meetings"] for _p, r in board.trend])])
-    children_chart = chart("bar", [r.name for r, _f in board.children],
+    children_chart = chart_json("bar", [r.name for r, _f in board.children],
                            [(str(label), [f[f"health_{h}"] for _r, f in board.children])
                             for h, label in Health.choices], stacked=True, horizontal=True, colours=HEALTH_COLOURS,
                            height=90 + 30 * len(board.children))
-    peka_chart = chart("radar", [str(i) for i in range(1, 8)], [(_("Rata-rata"), t.peka_means)], top=4) \
+    peka_chart = chart_json("radar", [str(i) for i in range(1, 8)], [(_("Rata-rata"), t.peka_means)], top=4) \
         if any(t.peka_means) else None
     breadcrumbs: list[Any] = []
     region = scope.region
