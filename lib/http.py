@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpResponse
 from django.utils.text import slugify
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,3 +22,10 @@ def pdf_response(content: bytes, *, filename: str) -> HttpResponse:
 
 def xlsx_response(content: bytes, *, filename: str) -> HttpResponse:
     return file_response(content, filename=filename, content_type=XLSX)
+
+
+def private_image_response(field: FieldFile) -> FileResponse:
+    """A stored JPEG (a visit photo) streamed to one reader: only the browser may keep it, for an hour."""
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

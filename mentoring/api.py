@@ -22,6 +22,7 @@ from accounts.access import Kind, access_kube, can_write, kubes_for_user, region
 from accounts.models import Role, User
 from api.pagination import ObjectId, Page, PageParams, paginate
 from books.models import Activity
+from lib.http import private_image_response
 from lib.regioncode import is_within, normalize
 from mentoring.errors import MentoringError
 from mentoring.models import AssistanceEvent, Evaluation, FollowUp, StageCriterion, Visit, VisitPhoto
@@ -229,10 +230,7 @@ def get_visit_photo(request: HttpRequest, visit_id: ObjectId, photo_id: ObjectId
     """Photos are personal: served only through the group's reach, never from a public folder."""
     visit = get_object_or_404(_visits(request), pk=visit_id)
     photo = get_object_or_404(VisitPhoto, pk=photo_id, visit=visit)
-    field = photo.thumbnail if size == "small" else photo.image
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_image_response(photo.thumbnail if size == "small" else photo.image)
 
 
 @router.get("/groups/{kube_id}/follow-ups", response=Page[FollowUpOut], summary="Tindak lanjut KUBE")

@@ -22,7 +22,7 @@ from accounts.models import Role, User
 from books.models import Activity
 from books.views.common import book_context
 from lib.forms import apply_error
-from lib.http import pdf_response
+from lib.http import pdf_response, private_image_response
 from mentoring import documents
 from mentoring.errors import MentoringError
 from mentoring.forms import AssignKecamatanForm, EvaluationForm, EventForm, PromoteForm, VisitForm
@@ -151,10 +151,7 @@ def visit_photo(request: HttpRequest, kube_id: int, photo_id: int, size: str) ->
     """Photos are personal: served only through the group's reach, never from a public folder."""
     kube = access_kube(request.user, kube_id)
     photo = get_object_or_404(VisitPhoto, pk=photo_id, visit__kube=kube)
-    field = photo.thumbnail if size == "kecil" else photo.image
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_image_response(photo.thumbnail if size == "kecil" else photo.image)
 
 
 @login_required
