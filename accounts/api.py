@@ -127,22 +127,13 @@ def change_own_password(request: HttpRequest, payload: OwnPasswordIn) -> User:
 
 # --- users (administrator) -----------------------------------------------------------------
 
-class UserOut(Schema):
+class UserOut(MeOut):
     id: int
-    username: str
-    full_name: str
-    role: str
-    role_label: str
-    region: str | None
     institution: str
     # Only the administrator reads this list, and reads phone numbers unmasked (as on the page).
     phone: str
     is_active: bool
     last_login: datetime | None
-
-    @staticmethod
-    def resolve_region(obj: User) -> str | None:
-        return obj.region_id
 
 
 class UserListParams(Schema):

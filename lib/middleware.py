@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -64,6 +65,9 @@ class NoStoreMiddleware:
         return response
 
 
+security_log = logging.getLogger("sikube.security")
+
+
 class RefusalLogMiddleware:
     """Every refused request (401, 403) in the security log: who (user id and role, never a name),
     what (method and path; no query string, no body), when. accounts.access.refused() logs the
@@ -75,10 +79,8 @@ class RefusalLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code in (401, 403):
-            import logging
-
             user = getattr(request, "user", None)
-            logging.getLogger("sikube.security").warning(
+            security_log.warning(
                 "refused status=%s user=%s role=%s method=%s path=%s", response.status_code,
                 getattr(user, "pk", None) or "-", getattr(user, "role", "") or "-", request.method, request.path)
         return response
