@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import logging
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import GROUP_ROLES, Role, User
+from lib.errors import SikubeError
 from lib.regioncode import is_within, within_q
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ RESTRICTED_READERS: dict[Kind, frozenset[str]] = {
     Kind.AUDIT: frozenset({Role.ADMIN}),
     Kind.IMPORT: WRITERS[Kind.IMPORT],
 }
+
+M = TypeVar("M", bound=Model)
 
 NATIONAL_ROLES: frozenset[str] = frozenset({Role.ADMIN, Role.PUSAT})
 
@@ -225,3 +228,125 @@ def sees_personal_data(user: User | AnonymousUser, member: Member | None = None)
 def kube_scope_q(user: User | AnonymousUser, field: str = "kube") -> Q:
     """A filter for rows that belong to groups in reach, for tables keyed by group."""
     return Q(**{f"{field}__in": kubes_for_user(user).values("pk")})
+
+
+# --- objects named in a request's body ------------------------------------------------------
+#
+# A body names objects too: a loan's borrower, the members present, a fund, a plan line, a
+# mentor, the groups of an event. Each goes through the same rule as an id in the path: it must
+# be in the user's reach and, where the write is about one group, belong to that group. Missing,
+# of another group and outside reach give one answer (404, `not_found`), naming the field, so the
+# user knows what to fix and a probe learns nothing.
+
+
+def not_in_reach(error: type[SikubeError], *, field: str, label: str, ident: Any = None) -> SikubeError:
+    """The refusal for a body reference that is missing, of another group or outside reach."""
+    from django.utils.translation import gettext as _
+
+    if ident is None or ident == "":
+        message = _("%(what)s yang dipilih tidak ditemukan. Pilih dari daftar yang ada.") % {"what": label}
+    else:
+        message = _("%(what)s dengan id %(id)s tidak ditemukan. Pilih dari daftar yang ada.") % {
+            "what": label, "id": str(ident)[:40]}
+    exc = error(message, code="not_found", field=field)
+    exc.status = 404
+    return exc
+
+
+def body_ref(user: User | AnonymousUser, qs: QuerySet[M], ident: Any, *, field: str, label: str,
+             error: type[SikubeError]) -> M:
+    """The object with id `ident` among `qs` (a queryset already scoped to the group or the reach),
+    or the same refusal as for a missing one."""
+    try:
+        pk = as_id(ident)
+    except Http404:
+        pk = None
+    obj = qs.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        refused(user, f"{field} in body (not found or outside reach)", ident)
+        raise not_in_reach(error, field=field, label=label, ident=ident)
+    return obj
+
+
+def body_refs(user: User | AnonymousUser, qs: QuerySet[M], idents: list[Any], *, field: str,
+              label: str, error: type[SikubeError]) -> list[M]:
+    """Several ids among `qs`, in the order given (duplicates kept once); the first one that is not
+    there refuses the whole list."""
+    wanted = list(dict.fromkeys(idents))
+    pks = []
+    for ident in wanted:
+        try:
+            pks.append(as_id(ident))
+        except Http404:
+            refused(user, f"{field} in body (not an id)", ident)
+            raise not_in_reach(error, field=field, label=label, ident=ident) from None
+    found = {obj.pk: obj for obj in qs.filter(pk__in=pks)}
+    for pk in pks:
+        if pk not in found:
+            refused(user, f"{field} in body (not found or outside reach)", pk)
+            raise not_in_reach(error, field=field, label=label, ident=pk)
+    return [found[pk] for pk in pks]
+
+
+def same_group(obj: Any, kube_id: int | None, *, field: str, label: str, error: type[SikubeError]) -> None:
+    """For services handed an object: it must belong to the group the write is about (a member,
+    fund, plan line, follow-up or activity of another group is refused like a missing one)."""
+    if obj is not None and getattr(obj, "kube_id", None) != kube_id:
+        raise not_in_reach(error, field=field, label=label, ident=getattr(obj, "pk", None))
+
+
+# --- mentors --------------------------------------------------------------------------------
+#
+# A mentor belongs to a region: the office that employs them (User.region, a province or a
+# kabupaten/kota). An office assigns only its own mentors (home region within its reach) and only
+# to a group inside the mentor's home region; a mentor without a home region is assigned only by
+# the administrator. The mentor's own reach stays their assigned groups (kubes_for_user).
+
+
+def mentors_within(root: str | None) -> QuerySet[User]:
+    """The active mentors whose home region lies within `root` ("" the nation, None nothing)."""
+    qs = User.objects.filter(role=Role.PENDAMPING, is_active=True)
+    if root is None:
+        return qs.none()
+    if root == "":
+        return qs
+    return qs.filter(within_q("region_id", root))
+
+
+def mentors_for_user(user: User | AnonymousUser) -> QuerySet[User]:
+    """The mentors an office employs (admin and pusat: every mentor); nobody for other roles."""
+    return mentors_within(region_root(user))
+
+
+def mentor_assign_problem(actor: User | AnonymousUser, mentor: User, *, region_code: str) -> str | None:
+    """Why `actor` may not give `mentor` the groups of `region_code` (a desa or kecamatan), or None.
+
+    Outside the actor's reach the mentor is not named (it does not exist for them)."""
+    from django.utils.translation import gettext as _
+
+    root = region_root(actor)
+    own = (mentor.role == Role.PENDAMPING and mentor.is_active and root is not None
+           and ((mentor.region_id is None and root == "")
+                or (mentor.region_id is not None and is_within(mentor.region_id, root))))
+    if not own:
+        refused(actor, "mentor outside reach", mentor.pk)
+        return _("Pendamping itu tidak terdaftar di wilayah kerja Anda. Pilih pendamping dari daftar pendamping "
+                 "kantor Anda; pendamping dari wilayah lain didaftarkan dulu oleh admin dengan wilayah kerja "
+                 "Anda.")
+    if mentor.region_id is not None and not is_within(region_code, mentor.region_id):
+        return _("Wilayah kerja pendamping %(name)s (%(region)s) tidak mencakup wilayah KUBE ini. Pilih "
+                 "pendamping dari wilayah KUBE itu, atau ubah wilayah kerja pendamping di halaman pengguna.") % {
+            "name": mentor.full_name, "region": mentor.region.label if mentor.region else mentor.region_id}
+    return None
+
+
+def check_mentor_assignable(actor: User | AnonymousUser, mentor: User | None, *, region_code: str,
+                            error: type[SikubeError], field: str = "pendamping") -> None:
+    """The service-side check of every mentor assignment (page, API and Excel import alike)."""
+    if mentor is None:
+        return
+    problem = mentor_assign_problem(actor, mentor, region_code=region_code)
+    if problem is not None:
+        exc = error(problem, code="not_found", field=field)
+        exc.status = 404
+        raise exc

@@ -145,7 +145,8 @@ class UserFields(Schema):
     full_name: str = Field(..., max_length=150)
     role: str = Field(..., max_length=12, description="admin, pusat, provinsi, kabupaten, pendamping, "
                                                       "pengurus atau anggota")
-    region: str | None = Field(None, max_length=13, description="Kode provinsi atau kabupaten/kota")
+    region: str | None = Field(None, max_length=13, description="Kode provinsi atau kabupaten/kota: wilayah kerja "
+                                  "Dinas Sosial, atau wilayah kantor yang mempekerjakan pendamping")
     institution: str = Field("", max_length=150)
     phone: str = Field("", max_length=20)
 

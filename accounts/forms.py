@@ -33,7 +33,8 @@ class UserForm(Form):
     role = forms.ChoiceField(label=_("Peran"), choices=Role.choices)
     region = RegionField(label=_("Wilayah kerja"), required=False, min_level=1, max_level=2,
                          help_text=_("Untuk Dinas Sosial provinsi: provinsinya; kabupaten/kota: "
-                                     "kabupaten/kotanya."))
+                                     "kabupaten/kotanya; pendamping: provinsi atau kabupaten/kota "
+                                     "kantor yang mempekerjakannya."))
     institution = forms.CharField(label=_("Instansi/jabatan"), max_length=150, required=False)
     phone = forms.CharField(label=_("Nomor HP"), max_length=20, required=False)
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)

@@ -5,7 +5,8 @@ that answers "may this user see / change that"):
 
 - admin, pusat: the whole country;
 - provinsi, kabupaten: the region in `region` and everything under it;
-- pendamping: the groups assigned to them (registry.Kube.pendamping);
+- pendamping: the groups assigned to them (registry.Kube.pendamping); their `region` is their home
+  region, the office that employs them, within which alone they can be assigned;
 - pengurus, anggota: the one group where their member record is active
   (registry.Member.user).
 
@@ -58,9 +59,13 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     role = models.CharField(_("peran"), max_length=12, choices=Role.choices, default=Role.ANGGOTA)
+    # Offices: the region they serve. Mentors: their home region, the office that employs them
+    # (a province or kabupaten/kota); an office assigns only its own mentors (accounts/access.py).
     region = models.ForeignKey(
         Region, verbose_name=_("wilayah kerja"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
+        help_text=_("Dinas Sosial: wilayah yang dilayani. Pendamping: provinsi atau kabupaten/kota kantor "
+                    "yang mempekerjakannya."),
     )
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     institution = models.CharField(_("instansi/jabatan"), max_length=150, blank=True)

@@ -14,6 +14,7 @@ from accounts.errors import AccountsError
 from accounts.models import ROLE_REGION_LEVEL, ApiToken, Role, User, token_hash
 from audit.models import Action
 from audit.services import audit_record, diff, snapshot
+from lib.regioncode import LEVEL_KABUPATEN, LEVEL_PROVINSI
 from regions.models import Region
 
 _AUDITED = ["username", "full_name", "role", "region_id", "phone", "institution", "is_active"]
@@ -22,6 +23,13 @@ _AUDITED = ["username", "full_name", "role", "region_id", "phone", "institution"
 def _check_role_region(role: str, region: Region | None) -> None:
     if role not in Role.values:
         raise AccountsError(_("Peran tidak dikenal."), field="role")
+    if role == Role.PENDAMPING:
+        # The home region: the office that employs the mentor. Offices assign only their own
+        # mentors, and only to groups inside it (accounts.access.mentor_assign_problem).
+        if region is None or region.level not in (LEVEL_PROVINSI, LEVEL_KABUPATEN):
+            raise AccountsError(_("Pilih wilayah kerja pendamping: provinsi atau kabupaten/kota kantor Dinas "
+                                  "Sosial yang mempekerjakannya."), field="region")
+        return
     level = ROLE_REGION_LEVEL.get(role)
     if level is None:
         return

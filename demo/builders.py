@@ -58,11 +58,12 @@ OFFICE_ACCOUNTS = [
     DemoAccount("dinsos.jabar", Role.PROVINSI, "Dinas Sosial Provinsi Jawa Barat", "32"),
     DemoAccount("dinsos.bandung", Role.KABUPATEN, "Dinas Sosial Kabupaten Bandung", "32.04"),
     DemoAccount("dinsos.bogor", Role.KABUPATEN, "Dinas Sosial Kota Bogor", "32.71"),
-    DemoAccount("pendamping.cimenyan", Role.PENDAMPING, "Rosina Marpaung",
+    # A mentor's region is their home region: the office that employs them.
+    DemoAccount("pendamping.cimenyan", Role.PENDAMPING, "Rosina Marpaung", "32.04",
                 note="pendamping Kec. Cimenyan"),
-    DemoAccount("pendamping.cileunyi", Role.PENDAMPING, "Deden Supriatna",
+    DemoAccount("pendamping.cileunyi", Role.PENDAMPING, "Deden Supriatna", "32.04",
                 note="pendamping Kec. Cileunyi dan Margaasih"),
-    DemoAccount("pendamping.bogor", Role.PENDAMPING, "Titin Rusmana",
+    DemoAccount("pendamping.bogor", Role.PENDAMPING, "Titin Rusmana", "32.71",
                 note="pendamping Kec. Bogor Barat"),
 ]
 
@@ -248,15 +249,28 @@ def _demo_load() -> dict[str, int]:
 
 
 def demo_account_rows() -> list[tuple[str, str, str]]:
-    """The accounts worth printing; the other groups' treasurers are summed up in one line."""
+    """The accounts worth printing, each group account with its own group; the other groups'
+    treasurers and secretaries are summed up in one line each."""
+    from registry.models import Member
+
+    group_of = dict(Member.objects.filter(user__isnull=False, left_on__isnull=True)
+                    .values_list("user_id", "kube__name"))
+    main_accounts = set(Member.objects.filter(kube__name=MAIN_KUBE, user__isnull=False)
+                        .values_list("user_id", flat=True))
+    others = {prefix: User.objects.filter(username__startswith=f"{prefix}.", role__in=(Role.PENGURUS, Role.ANGGOTA))
+              .exclude(pk__in=main_accounts) for prefix in ("sekretaris", "bendahara")}
+    hidden = {pk for qs in others.values() for pk in qs.values_list("pk", flat=True)}
     rows = []
-    others = User.objects.filter(username__startswith="bendahara.").exclude(username="bendahara.majusejahtera")
-    for user in User.objects.select_related("region").exclude(pk__in=others.values("pk")).order_by("id"):
+    for user in User.objects.select_related("region").exclude(pk__in=hidden).order_by("id"):
         where = user.region.label if user.region else user.institution
         if user.role in (Role.PENGURUS, Role.ANGGOTA):
-            where = MAIN_KUBE
+            where = group_of.get(user.pk, "")
+        elif user.role == Role.PENDAMPING and user.region:
+            where = f"{user.institution} ({user.region.label})" if user.institution else user.region.label
         rows.append((user.username, str(Role(user.role).label), where))
-    if others.exists():
-        rows.append(("bendahara.<nama KUBE>", str(Role.PENGURUS.label),
-                     f"{others.count()} KUBE lain, misalnya {others.order_by('id').first().username}"))  # type: ignore[union-attr]
+    for prefix, qs in others.items():
+        first = qs.order_by("id").first()
+        if first is not None:
+            rows.append((f"{prefix}.<nama KUBE>", str(Role.PENGURUS.label),
+                         f"{qs.count()} KUBE lain, misalnya {first.username} ({group_of.get(first.pk, '')})"))
     return rows

@@ -9,7 +9,8 @@ reach, and `outsider`, an account that must see nothing anywhere:
 - kube_d  in Kota Semarang (33.74), Jawa Tengah: outside every Jawa Barat reach
 
 admin, pusat: everything; prov: Jawa Barat (a, b, c); kab: Kab. Bandung (a, b);
-kab_other: Kota Bogor (c); pendamping: kube_a; pendamping_other: kube_c;
+kab_other: Kota Bogor (c); pendamping: kube_a (home region Kab. Bandung); pendamping_other:
+kube_c (home region Kota Bogor);
 ketua (Pengurus) and anggota: kube_a; anggota_d: kube_d; outsider: nothing.
 """
 
@@ -133,8 +134,8 @@ def build_cast() -> Cast:
     admin = make_user("admin", Role.ADMIN, is_staff=True)
     kab = make_user("dinsos.bandung", Role.KABUPATEN, "32.04")
     kab_other = make_user("dinsos.bogor", Role.KABUPATEN, "32.71")
-    pendamping = make_user("pendamping.cimenyan", Role.PENDAMPING)
-    pendamping_other = make_user("pendamping.bogor", Role.PENDAMPING)
+    pendamping = make_user("pendamping.cimenyan", Role.PENDAMPING, "32.04")   # employed by Kab. Bandung
+    pendamping_other = make_user("pendamping.bogor", Role.PENDAMPING, "32.71")  # by Kota Bogor
     kube_a = make_kube(name="KUBE Maju Sejahtera 11", desa=DESA_A, actor=kab, pendamping=pendamping,
                        member_names=["Ani Suryani", "Euis Rohmat", "Yati Sopandi", "Neneng Hidayat",
                                      "Cucu Permana", "Imas Nugraha"])

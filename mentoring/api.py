@@ -18,7 +18,7 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, can_write, kubes_for_user, region_root
+from accounts.access import Kind, access_kube, can_write, kubes_for_user, mentors_for_user, region_root
 from accounts.models import Role, User
 from api.pagination import ObjectId, Page, PageParams, paginate
 from books.models import Activity
@@ -43,7 +43,6 @@ from mentoring.services import (
 )
 from regions.models import Region
 from registry.choices import Stage
-from registry.forms import pendamping_choices
 
 router = Router(tags=["pendampingan"])
 
@@ -559,13 +558,13 @@ class MentorPage(Page[MentorOut]):
     unassigned: int = Field(..., description="KUBE dalam jangkauan yang belum punya pendamping")
 
 
-@router.get("/mentors", response=MentorPage, summary="Pendamping di wilayah kerja kantor dan keadaan KUBE dampingannya")
+@router.get("/mentors", response=MentorPage, summary="Pendamping kantor dan keadaan KUBE dampingannya")
 def list_mentors(request: HttpRequest, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     if region_root(request.user) is None:  # an office's overview
         raise PermissionDenied
     kubes = kubes_for_user(request.user)
-    mentor_ids = kubes.exclude(pendamping__isnull=True).values("pendamping")
-    page = paginate(User.objects.filter(pk__in=mentor_ids), pages, order=("full_name", "id"))
+    # The office's own mentors (home region within its reach), also one who holds no group yet.
+    page = paginate(mentors_for_user(request.user), pages, order=("full_name", "id"))
     today = timezone.localdate()
     items = []
     for mentor in page["items"]:
@@ -594,7 +593,7 @@ def assign_kecamatan(request: HttpRequest, mentor_id: ObjectId, payload: Kecamat
     root = region_root(request.user)
     if root is None:
         raise Http404
-    mentor = get_object_or_404(pendamping_choices(root), pk=mentor_id)
+    mentor = get_object_or_404(mentors_for_user(request.user), pk=mentor_id)
     kecamatan = Region.objects.filter(pk=normalize(payload.kecamatan), is_active=True).first()
     if kecamatan is None:
         raise MentoringError(_("Kode wilayah %(c)s tidak dikenal.") % {"c": payload.kecamatan}, field="kecamatan")

@@ -375,12 +375,15 @@ def stage_promote(*, actor: Any, kube: Kube, reason: str, effective_on: date | N
 @transaction.atomic
 def mentor_assign_kecamatan(*, actor: Any, kecamatan: Region, pendamping: Any, start_on: date) -> int:
     """Assign one mentor to every active group of a kecamatan in the office's reach."""
-    from accounts.access import kubes_for_user
+    from accounts.access import check_mentor_assignable, kubes_for_user
     from lib.regioncode import within_q
     from registry.services import kube_assign_pendamping
 
     if kecamatan.level != 3:
         raise MentoringError(_("Pilih kecamatan."), field="kecamatan")
+    # The office's own mentor, working where the kecamatan is (kube_assign_pendamping checks each
+    # group again with the same rule).
+    check_mentor_assignable(actor, pendamping, region_code=kecamatan.code, error=MentoringError)
     kubes = (kubes_for_user(actor).filter(within_q("desa_id", kecamatan.code)).exclude(status=Status.BUBAR)
              .exclude(pendamping=pendamping))
     count = 0

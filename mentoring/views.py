@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.access import Kind, access_kube, can_write, kubes_for_user, region_root, role_of
+from accounts.access import Kind, access_kube, can_write, kubes_for_user, mentors_for_user, region_root, role_of
 from accounts.models import Role, User
 from books.models import Activity
 from books.views.common import book_context
@@ -79,10 +79,10 @@ def mentors(request: HttpRequest) -> HttpResponse:
     if region_root(request.user) is None:
         raise Http404
     kubes = kubes_for_user(request.user)
-    mentor_ids = kubes.exclude(pendamping__isnull=True).values_list("pendamping", flat=True).distinct()
     rows = []
     today = timezone.localdate()
-    for mentor in User.objects.filter(pk__in=mentor_ids).order_by("full_name"):
+    # The office's own mentors: home region within its reach (accounts.access.mentors_for_user).
+    for mentor in mentors_for_user(request.user).order_by("full_name", "id"):
         ws = workspace(kubes.filter(pendamping=mentor), today=today)
         rows.append((mentor, len(ws), sum(1 for r in ws if r.attention >= 10)))
     unassigned = kubes.filter(pendamping__isnull=True).exclude(status="bubar").count()

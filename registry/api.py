@@ -21,11 +21,13 @@ from accounts.access import (
     Kind,
     access_kube,
     access_member,
+    body_ref,
     can_write,
+    mentors_for_user,
     region_root,
     require,
 )
-from accounts.models import Role, User
+from accounts.models import User
 from api.pagination import ObjectId, Page, PageParams, paginate
 from lib.http import xlsx_response
 from lib.regioncode import normalize
@@ -320,13 +322,13 @@ def _programme(code: str) -> Programme:
     return programme
 
 
-def _pendamping(user_id: int | None) -> User | None:
+def _pendamping(request: HttpRequest, user_id: int | None) -> User | None:
+    """A mentor named in the body: among the office's own (the service checks it again, with the
+    group's region); a missing one and another office's answer alike."""
     if user_id is None:
         return None
-    user = User.objects.filter(pk=user_id, role=Role.PENDAMPING, is_active=True).first()
-    if user is None:
-        raise RegistryError(_("Pendamping dengan id %(i)s tidak ada.") % {"i": user_id}, field="pendamping")
-    return user
+    return body_ref(request.user, mentors_for_user(request.user), user_id, field="pendamping",
+                    label=_("Pendamping"), error=RegistryError)
 
 
 def _within_root(request: HttpRequest, desa: Region) -> None:
@@ -410,7 +412,7 @@ def create_group(request: HttpRequest, payload: KubeIn) -> Reply[dict[str, Any]]
         target_group=payload.target_group, business_mode=payload.business_mode,
         business_description=payload.business_description, bonds=payload.bonds,
         bond_note=payload.bond_note, address=payload.address, rt=payload.rt, rw=payload.rw,
-        pendamping=_pendamping(payload.pendamping), officers_chosen_on=payload.officers_chosen_on,
+        pendamping=_pendamping(request, payload.pendamping), officers_chosen_on=payload.officers_chosen_on,
         members=[m.data() for m in payload.members],
     )
     return Reply(201, _kube_out(kube))
@@ -456,7 +458,7 @@ def change_status(request: HttpRequest, kube_id: ObjectId, payload: StatusIn) ->
 def assign_pendamping(request: HttpRequest, kube_id: ObjectId, payload: AssignIn) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id, write=Kind.KUBE)
     kube = services.kube_assign_pendamping(actor=request.user, kube=kube,
-                                           pendamping=_pendamping(payload.pendamping),
+                                           pendamping=_pendamping(request, payload.pendamping),
                                            start_on=payload.start_on)
     return _kube_out(kube)
 

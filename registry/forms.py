@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.access import mentors_within
+from accounts.models import User
 from lib.forms import Form
-from lib.regioncode import within_q
+from lib.regioncode import ancestors_of
 from monitoring.models import Health
 from regions.forms import RegionField
 from registry.choices import (
@@ -36,10 +37,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def pendamping_choices(root: str | None) -> Any:
-    qs = User.objects.filter(role=Role.PENDAMPING, is_active=True)
-    if root:
-        qs = qs.filter(Q(region__isnull=True) | within_q("region_id", root))
+def pendamping_choices(root: str | None, *, covering: str | None = None) -> Any:
+    """The office's own mentors (home region within `root`), those whose home region covers the
+    region `covering` when given; the service checks the same (accounts.access)."""
+    qs = mentors_within(root)
+    if covering:
+        qs = qs.filter(Q(region__isnull=True) | Q(region_id__in=ancestors_of(covering)))
     return qs.order_by("full_name")
 
 
@@ -160,9 +163,10 @@ class AssignForm(Form):
                                         required=False, empty_label=_("— tanpa pendamping —"))
     start_on = forms.DateField(label=_("Mulai bertugas"), widget=DateInput(), initial=timezone.localdate)
 
-    def __init__(self, *args: Any, root: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, root: str = "", covering: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pendamping"].queryset = pendamping_choices(root)  # type: ignore[attr-defined]
+        self.fields["pendamping"].queryset = pendamping_choices(  # type: ignore[attr-defined]
+            root, covering=covering)
 
 
 class LeaveForm(Form):
@@ -241,12 +245,14 @@ class KubeFilterForm(Form):
     order = forms.ChoiceField(label=_("Urut menurut"), required=False,
                               choices=[("", _("Urut nama")), ("perhatian", _("Perlu perhatian dulu"))])
 
-    def __init__(self, *args: Any, root: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, root: str = "", mentors: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         region = self.fields["region"]
         assert isinstance(region, RegionField)
         region.set_root(root)
-        self.fields["pendamping"].queryset = pendamping_choices(root)  # type: ignore[attr-defined]
+        # Filter by the mentors who hold groups in reach (also one employed elsewhere).
+        self.fields["pendamping"].queryset = (  # type: ignore[attr-defined]
+            mentors.order_by("full_name") if mentors is not None else User.objects.none())
 
 
 class NikSearchForm(Form):

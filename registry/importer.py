@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.access import region_root
-from accounts.models import Role, User
+from accounts.access import mentor_assign_problem, mentors_for_user, region_root
+from accounts.models import User
 from audit.models import Action
 from audit.services import audit_record
 from lib.errors import SikubeError
@@ -235,7 +235,7 @@ def import_workbook(*, actor: User, upload: Any) -> ImportResult:
         return result
     root = region_root(actor) or ""
     today = timezone.localdate()
-    groups = _read_groups(book[names[SHEET_KUBE.lower()]], issues, root=root, today=today)
+    groups = _read_groups(book[names[SHEET_KUBE.lower()]], issues, actor=actor, root=root, today=today)
     _read_members(book[names[SHEET_MEMBERS.lower()]], issues, groups)
     book.close()
     if issues:
@@ -263,10 +263,10 @@ def import_workbook(*, actor: User, upload: Any) -> ImportResult:
     return result
 
 
-def _read_groups(ws: Any, issues: list[Issue], *, root: str, today: date) -> dict[str, _Group]:
+def _read_groups(ws: Any, issues: list[Issue], *, actor: User, root: str, today: date) -> dict[str, _Group]:
     rows = _Rows(SHEET_KUBE, KUBE_COLUMNS, issues)
     programmes = {p.code: p for p in Programme.objects.all()}
-    pendampings = {u.username: u for u in User.objects.filter(role=Role.PENDAMPING, is_active=True)}
+    pendampings = {u.username: u for u in mentors_for_user(actor).select_related("region")}
     groups: dict[str, _Group] = {}
     for row, cells in _cells(ws, KUBE_COLUMNS, SHEET_KUBE, MAX_GROUPS, issues):
         t = {k: _text(rows, row, k, cells[k]) for k in
@@ -307,10 +307,18 @@ def _read_groups(ws: Any, issues: list[Issue], *, root: str, today: date) -> dic
                 bonds.append(bond)
         pendamping = None
         if t["pendamping"]:
+            # The same rule as kube_register's (which checks again): only the office's own mentors
+            # are known here, another office's is answered like an unknown one.
             pendamping = pendampings.get(t["pendamping"].lower())
+            problem = None if pendamping is None or desa is None else mentor_assign_problem(
+                actor, pendamping, region_code=desa.code)
             if pendamping is None:
-                rows.add(row, "pendamping", _("Tidak ada pendamping aktif dengan nama pengguna %(u)s.")
-                         % {"u": t["pendamping"]})
+                rows.add(row, "pendamping", _("Tidak ada pendamping aktif dengan nama pengguna %(u)s di wilayah "
+                                              "kerja Anda. Isi nama pengguna pendamping kantor Anda, atau "
+                                              "kosongkan.") % {"u": t["pendamping"]})
+            elif problem:
+                rows.add(row, "pendamping", problem)
+                pendamping = None
         if formed_on and formed_on > today:
             rows.add(row, "formed_on", _("Tanggal dibentuk tidak boleh di masa depan."))
         if t["key"] and t["key"] not in groups:

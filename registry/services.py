@@ -11,10 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import check_mentor_assignable
 from accounts.models import GROUP_ROLES, Role, User
 from audit.models import Action
 from audit.services import audit_record, diff, snapshot
 from lib.events import changed
+from lib.regioncode import is_within
 from regions.models import Region
 from registry.choices import (
     Bond,
@@ -98,10 +100,10 @@ def _next_reg_number(desa: Region, year: int) -> str:
     return f"KUBE-{kabupaten.replace('.', '')}-{year}-{counter.last:04d}"
 
 
-def _check_pendamping(pendamping: User | None) -> None:
-    if pendamping is not None and (pendamping.role != Role.PENDAMPING or not pendamping.is_active):
-        raise RegistryError(_("%(name)s bukan pendamping aktif.") % {"name": pendamping},
-                            field="pendamping")
+def _check_pendamping(actor: Any, pendamping: User | None, desa: Region) -> None:
+    """Only a mentor of the assigning office's own (home region in its reach) and of the group's
+    region: a mentor reads the group's members unmasked. Page, API and import all land here."""
+    check_mentor_assignable(actor, pendamping, region_code=desa.code, error=RegistryError)
 
 
 def _member_row(kube: Kube, data: MemberData, joined_on: date) -> Member:
@@ -155,7 +157,7 @@ def kube_register(*, actor: Any, name: str, desa: Region, formed_on: date, progr
     _check_kube_fields(name=name, desa=desa, formed_on=formed_on, programme=programme,
                        target_group=target_group, business_type=business_type,
                        business_mode=business_mode, bonds=bonds)
-    _check_pendamping(pendamping)
+    _check_pendamping(actor, pendamping, desa)
     members = [m.normalized() for m in members]
     problems = registration_problems(actor=actor, programme=programme, target_group=target_group,
                                      members=members, on=formed_on)
@@ -221,6 +223,12 @@ def kube_update(*, actor: Any, kube: Kube, name: str, desa: Region, formed_on: d
     if first_joined and formed_on > first_joined:
         raise RegistryError(_("Tanggal dibentuk tidak boleh setelah tanggal masuk anggota pertama "
                               "(%(d)s).") % {"d": first_joined.strftime("%d-%m-%Y")}, field="formed_on")
+    mentor = kube.pendamping
+    if (desa.pk != kube.desa_id and mentor is not None and mentor.region_id
+            and not is_within(desa.code, mentor.region_id)):
+        raise RegistryError(_("Desa %(desa)s di luar wilayah kerja pendamping %(name)s. Tugaskan dulu "
+                              "pendamping dari wilayah itu (atau tanpa pendamping), lalu pindahkan KUBE.")
+                            % {"desa": desa.label, "name": mentor.full_name}, field="desa")
     before = snapshot(kube, KUBE_FIELDS)
     kube.name, kube.desa, kube.formed_on, kube.programme = name, desa, formed_on, programme
     kube.business_type, kube.target_group, kube.business_mode = business_type, target_group, business_mode
@@ -307,8 +315,8 @@ def kube_status_change(*, actor: Any, kube: Kube, status: str, effective_on: dat
 @transaction.atomic
 def kube_assign_pendamping(*, actor: Any, kube: Kube, pendamping: User | None, start_on: date) -> Kube:
     """Assign (or remove, with None) the group's mentor; the history keeps every period."""
-    kube = Kube.objects.select_for_update().get(pk=kube.pk)
-    _check_pendamping(pendamping)
+    kube = Kube.objects.select_for_update().select_related("desa").get(pk=kube.pk)
+    _check_pendamping(actor, pendamping, kube.desa)
     if pendamping is not None and pendamping.pk == kube.pendamping_id:
         raise RegistryError(_("%(name)s sudah menjadi pendamping KUBE ini.") % {"name": pendamping},
                             field="pendamping")

@@ -18,11 +18,13 @@ from accounts.access import (
     access_kube,
     access_member,
     can_write,
+    kubes_for_user,
     region_root,
     require,
     sees_personal_data,
 )
 from accounts.errors import AccountsError
+from accounts.models import User
 from lib.forms import apply_error
 from registry import services
 from registry.choices import Position
@@ -78,7 +80,8 @@ def filters_from(form: KubeFilterForm) -> KubeFilters:
 
 @login_required
 def kube_list_view(request: HttpRequest) -> HttpResponse:
-    form = KubeFilterForm(request.GET or None, root=_root(request))
+    mentors = User.objects.filter(pk__in=kubes_for_user(request.user).values("pendamping"))
+    form = KubeFilterForm(request.GET or None, root=_root(request), mentors=mentors)
     filters = filters_from(form)
     qs = kube_list(request.user, filters).select_related("desa", "programme", "pendamping", "state")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
@@ -278,7 +281,7 @@ def kube_status(request: HttpRequest, kube_id: int) -> HttpResponse:
 def kube_assign(request: HttpRequest, kube_id: int) -> HttpResponse:
     kube = access_kube(request.user, kube_id, write=Kind.KUBE)
     form = AssignForm(request.POST or None, initial={"pendamping": kube.pendamping_id},
-                      root=_root(request))
+                      root=_root(request), covering=kube.desa_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.kube_assign_pendamping(actor=request.user, kube=kube,

@@ -91,8 +91,8 @@ def test_only_the_admin_creates_edits_and_resets_users(client, cast):
 def test_the_admin_edits_a_user_and_a_missing_one_is_404(client, cast):
     auth = bearer(cast.admin)
     response = put(client, f"/api/v1/users/{cast.pendamping.pk}",
-                   {"full_name": "Dedi Pendamping", "role": "pendamping", "phone": "0811111111",
-                    "is_active": False}, auth)
+                   {"full_name": "Dedi Pendamping", "role": "pendamping", "region": "32.04",
+                    "phone": "0811111111", "is_active": False}, auth)
     assert response.status_code == 200, response.json()
     assert response.json()["full_name"] == "Dedi Pendamping" and response.json()["is_active"] is False
     cast.pendamping.refresh_from_db()

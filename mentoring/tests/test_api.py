@@ -166,7 +166,7 @@ def test_follow_ups_are_listed_a_page_at_a_time_by_due_date(client, cast):
 
 
 def test_the_attention_list_breaks_ties_by_group(client, cast):
-    twins = [make_kube(name="KUBE Kembar", desa=desa, actor=cast.kab, pendamping=cast.pendamping_other)
+    twins = [make_kube(name="KUBE Kembar", desa=desa, actor=cast.admin, pendamping=cast.pendamping_other)
              for desa in (DESA_A2, DESA_A)]
     rows = client.get(f"/api/v1/mentors/{cast.pendamping_other.pk}/workspace", **bearer(cast.pendamping_other)).json()
     kembar = [r for r in rows if r["name"] == "KUBE Kembar"]
@@ -190,17 +190,18 @@ def test_an_office_sees_its_mentors_and_how_their_groups_fare(client, cast):
 
 def test_an_office_assigns_a_mentor_to_every_group_of_a_kecamatan(client, cast):
     today = timezone.localdate().isoformat()
-    url = f"/api/v1/mentors/{cast.pendamping_other.pk}/assignments"
+    colleague = make_user("pendamping.cileunyi", Role.PENDAMPING, "32.04")
+    url = f"/api/v1/mentors/{colleague.pk}/assignments"
     assigned = post(client, url, {"kecamatan": "32.04.05", "start_on": today}, bearer(cast.kab))
     assert assigned.status_code == 200, assigned.json()
     assert assigned.json() == {"count": 1}
-    assert Kube.objects.get(pk=cast.kube_b.pk).pendamping == cast.pendamping_other
+    assert Kube.objects.get(pk=cast.kube_b.pk).pendamping == colleague
     assert post(client, url, {"kecamatan": "320406"}, bearer(cast.admin)).json() == {"count": 1}  # kube_a
-    assert Kube.objects.get(pk=cast.kube_a.pk).pendamping == cast.pendamping_other
+    assert Kube.objects.get(pk=cast.kube_a.pk).pendamping == colleague
 
 
 def test_assigning_a_mentor_is_refused_outside_the_office_rights_and_reach(client, cast):
-    url = f"/api/v1/mentors/{cast.pendamping_other.pk}/assignments"
+    url = f"/api/v1/mentors/{make_user('pendamping.cileunyi', Role.PENDAMPING, '32.04').pk}/assignments"
     body = {"kecamatan": "32.04.05"}
     for user in (cast.prov, cast.pusat, cast.pendamping, cast.ketua):
         refused = post(client, url, body, bearer(user))

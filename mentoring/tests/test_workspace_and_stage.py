@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lib.testing import DESA_A2, make_kube, make_lively
+from accounts.models import Role
+from lib.testing import DESA_A2, make_kube, make_lively, make_user
 from mentoring.errors import MentoringError
 from mentoring.models import StageCriterion
 from mentoring.selectors import workspace
@@ -120,11 +121,12 @@ def test_the_charity_day_is_evidence_of_self_reliance_on_the_page(client, cast):
 
 def test_an_office_assigns_one_mentor_to_a_whole_kecamatan_and_the_history_stays(cast):
     other = make_kube(name="KUBE Sauyunan 04", desa=DESA_A2, actor=cast.kab)
+    colleague = make_user("pendamping.cileunyi", Role.PENDAMPING, "32.04")
     count = mentor_assign_kecamatan(actor=cast.kab, kecamatan=Region.objects.get(pk="32.04.06"),
-                                    pendamping=cast.pendamping_other, start_on=date(2026, 6, 1))
+                                    pendamping=colleague, start_on=date(2026, 6, 1))
     assert count == 2
     cast.kube_a.refresh_from_db()
     other.refresh_from_db()
-    assert cast.kube_a.pendamping == other.pendamping == cast.pendamping_other
+    assert cast.kube_a.pendamping == other.pendamping == colleague
     assert cast.kube_a.assignments.count() == 2  # the earlier mentor's period is kept
     assert cast.kube_b.pendamping is None  # Cileunyi is another kecamatan

@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
+from accounts.models import Role
 from accounts.services import token_create
 from lib.nik import nik_date_part
-from lib.testing import DESA_A2, programme_fm
+from lib.testing import DESA_A2, make_user, programme_fm
 from registry.models import Kube
 
 BIRTH = date(1982, 2, 3)
@@ -95,10 +96,11 @@ def test_officers_stage_status_and_mentor_through_the_api(client, cast, kab):
                          {"status": "stagnan", "effective_on": today, "reason": "Tidak rapat"},
                          content_type="application/json", **kab)
     assert status.json()["status"] == "stagnan"
+    colleague = make_user("pendamping.cileunyi", Role.PENDAMPING, "32.04")
     mentor = client.post(f"/api/v1/groups/{kube.pk}/pendamping",
-                         {"pendamping": cast.pendamping_other.pk, "start_on": today},
+                         {"pendamping": colleague.pk, "start_on": today},
                          content_type="application/json", **kab)
-    assert mentor.json()["pendamping"] == cast.pendamping_other.pk
+    assert mentor.json()["pendamping"] == colleague.pk
 
 
 def test_a_group_outside_the_offices_region_cannot_be_created(client, kab):

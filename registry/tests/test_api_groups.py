@@ -47,7 +47,7 @@ def test_a_groups_history_shows_stage_status_and_mentors_newest_first(client, ca
     kube_stage_change(actor=cast.kab, kube=kube, stage="pengembangan", effective_on=today - timedelta(days=5),
                       reason="Usaha berjalan")
     kube_status_change(actor=cast.kab, kube=kube, status="stagnan", effective_on=today, reason="Tidak rapat")
-    kube_assign_pendamping(actor=cast.kab, kube=kube, pendamping=cast.pendamping_other, start_on=today)
+    kube_assign_pendamping(actor=cast.admin, kube=kube, pendamping=cast.pendamping_other, start_on=today)
     # The group's own members read it, as on the group's page.
     response = client.get(f"/api/v1/groups/{kube.pk}/history", **bearer(cast.anggota))
     assert response.status_code == 200, response.json()

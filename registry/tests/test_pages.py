@@ -7,9 +7,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from accounts.models import Role
 from audit.models import AuditEntry
 from lib.nik import nik_date_part
-from lib.testing import DESA_A2
+from lib.testing import DESA_A2, make_user
 from registry.models import Kube
 
 BIRTH = date(1979, 8, 15)
@@ -190,14 +191,15 @@ def test_stage_and_status_changes_are_kept_as_history_on_the_page(client, cast):
 
 
 def test_reassigning_the_mentor_keeps_the_history(client, cast):
+    colleague = make_user("pendamping.cileunyi", Role.PENDAMPING, "32.04")
     client.force_login(cast.kab)
     client.post(reverse("registry:assign", args=[cast.kube_a.pk]),
-                {"pendamping": cast.pendamping_other.pk, "start_on": date.today().isoformat()})
+                {"pendamping": colleague.pk, "start_on": date.today().isoformat()})
     cast.kube_a.refresh_from_db()
-    assert cast.kube_a.pendamping == cast.pendamping_other
+    assert cast.kube_a.pendamping == colleague
     periods = list(cast.kube_a.assignments.order_by("start_on", "id").values_list("pendamping_id", "end_on"))
     assert periods[0] == (cast.pendamping.pk, date.today())
-    assert periods[1] == (cast.pendamping_other.pk, None)
+    assert periods[1] == (colleague.pk, None)
 
 
 def test_the_list_ranks_groups_by_the_early_warning(client, cast):
