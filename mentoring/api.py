@@ -26,7 +26,7 @@ from lib.http import private_image_response
 from lib.regioncode import is_within, normalize
 from mentoring.errors import MentoringError
 from mentoring.models import AssistanceEvent, Evaluation, FollowUp, StageCriterion, Visit, VisitPhoto
-from mentoring.selectors import events_in_reach, workspace
+from mentoring.selectors import event_participants, event_participations, events_in_reach, workspace
 from mentoring.services import (
     NEXT_STAGE,
     AuditLine,
@@ -312,19 +312,20 @@ class EventOut(Schema):
     participants: list[EventParticipantOut]
 
 
-def _event_out(e: AssistanceEvent) -> dict[str, Any]:
+def _event_out(e: AssistanceEvent, viewer: Any) -> dict[str, Any]:
+    """The groups and named participants only of the groups `viewer` may see."""
     return {"id": e.pk, "title": e.title, "date": e.date, "kabupaten": e.kabupaten_id, "place": e.place,
             "topic": e.topic, "method": e.method, "speakers": e.speakers, "moderator": e.moderator,
             "committee": e.committee, "problems_raised": e.problems_raised, "results": e.results,
-            "kubes": [{"kube": p.kube_id, "people": p.people} for p in e.participations.all()],
+            "kubes": [{"kube": p.kube_id, "people": p.people} for p in event_participations(e, viewer)],
             "participants": [{"kube": p.kube_id, "member": p.member_id, "name": p.name}
-                             for p in e.participants.order_by("id")]}
+                             for p in event_participants(e, viewer)]}
 
 
 @router.get("/events", response=Page[EventOut], summary="Asistensi dalam jangkauan")
 def list_events(request: HttpRequest, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     page = paginate(events_in_reach(request.user).prefetch_related("participations"), pages, order=("-date", "-id"))
-    page["items"] = [_event_out(e) for e in page["items"]]
+    page["items"] = [_event_out(e, request.user) for e in page["items"]]
     return page
 
 
@@ -353,12 +354,12 @@ def create_event(request: HttpRequest, payload: EventIn) -> Reply[dict[str, Any]
                          place=payload.place, topic=payload.topic, method=payload.method, speakers=payload.speakers,
                          moderator=payload.moderator, committee=payload.committee, kubes=kubes, participants=people,
                          problems_raised=payload.problems_raised, results=payload.results)
-    return Reply(201, _event_out(event))
+    return Reply(201, _event_out(event, request.user))
 
 
 @router.get("/events/{event_id}", response=EventOut, summary="Satu asistensi")
 def get_event(request: HttpRequest, event_id: ObjectId) -> dict[str, Any]:
-    return _event_out(get_object_or_404(events_in_reach(request.user), pk=event_id))
+    return _event_out(get_object_or_404(events_in_reach(request.user), pk=event_id), request.user)
 
 
 # --- evaluations ------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ and an assistance event's report."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format, time_format
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from lib.money import rupiah
 from lib.pdf import PdfDocument
 from mentoring.models import AssistanceEvent, Evaluation, Visit
-from mentoring.selectors import participant_names, visit_history
+from mentoring.selectors import event_participations, participant_names, visit_history
 from registry.models import Kube
 
 
@@ -91,7 +93,7 @@ def evaluations_pdf(kube: Kube, *, printed_by: str = "") -> bytes:
     return doc.render()
 
 
-def event_pdf(event: AssistanceEvent, *, printed_by: str = "") -> bytes:
+def event_pdf(event: AssistanceEvent, *, viewer: Any, printed_by: str = "") -> bytes:
     """The report of an assistance event (seed 000's shape)."""
     doc = PdfDocument(title=_("Laporan Asistensi KUBE"), header_lines=[
         event.title, f"{event.kabupaten.name} · {date_format(event.date, 'l j F Y')}"], printed_by=printed_by)
@@ -106,10 +108,10 @@ def event_pdf(event: AssistanceEvent, *, printed_by: str = "") -> bytes:
         (_("Panitia"), event.committee or "—"),
     ])
     doc.heading(_("Peserta"))
-    names = participant_names(event)
+    names = participant_names(event, viewer)  # only the groups the reader may see
     doc.table([_("KUBE"), _("Desa/kelurahan"), _("Peserta"), _("Nama peserta")],
               [[p.kube.name, p.kube.desa.label, p.people, ", ".join(names.get(p.kube_id, []))]
-               for p in event.participations.select_related("kube", "kube__desa")],
+               for p in event_participations(event, viewer)],
               widths=[0.28, 0.22, 0.1, 0.4], numeric=[2])
     doc.heading(_("Permasalahan yang disampaikan KUBE"))
     doc.paragraph(event.problems_raised or "—")

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from books.selectors import add_months
-from mentoring.models import AssistanceEvent, FollowUp, Visit
+from mentoring.models import AssistanceEvent, EventKube, EventParticipant, FollowUp, Visit
 from registry.models import Kube
 
 VISIT_EVERY_MONTHS = 1  # a group is visited monthly by default (seed 003: every first week)
@@ -98,9 +98,24 @@ def events_in_reach(user: Any) -> QuerySet[AssistanceEvent]:
     return qs.distinct()
 
 
-def participant_names(event: AssistanceEvent) -> dict[int, list[str]]:
-    """The named participants of an event, per group."""
+def event_participations(event: AssistanceEvent, viewer: Any) -> QuerySet[EventKube]:
+    """The groups of an event that `viewer` may see: a member of one group attending an event
+    sees their own group there, not who came from the others (an office sees its region's)."""
+    from accounts.access import kube_scope_q
+
+    return event.participations.filter(kube_scope_q(viewer)).select_related("kube", "kube__desa").order_by("id")
+
+
+def event_participants(event: AssistanceEvent, viewer: Any) -> QuerySet[EventParticipant]:
+    """The named participants of an event from the groups `viewer` may see."""
+    from accounts.access import kube_scope_q
+
+    return event.participants.filter(kube_scope_q(viewer)).order_by("id")
+
+
+def participant_names(event: AssistanceEvent, viewer: Any) -> dict[int, list[str]]:
+    """The named participants of an event, per group, of the groups `viewer` may see."""
     names: dict[int, list[str]] = {}
-    for kube_id, name in event.participants.order_by("id").values_list("kube_id", "name"):
+    for kube_id, name in event_participants(event, viewer).values_list("kube_id", "name"):
         names.setdefault(kube_id, []).append(name)
     return names

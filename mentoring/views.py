@@ -27,7 +27,7 @@ from mentoring import documents
 from mentoring.errors import MentoringError
 from mentoring.forms import AssignKecamatanForm, EvaluationForm, EventForm, PromoteForm, VisitForm
 from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitPhoto
-from mentoring.selectors import events_in_reach, participant_names, visit_history, workspace
+from mentoring.selectors import event_participations, events_in_reach, participant_names, visit_history, workspace
 from mentoring.services import (
     NEXT_STAGE,
     AuditLine,
@@ -279,16 +279,16 @@ def event_new(request: HttpRequest) -> HttpResponse:
     return render(request, "mentoring/event_form.html", {"form": form})
 
 
-def _participations(event: AssistanceEvent) -> list[tuple[Any, list[str]]]:
-    names = participant_names(event)
-    return [(p, names.get(p.kube_id, [])) for p in event.participations.select_related("kube", "kube__desa")]
+def _participations(event: AssistanceEvent, viewer: Any) -> list[tuple[Any, list[str]]]:
+    names = participant_names(event, viewer)
+    return [(p, names.get(p.kube_id, [])) for p in event_participations(event, viewer)]
 
 
 @login_required
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(events_in_reach(request.user).select_related("kabupaten", "organised_by"), pk=event_id)
     return render(request, "mentoring/event_detail.html", {
-        "event": event, "participations": _participations(event),
+        "event": event, "participations": _participations(event, request.user),
         "evaluations": event.evaluations.prefetch_related("targets"),
         "can_organise": can_write(request.user, Kind.EVENT)})
 
@@ -296,7 +296,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 @login_required
 def event_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(events_in_reach(request.user), pk=event_id)
-    return pdf_response(documents.event_pdf(event, printed_by=request.user.get_username()),
+    return pdf_response(documents.event_pdf(event, viewer=request.user, printed_by=request.user.get_username()),
                         filename=f"asistensi-{event.date:%Y-%m-%d}.pdf")
 
 

@@ -166,9 +166,9 @@ def test_follow_ups_are_listed_a_page_at_a_time_by_due_date(client, cast):
 
 
 def test_the_attention_list_breaks_ties_by_group(client, cast):
-    twins = [make_kube(name="KUBE Kembar", desa=desa, actor=cast.admin, pendamping=cast.pendamping_other)
+    twins = [make_kube(name="KUBE Kembar", desa=desa, actor=cast.kab, pendamping=cast.pendamping)
              for desa in (DESA_A2, DESA_A)]
-    rows = client.get(f"/api/v1/mentors/{cast.pendamping_other.pk}/workspace", **bearer(cast.pendamping_other)).json()
+    rows = client.get(f"/api/v1/mentors/{cast.pendamping.pk}/workspace", **bearer(cast.pendamping)).json()
     kembar = [r for r in rows if r["name"] == "KUBE Kembar"]
     assert len({(r["attention"], r["next_due"]) for r in kembar}) == 1  # a tie on every key but the group
     assert [r["kube"] for r in kembar] == sorted(k.pk for k in twins)

@@ -189,3 +189,25 @@ def test_an_office_records_an_event_on_the_page(client, cast):
     assert "Studi banding ke KUBE Mandiri" in listing
     client.force_login(cast.pendamping)  # mentors read events; offices organise them
     assert client.get(url).status_code == 403
+
+
+def test_a_member_sees_only_their_own_groups_participants_of_an_event(client, cast):
+    """An event shared by two groups: a member of one sees their group and its people, not who came
+    from the other (its name, its members) — on the page, in the API and in the PDF."""
+    from lib.testing import bearer
+
+    own = cast.kube_a.members.order_by("id").first()
+    other = cast.kube_b.members.order_by("id").first()
+    held = event(cast, participants=[(cast.kube_a, own, ""), (cast.kube_b, other, "")])
+    client.force_login(cast.anggota)
+    page = client.get(reverse("mentoring:event", args=[held.pk])).content.decode()
+    assert own.name in page and cast.kube_a.name in page
+    assert other.name not in page and cast.kube_b.name not in page
+    text = pdf_text(client.get(reverse("mentoring:event_pdf", args=[held.pk])).content)
+    assert own.name in text and other.name not in text and cast.kube_b.name not in text
+    body = client.get(f"/api/v1/events/{held.pk}", **bearer(cast.anggota)).json()
+    assert {p["kube"] for p in body["participants"]} == {k["kube"] for k in body["kubes"]} == {cast.kube_a.pk}
+    assert other.name not in str(client.get("/api/v1/events", **bearer(cast.anggota)).json())
+    # The office that held it sees both groups and everyone.
+    office = client.get(f"/api/v1/events/{held.pk}", **bearer(cast.kab)).json()
+    assert {p["name"] for p in office["participants"]} == {own.name, other.name}

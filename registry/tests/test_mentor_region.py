@@ -167,7 +167,7 @@ def test_the_migration_derives_a_home_region_from_todays_groups(cast):
     bandung = make_user("pendamping.bandung", Role.PENDAMPING)
     jabar = make_user("pendamping.jabar", Role.PENDAMPING)
     roaming = make_user("pendamping.keliling", Role.PENDAMPING)
-    idle = make_user("pendamping.kosong", Role.PENDAMPING)
+    make_user("pendamping.kosong", Role.PENDAMPING)
     Kube.objects.filter(pk=cast.kube_a.pk).update(pendamping=bandung)
     Kube.objects.filter(pk=cast.kube_b.pk).update(pendamping=jabar)
     make_kube(name="KUBE Bogor Dua", desa="32.71.04.1002", actor=cast.admin, pendamping=jabar)
