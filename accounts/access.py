@@ -295,6 +295,21 @@ def same_group(obj: Any, kube_id: int | None, *, field: str, label: str, error: 
         raise not_in_reach(error, field=field, label=label, ident=getattr(obj, "pk", None))
 
 
+def check_region_in_reach(user: User | AnonymousUser, code: str, *, label: str, field: str,
+                          error: type[SikubeError]) -> None:
+    """A region named in a body (a group's desa, an event's kabupaten, a kecamatan to assign) must be
+    in the user's reach; outside it the write is refused with 404 like a missing object."""
+    from django.utils.translation import gettext as _
+
+    root = region_root(user)
+    if root is None or not is_within(code, root):
+        refused(user, f"{field} in body (region outside reach)", code)
+        exc = error(_("%(region)s di luar wilayah kerja Anda. Pilih wilayah di dalam wilayah kerja Anda.")
+                    % {"region": label}, code="not_found", field=field)
+        exc.status = 404
+        raise exc
+
+
 # --- mentors --------------------------------------------------------------------------------
 #
 # A mentor belongs to a region: the office that employs them (User.region, a province or a

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, can_write, kubes_for_user, region_root
+from accounts.access import Kind, access_kube, body_ref, body_refs, can_write, kubes_for_user, not_in_reach, region_root
 from api.pagination import ObjectId, Page, PageParams, paginate
 from assessments.errors import AssessmentError
 from assessments.models import Assessment, Instrument, InstrumentVersion, Mode, RtlAction
@@ -196,14 +196,11 @@ def list_assessments(request: HttpRequest, kube_id: ObjectId,
 def create_assessment(request: HttpRequest, kube_id: ObjectId, payload: AssessmentIn) -> Reply[dict[str, Any]]:
     kube = access_kube(request.user, kube_id, write=Kind.ASSESSMENT)
     version = get_object_or_404(InstrumentVersion, pk=payload.version)
-    members = {m.pk: m for m in kube.members.filter(pk__in=payload.participants)}
-    missing = [pk for pk in payload.participants if pk not in members]
-    if missing:
-        raise AssessmentError(_("Peserta %(ids)s bukan anggota KUBE ini.") % {"ids": ", ".join(map(str, missing))},
-                              field="participants")
+    participants = body_refs(request.user, kube.members.all(), payload.participants, field="participants",
+                             label=_("Peserta"), error=AssessmentError)
     assessment = assessment_start(
         actor=request.user, kube=kube, version=version, date=payload.date, mode=payload.mode,
-        participants=[members[pk] for pk in payload.participants], facilitator_name=payload.facilitator_name,
+        participants=participants, facilitator_name=payload.facilitator_name,
         place=payload.place, reflection=payload.reflection, history=[(h.when, h.event) for h in payload.history])
     return Reply(201, _assessment_out(assessment))
 
@@ -225,13 +222,10 @@ class AssessmentDetailsIn(Schema):
             summary="Ubah data penilaian: peserta, fasilitator, tempat, alur sejarah dan refleksi")
 def update_assessment(request: HttpRequest, assessment_id: ObjectId, payload: AssessmentDetailsIn) -> dict[str, Any]:
     assessment = _assessment(request, assessment_id, write=True)
-    members = {m.pk: m for m in assessment.kube.members.filter(pk__in=payload.participants)}
-    missing = [pk for pk in payload.participants if pk not in members]
-    if missing:
-        raise AssessmentError(_("Peserta %(ids)s bukan anggota KUBE ini.") % {"ids": ", ".join(map(str, missing))},
-                              field="participants")
+    participants = body_refs(request.user, assessment.kube.members.all(), payload.participants,
+                             field="participants", label=_("Peserta"), error=AssessmentError)
     assessment = assessment_details_save(
-        actor=request.user, assessment=assessment, participants=[members[pk] for pk in payload.participants],
+        actor=request.user, assessment=assessment, participants=participants,
         place=payload.place, reflection=payload.reflection, history=[(h.when, h.event) for h in payload.history],
         facilitator_name=payload.facilitator_name)
     return _assessment_out(assessment)
@@ -284,8 +278,8 @@ def put_scores(request: HttpRequest, assessment_id: ObjectId, payload: ScoresIn)
             raise AssessmentError(_("Nilai ke-%(n)s: ciri %(i)s tidak ada di instrumen ini.") % {"n": i, "i": s.item},
                                   field="scores")
         if s.member is not None and s.member not in participants:
-            raise AssessmentError(_("Nilai ke-%(n)s: anggota %(m)s bukan peserta penilaian ini.")
-                                  % {"n": i, "m": s.member}, field="scores")
+            raise not_in_reach(AssessmentError, field="scores", label=_("Nilai ke-%(n)s: peserta") % {"n": i},
+                               ident=s.member)
         entries[(participants[s.member] if s.member is not None else None, items[s.item])] = s.value
     changed = scores_save(actor=request.user, assessment=assessment, scores=entries)
     return _scores_out(assessment, changed)
@@ -403,9 +397,9 @@ def add_rtl(request: HttpRequest, assessment_id: ObjectId, payload: RtlIn) -> Re
     item = assessment.version.items.filter(number=payload.item).first()
     if item is None:
         raise AssessmentError(_("Ciri %(n)s tidak ada di instrumen ini.") % {"n": payload.item}, field="item")
-    person = assessment.kube.members.filter(pk=payload.person).first() if payload.person is not None else None
-    if payload.person is not None and person is None:
-        raise AssessmentError(_("Penanggung jawab harus anggota aktif KUBE ini."), field="person")
+    person = None if payload.person is None else body_ref(
+        request.user, assessment.kube.members.all(), payload.person, field="person", label=_("Penanggung jawab"),
+        error=AssessmentError)
     action = rtl_action_add(actor=request.user, assessment=assessment, item=item, activity=payload.activity,
                             aim=payload.aim, person=person, due_on=payload.due_on, indicator=payload.indicator,
                             target=payload.target)
@@ -445,9 +439,8 @@ def rtl_activity(request: HttpRequest, action_id: ObjectId, payload: RtlActivity
         raise PermissionDenied
     activity = None
     if payload.activity is not None:
-        activity = Activity.objects.filter(pk=payload.activity, kube_id=action.assessment.kube_id).first()
-        if activity is None:
-            raise AssessmentError(_("Kegiatan itu bukan dari Buku Agenda KUBE ini."), field="activity")
+        activity = body_ref(request.user, Activity.objects.filter(kube_id=action.assessment.kube_id), payload.activity,
+                            field="activity", label=_("Kegiatan Buku Agenda"), error=AssessmentError)
     return _rtl_out(rtl_link_activity(actor=request.user, action=action, activity=activity))
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, kubes_for_user, require
+from accounts.access import Kind, access_kube, body_ref, kubes_for_user, require
 from api.pagination import ObjectId, Page, PageParams, paginate
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
@@ -147,13 +147,11 @@ def _txn_out(txn: Transaction) -> dict[str, Any]:
     }
 
 
-def _member(kube: Kube, member_id: int | None) -> Member | None:
+def _member(request: HttpRequest, kube: Kube, member_id: int | None, field: str = "member") -> Member | None:
     if member_id is None:
         return None
-    member = kube.members.filter(pk=member_id).first()
-    if member is None:
-        raise BooksError(_("Anggota %(i)s bukan anggota KUBE ini.") % {"i": member_id}, field="member")
-    return member
+    return body_ref(request.user, kube.members.all(), member_id, field=field, label=_("Anggota KUBE ini"),
+                    error=BooksError)
 
 
 class ChartAccountOut(Schema):
@@ -224,7 +222,8 @@ def create_transaction(request: HttpRequest, kube_id: ObjectId, payload: Transac
             account = accounts_by_code.get(line.account)
             if account is None:
                 raise BooksError(_("Akun %(a)s tidak ada di bagan akun.") % {"a": line.account}, field="lines")
-            legs.append(Leg(account, debit=line.debit, credit=line.credit, member=_member(kube, line.member)))
+            member = _member(request, kube, line.member, field="lines")
+            legs.append(Leg(account, debit=line.debit, credit=line.credit, member=member))
         txn = transaction_post(actor=request.user, kube=kube, date=payload.date, description=payload.description,
                                kind=TxnKind.GENERAL, legs=legs, receipt_no=receipt)
     elif payload.kind in ("transfer_to_bank", "transfer_to_cash"):
@@ -351,9 +350,8 @@ def allocate_iks(request: HttpRequest, kube_id: ObjectId, payload: IksAllocateIn
 @router.post("/groups/{kube_id}/iks/uses", response={201: TransactionOut}, summary="Pakai dana IKS")
 def use_iks(request: HttpRequest, kube_id: ObjectId, payload: IksUseIn) -> Reply[dict[str, Any]]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    fund = kube.iks_funds.filter(pk=payload.fund).first()
-    if fund is None:
-        raise BooksError(_("Dana IKS itu bukan milik KUBE ini."), field="fund")
+    fund = body_ref(request.user, kube.iks_funds.all(), payload.fund, field="fund", label=_("Dana IKS KUBE ini"),
+                    error=BooksError)
     txn = iks_use(actor=request.user, kube=kube, fund=fund, amount=payload.amount, description=payload.description,
                   date=payload.date)
     return Reply(201, _txn_out(txn))
@@ -398,7 +396,7 @@ def get_savings(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]
 @router.post("/groups/{kube_id}/savings", response={201: TransactionOut}, summary="Setor/tarik simpanan")
 def post_savings(request: HttpRequest, kube_id: ObjectId, payload: SavingsIn) -> Reply[dict[str, Any]]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    member = _member(kube, payload.member)
+    member = _member(request, kube, payload.member)
     assert member is not None  # payload.member is required
     txn = SAVINGS[payload.kind](actor=request.user, kube=kube, member=member, amount=payload.amount,
                                 date=payload.date, receipt_no=payload.receipt_no)
@@ -481,7 +479,7 @@ def get_loans(request: HttpRequest, kube_id: ObjectId, pages: PageParams = Query
 @router.post("/groups/{kube_id}/loans", response={201: LoanOut}, summary="Cairkan pinjaman")
 def create_loan(request: HttpRequest, kube_id: ObjectId, payload: LoanIn) -> Reply[dict[str, Any]]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    member = _member(kube, payload.member)
+    member = _member(request, kube, payload.member)
     assert member is not None
     loan = loan_disburse(actor=request.user, kube=kube, member=member, amount=payload.amount,
                          term_months=payload.term_months, fee_percent_month=payload.fee_percent_month,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube
+from accounts.access import Kind, access_kube, body_ref, body_refs
 from api.pagination import ObjectId, Page, PageParams, paginate
 from books.errors import BooksError
 from books.models import Activity, GuestEntry, InventoryItem, RuleVersion, WorkPlanItem, WorkPlanStatus
@@ -31,7 +31,7 @@ from books.services.registers import (
     rules_adopt,
     workplan_save,
 )
-from registry.models import Kube, Member
+from registry.models import Kube
 
 router = Router(tags=["buku: register"])
 
@@ -248,9 +248,9 @@ def list_agenda(request: HttpRequest, kube_id: ObjectId,
 @router.post("/groups/{kube_id}/agenda", response={201: ActivityDetailOut}, summary="Catat kegiatan dan daftar hadir")
 def add_activity(request: HttpRequest, kube_id: ObjectId, payload: ActivityIn) -> Reply[dict[str, Any]]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    # Ids only: the service checks each one against the group's members active that day and
-    # refuses the whole activity if any is not, so an unknown id gets the same message.
-    present = [Member(pk=member_id) for member_id in dict.fromkeys(payload.present)]
+    # The group's members (the service checks again that each was active that day).
+    present = body_refs(request.user, kube.members.all(), payload.present, field="present", label=_("Peserta hadir"),
+                        error=BooksError)
     act = activity_record(actor=request.user, kube=kube, date=payload.date, kind=payload.kind, place=payload.place,
                           agenda=payload.agenda, present=present, minutes=payload.minutes,
                           follow_ups=payload.follow_ups)
@@ -308,9 +308,8 @@ def _workplan_out(i: WorkPlanItem) -> dict[str, Any]:
 def _workplan_write(request: HttpRequest, kube: Kube, item: WorkPlanItem | None, payload: WorkPlanIn) -> WorkPlanItem:
     person = None
     if payload.person is not None:
-        person = kube.members.filter(pk=payload.person).first()
-        if person is None:
-            raise BooksError(_("Penanggung jawab harus anggota aktif KUBE ini."), field="person")
+        person = body_ref(request.user, kube.members.all(), payload.person, field="person",
+                          label=_("Penanggung jawab"), error=BooksError)
     return workplan_save(actor=request.user, kube=kube, item=item, activity=payload.activity, aim=payload.aim,
                          target=payload.target, start_on=payload.start_on, end_on=payload.end_on, person=person,
                          budget=payload.budget, budget_source=payload.budget_source,

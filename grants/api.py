@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, kubes_for_user, sees_personal_data
+from accounts.access import Kind, access_kube, body_ref, kubes_for_user, sees_personal_data
 from api.pagination import ObjectId
 from grants.errors import GrantsError
 from grants.models import Grant, GrantSource, RecipientKind
@@ -165,9 +165,8 @@ def set_plan(request: HttpRequest, grant_id: ObjectId, payload: PlanIn) -> dict[
 def spend(request: HttpRequest, grant_id: ObjectId, payload: SpendIn) -> Reply[dict[str, Any]]:
     grant = _grant_in_reach(request, grant_id)
     access_kube(request.user, grant.kube_id, write=Kind.BOOKS)
-    line = grant.plan_lines.filter(pk=payload.plan_line).first()
-    if line is None:
-        raise GrantsError(_("Baris RAB itu bukan milik bantuan ini."), field="plan_line")
+    line = body_ref(request.user, grant.plan_lines.all(), payload.plan_line, field="plan_line",
+                    label=_("Baris RAB bantuan ini"), error=GrantsError)
     grant_spend(actor=request.user, plan_line=line, amount=payload.amount, description=payload.description,
                 date=payload.date, location=payload.location)
     return Reply(201, _grant_out(request, grant))

@@ -18,12 +18,20 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, can_write, kubes_for_user, mentors_for_user, region_root
+from accounts.access import (
+    Kind,
+    access_kube,
+    can_write,
+    check_region_in_reach,
+    kubes_for_user,
+    mentors_for_user,
+    region_root,
+)
 from accounts.models import Role, User
 from api.pagination import ObjectId, Page, PageParams, paginate
 from books.models import Activity
 from lib.http import private_image_response
-from lib.regioncode import is_within, normalize
+from lib.regioncode import normalize
 from mentoring.errors import MentoringError
 from mentoring.models import AssistanceEvent, Evaluation, FollowUp, StageCriterion, Visit, VisitPhoto
 from mentoring.selectors import event_participants, event_participations, events_in_reach, workspace
@@ -598,9 +606,8 @@ def assign_kecamatan(request: HttpRequest, mentor_id: ObjectId, payload: Kecamat
     kecamatan = Region.objects.filter(pk=normalize(payload.kecamatan), is_active=True).first()
     if kecamatan is None:
         raise MentoringError(_("Kode wilayah %(c)s tidak dikenal.") % {"c": payload.kecamatan}, field="kecamatan")
-    if not is_within(kecamatan.code, root):
-        raise MentoringError(_("Wilayah %(name)s di luar wilayah kerja Anda.") % {"name": kecamatan.label},
-                             field="kecamatan")
+    check_region_in_reach(request.user, kecamatan.code, label=_("Wilayah %(name)s") % {"name": kecamatan.label},
+                          field="kecamatan", error=MentoringError)
     count = mentor_assign_kecamatan(actor=request.user, kecamatan=kecamatan, pendamping=mentor,
                                     start_on=payload.start_on or timezone.localdate())
     return {"count": count}

@@ -229,15 +229,14 @@ def event_record(*, actor: Any, title: str, date: date, kabupaten: Region, topic
                  committee: str = "", problems_raised: str = "", results: str = "",
                  participants: Sequence[tuple[Kube, Member | None, str]] = ()) -> AssistanceEvent:
     """An assistance event (asistensi) an office held for several groups (seed 000)."""
-    from accounts.access import kubes_for_user, region_root
+    from accounts.access import check_region_in_reach, kubes_for_user, region_root
 
     root = region_root(actor)
     if root is None:
         raise MentoringError(_("Hanya Dinas Sosial yang menyelenggarakan asistensi."))
     if kabupaten.level != 2:
         raise MentoringError(_("Pilih kabupaten/kota tempat asistensi."), field="kabupaten")
-    if root and not (kabupaten.code == root or kabupaten.code.startswith(root + ".")):
-        raise MentoringError(_("Kabupaten/kota itu di luar wilayah kerja Anda."), field="kabupaten")
+    check_region_in_reach(actor, kabupaten.code, label=kabupaten.label, field="kabupaten", error=MentoringError)
     if date > timezone.localdate():
         raise MentoringError(_("Tanggal tidak boleh di masa depan."), field="date")
     if topic not in Topic.values:

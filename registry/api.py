@@ -23,8 +23,8 @@ from accounts.access import (
     access_member,
     body_ref,
     can_write,
+    check_region_in_reach,
     mentors_for_user,
-    region_root,
     require,
 )
 from accounts.models import User
@@ -332,9 +332,8 @@ def _pendamping(request: HttpRequest, user_id: int | None) -> User | None:
 
 
 def _within_root(request: HttpRequest, desa: Region) -> None:
-    root = region_root(request.user) or ""
-    if root and not (desa.code == root or desa.code.startswith(root + ".")):
-        raise RegistryError(_("Desa %(d)s di luar wilayah kerja Anda.") % {"d": desa.path}, field="desa")
+    check_region_in_reach(request.user, desa.code, label=_("Desa %(d)s") % {"d": desa.path}, field="desa",
+                          error=RegistryError)
 
 
 def _member_row(request: HttpRequest, member: Member) -> MemberRow:
@@ -581,15 +580,10 @@ def get_officers(request: HttpRequest, kube_id: ObjectId, include_past: bool = F
 @router.put("/groups/{kube_id}/officers", response=list[OfficerOut], summary="Tetapkan pengurus baru")
 def set_officers(request: HttpRequest, kube_id: ObjectId, payload: OfficersIn) -> list[dict[str, Any]]:
     kube = access_kube(request.user, kube_id, write=Kind.MEMBER)
-    members = {m.pk: m for m in kube.members.filter(pk__in=[payload.ketua, payload.sekretaris,
-                                                            payload.bendahara])}
 
     def pick(member_id: int, position: str) -> Member:
-        member = members.get(member_id)
-        if member is None:
-            raise RegistryError(_("%(pos)s harus anggota KUBE ini.") % {"pos": position.capitalize()},
-                                field=position)
-        return member
+        return body_ref(request.user, kube.members.all(), member_id, field=position,
+                        label=_("%(pos)s (anggota KUBE ini)") % {"pos": position.capitalize()}, error=RegistryError)
 
     services.officers_set(actor=request.user, kube=kube, ketua=pick(payload.ketua, "ketua"),
                           sekretaris=pick(payload.sekretaris, "sekretaris"),
