@@ -214,8 +214,8 @@ def test_assigning_a_mentor_is_refused_outside_the_office_rights_and_reach(clien
     assert kabupaten.status_code == 400
     assert kabupaten.json() == {"code": "invalid", "message": "Pilih kecamatan.", "field": "kecamatan"}
     outside = post(client, url, {"kecamatan": "32.71.04"}, bearer(cast.kab))
-    assert outside.status_code == 400 and outside.json()["field"] == "kecamatan"
-    assert outside.json()["message"] == "Wilayah Kec. Bogor Barat di luar wilayah kerja Anda."
+    assert outside.status_code == 404 and outside.json()["field"] == "kecamatan"
+    assert outside.json()["message"].startswith("Wilayah Kec. Bogor Barat di luar wilayah kerja Anda.")
     unknown = post(client, url, {"kecamatan": "99.99.99"}, bearer(cast.kab))
     assert unknown.status_code == 400 and unknown.json()["message"] == "Kode wilayah 99.99.99 tidak dikenal."
     later = (timezone.localdate() + timedelta(days=3)).isoformat()

@@ -107,7 +107,7 @@ def test_a_group_outside_the_offices_region_cannot_be_created(client, kab):
     body = group_body()
     body["desa"] = "32.71.04.1002"
     response = client.post("/api/v1/groups", body, content_type="application/json", **kab)
-    assert response.status_code == 400 and "di luar wilayah kerja" in response.json()["message"]
+    assert response.status_code == 404 and "di luar wilayah kerja" in response.json()["message"]
 
 
 def test_lists_are_paginated_in_a_stable_order(client, cast):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from lib.testing import bearer
+from lib.testing import bearer, make_user
 from monitoring.models import GroupState
 from registry.services import kube_assign_pendamping, kube_stage_change, kube_status_change, officers_set
 
@@ -47,7 +47,7 @@ def test_a_groups_history_shows_stage_status_and_mentors_newest_first(client, ca
     kube_stage_change(actor=cast.kab, kube=kube, stage="pengembangan", effective_on=today - timedelta(days=5),
                       reason="Usaha berjalan")
     kube_status_change(actor=cast.kab, kube=kube, status="stagnan", effective_on=today, reason="Tidak rapat")
-    kube_assign_pendamping(actor=cast.admin, kube=kube, pendamping=cast.pendamping_other, start_on=today)
+    kube_assign_pendamping(actor=cast.kab, kube=kube, pendamping=make_user("pendamping.cileunyi", "pendamping", "32.04"), start_on=today)
     # The group's own members read it, as on the group's page.
     response = client.get(f"/api/v1/groups/{kube.pk}/history", **bearer(cast.anggota))
     assert response.status_code == 200, response.json()
