@@ -46,9 +46,9 @@ def _snapshot() -> dict[str, str]:
     for model in models:
         if model._meta.label in SKIP_MODELS:
             continue
-        rows = model.objects.order_by("pk").values_list()
-        digest = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
-        out[model._meta.label] = f"{model.objects.count()}:{digest}"
+        rows = list(model._default_manager.order_by("pk").values_list())
+        digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+        out[model._meta.label] = f"{len(rows)}:{digest}"
     return out
 
 
@@ -261,7 +261,9 @@ def _sweep(client, tokens, roles, path_objects, body_objects, *, round_name: str
     swept = 0
     named: list[tuple[str, str, list[str]]] = []
     for path, method, operation in _writes():
-        url = re.sub(r"{(\w+)}", lambda m, p=path: str(_path_value(m.group(1), p, path_objects)), path)
+        url = path
+        for name in re.findall(r"{(\w+)}", path):
+            url = url.replace("{" + name + "}", str(_path_value(name, path, path_objects)))
         content = operation.get("requestBody", {}).get("content", {})
         body.used = set()
         if "application/json" in content:
