@@ -49,6 +49,8 @@ class DomainWordsValidator:
         return "".join(ch for ch, kept in zip(text, keep, strict=True) if kept)
 
     def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length or password.isdigit() or _is_common(password):
+            return  # Django's own validators already say so; one reason is enough
         left = self.remainder(password, user)
         core = re.sub(r"[\W_]+", "", left)
         if (len(left) < self.min_length or core.isdigit() or not core

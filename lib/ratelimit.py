@@ -11,6 +11,7 @@ across a boundary; for slowing guessers that is enough, and each attempt costs o
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 
 from django.core.cache import cache
@@ -35,5 +36,5 @@ def hit(scope: str, ident: str, windows: tuple[Window, ...]) -> int | None:
             cache.set(key, 1, timeout=window.seconds + 1)
             count = 1
         if count > window.limit:
-            wait = max(wait or 0, int(start + window.seconds - now) + 1)
+            wait = max(wait or 0, math.ceil(start + window.seconds - now), 1)
     return wait
