@@ -26,10 +26,14 @@ from django.core.cache.backends.filebased import FileBasedCache
 
 
 class LockedFileBasedCache(FileBasedCache):
+    def __init__(self, location: str, params: dict[str, Any]) -> None:
+        super().__init__(location, params)
+        self._lock_path = os.path.join(os.path.abspath(location), ".lock")
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        self._createdir()
-        with open(os.path.join(self._dir, ".lock"), "a") as handle:
+        os.makedirs(os.path.dirname(self._lock_path), exist_ok=True)
+        with open(self._lock_path, "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -43,7 +47,8 @@ class LockedFileBasedCache(FileBasedCache):
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         with self._locked():
             try:
-                with open(self._key_to_file(key, version), "rb") as handle:
+                # Django's own file for the key (FileBasedCache._key_to_file, not in the stubs)
+                with open(self._key_to_file(key, version), "rb") as handle:  # type: ignore[attr-defined]
                     expiry = pickle.load(handle)  # noqa: S301 - our own cache files, as Django reads them
                     value = pickle.loads(zlib.decompress(handle.read()))  # noqa: S301
             except FileNotFoundError:

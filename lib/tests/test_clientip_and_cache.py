@@ -60,7 +60,7 @@ def test_incr_keeps_the_counters_expiry(tmp_path):
     cache = LockedFileBasedCache(str(tmp_path / "c"), {})
     cache.add("k", 0, timeout=3600)
     cache.incr("k")
-    name = cache._key_to_file("k")
+    name = cache._key_to_file("k")  # type: ignore[attr-defined]
     with open(name, "rb") as handle:
         import pickle
 
