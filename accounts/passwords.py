@@ -28,8 +28,8 @@ LEET = str.maketrans("013457@$!", "oieastasi")
 
 
 class DomainWordsValidator:
-    def __init__(self, min_length: int = 8) -> None:
-        self.min_length = min_length
+    def __init__(self, min_length: int = 6) -> None:
+        self.min_length = min_length  # of what is left without the guessable words
 
     def _words(self, user: Any) -> list[str]:
         words = list(DOMAIN_WORDS)
@@ -49,7 +49,7 @@ class DomainWordsValidator:
         return "".join(ch for ch, kept in zip(text, keep, strict=True) if kept)
 
     def validate(self, password: str, user: Any = None) -> None:
-        if len(password) < self.min_length or password.isdigit() or _is_common(password):
+        if len(password) < 8 or password.isdigit() or _is_common(password):
             return  # Django's own validators already say so; one reason is enough
         left = self.remainder(password, user)
         core = re.sub(r"[\W_]+", "", left)

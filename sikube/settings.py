@@ -189,7 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # kube2026, Sikube!23, the user's name with a year (accounts/passwords.py)
-    {"NAME": "accounts.passwords.DomainWordsValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.passwords.DomainWordsValidator", "OPTIONS": {"min_length": 6}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front:home"
