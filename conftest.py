@@ -14,6 +14,19 @@ def pytest_configure(config: Any) -> None:
 
     # Argon2 is the production hasher (tested on its own); tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The rate limits' shared cache: one folder per xdist worker, emptied before each test.
+    if not getattr(settings, "REDIS_URL", ""):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        settings.CACHES["default"]["LOCATION"] = str(settings.VAR_DIR / f"cache-test-{worker}")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Every test starts with no attempt counted (lib/ratelimit.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

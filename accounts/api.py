@@ -9,14 +9,15 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.throttling import AnonRateThrottle
 
 from accounts.access import Kind, require
 from accounts.errors import AccountsError
+from accounts.limits import check_locked, credentials_attempt
 from accounts.models import ApiToken, Role, User
 from accounts.services import (
     token_create,
     token_revoke,
+    tokens_revoked_message,
     user_create,
     user_set_password,
     user_update,
@@ -63,20 +64,15 @@ class MeOut(Schema):
         return obj.region_id
 
 
-class LockedOut(AccountsError):
-    status = 429
-    code = "locked_out"
-
-
-@router.post("/token", auth=None, response={201: TokenOut},
-             throttle=[AnonRateThrottle("30/m")], summary="Minta token API")
+@router.post("/token", auth=None, response={201: TokenOut}, summary="Minta token API")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
-    """Tukar nama pengguna dan kata sandi dengan token. Token hanya ditampilkan sekali."""
+    """Tukar nama pengguna dan kata sandi dengan token. Token hanya ditampilkan sekali. Dibatasi per
+    alamat untuk semua nama pengguna (429 `rate_limited`), dan akun dikunci setelah beberapa kali
+    salah (429 `locked_out`), seperti halaman masuk."""
+    credentials_attempt(request)
     user = authenticate(request, username=payload.username.strip().lower(),
                         password=payload.password)
-    if getattr(request, "axes_locked_out", False):
-        raise LockedOut(_("Terlalu banyak percobaan gagal. Akun ini dikunci sementara; "
-                          "coba lagi nanti atau hubungi admin."))
+    check_locked(request)
     if not isinstance(user, User):
         raise AccountsError(_("Nama pengguna atau kata sandi salah."), code="bad_credentials",
                             field="password")
@@ -114,15 +110,26 @@ class OwnPasswordIn(Schema):
     password: str = Field(..., max_length=128, description="Kata sandi baru")
 
 
-@router.post("/password", response=MeOut, summary="Ganti kata sandi saya")
-def change_own_password(request: HttpRequest, payload: OwnPasswordIn) -> User:
-    """Kata sandi sekarang wajib (token yang dicuri tidak cukup untuk mengambil alih akun); kata
-    sandi baru diperiksa aturan kata sandi; token yang ada tetap berlaku."""
-    assert isinstance(request.user, User)
-    if not request.user.check_password(payload.current_password):
+class PasswordChangedOut(Schema):
+    username: str
+    tokens_revoked: int = Field(..., description="Token API yang dicabut, termasuk token permintaan ini")
+    message: str
+
+
+@router.post("/password", response=PasswordChangedOut, summary="Ganti kata sandi saya")
+def change_own_password(request: HttpRequest, payload: OwnPasswordIn) -> dict[str, Any]:
+    """Kata sandi sekarang wajib (token yang dicuri tidak cukup untuk mengambil alih akun), dibatasi
+    dan dikunci seperti halaman masuk; kata sandi baru diperiksa aturan kata sandi. Semua token API
+    pengguna dicabut, termasuk token yang mengirim permintaan ini: minta token baru."""
+    user = request.user
+    assert isinstance(user, User)
+    credentials_attempt(request, user=user)
+    checked = authenticate(request, username=user.username, password=payload.current_password)
+    check_locked(request)
+    if not isinstance(checked, User) or checked.pk != user.pk:
         raise AccountsError(_("Kata sandi sekarang salah."), code="bad_credentials", field="current_password")
-    user_set_password(actor=request.user, user=request.user, password=payload.password)
-    return request.user
+    revoked = user_set_password(actor=user, user=user, password=payload.password)
+    return {"username": user.username, "tokens_revoked": revoked, "message": tokens_revoked_message(revoked)}
 
 
 # --- users (administrator) -----------------------------------------------------------------
@@ -217,6 +224,7 @@ def update_user(request: HttpRequest, user_id: ObjectId, payload: UserUpdateIn) 
 
 @users_router.post("/users/{user_id}/password", response=UserOut, summary="Ganti kata sandi pengguna")
 def set_user_password(request: HttpRequest, user_id: ObjectId, payload: PasswordIn) -> User:
+    """Kata sandi baru untuk pengguna (misalnya yang lupa); semua token API pengguna itu dicabut."""
     require(request.user, Kind.USER, write=True)
     target = _target(user_id)
     user_set_password(actor=request.user, user=target, password=payload.password)

@@ -69,6 +69,14 @@ class PasswordForm(Form):
         return data
 
 
+class OwnPasswordForm(PasswordForm):
+    """The owner's change on the profile page: the current password first, so that a session left
+    open on a shared phone is not enough to take the account over."""
+
+    current_password = forms.CharField(label=_("Kata sandi sekarang"), widget=forms.PasswordInput)
+    field_order = ["current_password", "password", "password2"]
+
+
 class TokenForm(Form):
     name = forms.CharField(label=_("Nama token"), max_length=80,
                            help_text=_("Misalnya nama aplikasi atau perangkat yang memakainya."))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.errors import AccountsError
 from accounts.models import ROLE_REGION_LEVEL, ApiToken, Role, User, token_hash
@@ -98,11 +99,30 @@ def user_update(*, actor: Any, user: User, full_name: str, role: str,
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str) -> None:
+def user_set_password(*, actor: Any, user: User, password: str) -> int:
+    """Set a new password (the owner's change or the administrator's reset) and revoke every API
+    token of the user: a password is changed because it may be known to someone else, who may
+    have made a token with it. Signed-in sessions end too (Django checks the password hash).
+    Returns how many tokens were revoked, for the page or the answer to say so."""
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action=Action.UPDATE, obj=user, changes={"password": ["***", "***"]})
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    changes: dict[str, Any] = {"password": ["***", "***"]}
+    if revoked:
+        changes["api_tokens_revoked"] = [0, revoked]
+    audit_record(actor=actor, action=Action.UPDATE, obj=user, changes=changes)
+    return revoked
+
+
+def tokens_revoked_message(count: int) -> str:
+    """What a password change says about the tokens it revoked (page and API alike)."""
+    if not count:
+        return _("Kata sandi sudah diganti.")
+    return ngettext("Kata sandi sudah diganti. %(count)d token API dicabut; aplikasi yang memakainya perlu "
+                    "token baru.",
+                    "Kata sandi sudah diganti. %(count)d token API dicabut; aplikasi yang memakainya perlu "
+                    "token baru.", count) % {"count": count}
 
 
 @transaction.atomic

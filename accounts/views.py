@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
@@ -11,15 +11,18 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import Kind, require
 from accounts.errors import AccountsError
-from accounts.forms import LoginForm, PasswordForm, TokenForm, UserForm
+from accounts.forms import LoginForm, OwnPasswordForm, PasswordForm, TokenForm, UserForm
+from accounts.limits import LockedOut, Throttled, check_locked, credentials_attempt
 from accounts.models import ApiToken, Role, User
 from accounts.services import (
     token_create,
     token_revoke,
+    tokens_revoked_message,
     user_create,
     user_set_password,
     user_update,
@@ -31,6 +34,22 @@ class SikubeLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Every attempt counts against the address's limit (accounts/limits.py) before the
+        password is checked; the lockout per username is django-axes'."""
+        try:
+            credentials_attempt(request)
+        except Throttled as exc:
+            return throttled_response(request, exc)
+        return super().post(request, *args, **kwargs)
+
+
+def throttled_response(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = render(request, "accounts/login.html",
+                      {"form": LoginForm(request), "locked_message": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any,
@@ -57,21 +76,36 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    form = PasswordForm(request.POST or None)
+    form = OwnPasswordForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user_set_password(actor=user, user=user, password=form.cleaned_data["password"])
+            _change_own_password(request, user, form.cleaned_data)
+        except (Throttled, LockedOut) as exc:
+            apply_error(form, exc)
+            status = 429
         except AccountsError as exc:
             apply_error(form, exc)
         else:
-            update_session_auth_hash(request, user)
-            messages.success(request, _("Kata sandi sudah diganti."))
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {
+    return render(request, "accounts/profile.html", status=status, context={
         "password_form": form,
         "token_form": TokenForm(),
         "tokens": ApiToken.objects.filter(user=user).order_by("-created_at")[:50],
     })
+
+
+def _change_own_password(request: HttpRequest, user: User, data: dict[str, Any]) -> None:
+    """Throttled and locked like sign-in (the same address limit, django-axes' lockout), then the
+    service, which revokes the user's API tokens."""
+    credentials_attempt(request, user=user)
+    checked = authenticate(request, username=user.username, password=data["current_password"])
+    check_locked(request)
+    if not isinstance(checked, User) or checked.pk != user.pk:
+        raise AccountsError(_("Kata sandi sekarang salah."), field="current_password")
+    revoked = user_set_password(actor=user, user=user, password=data["password"])
+    update_session_auth_hash(request, user)
+    messages.success(request, tokens_revoked_message(revoked))
 
 
 @login_required
@@ -168,11 +202,14 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
     form = PasswordForm(request.POST)
     if form.is_valid():
         try:
-            user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
+            revoked = user_set_password(actor=request.user, user=target, password=form.cleaned_data["password"])
         except AccountsError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Kata sandi %(u)s sudah diganti.") % {"u": target.username})
+            messages.success(request, ngettext(
+                "Kata sandi %(u)s sudah diganti; %(count)d token API miliknya dicabut.",
+                "Kata sandi %(u)s sudah diganti; %(count)d token API miliknya dicabut.", revoked)
+                % {"u": target.username, "count": revoked})
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("accounts:user_edit", target.pk)

@@ -10,22 +10,35 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from accounts.models import ApiToken, token_hash
+from accounts.models import ApiToken, User, token_hash
+
+
+def bearer_of(request: HttpRequest) -> str | None:
+    """The raw token of an `Authorization: Bearer …` header, parsed as django-ninja parses it."""
+    scheme, _space, raw = str(request.META.get("HTTP_AUTHORIZATION", "")).partition(" ")
+    if scheme.lower() != "bearer" or not raw:
+        return None
+    return raw
+
+
+def token_owner(raw: str) -> tuple[ApiToken, User] | None:
+    """The token and its user while both are in force: not revoked, the user active. The one test
+    of a token, for authentication and for replaying a stored answer (api/idempotency.py)."""
+    if not raw or len(raw) > 200:
+        return None
+    api_token = ApiToken.objects.select_related("user").filter(
+        key_hash=token_hash(raw), revoked_at__isnull=True).first()
+    if api_token is None or not api_token.user.is_active:
+        return None
+    return api_token, api_token.user
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        if not token or len(token) > 200:
+        found = token_owner(token)
+        if found is None:
             return None
-        try:
-            api_token = ApiToken.objects.select_related("user").get(
-                key_hash=token_hash(token), revoked_at__isnull=True
-            )
-        except ApiToken.DoesNotExist:
-            return None
-        user = api_token.user
-        if not user.is_active:
-            return None
+        api_token, user = found
         now = timezone.now()
         # Writing last_used_at on every call would turn every read into a write.
         touch = timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS)

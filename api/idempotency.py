@@ -9,8 +9,14 @@ saved or neither is: a crash between them cannot leave a posting without its key
 post twice) or a key without its posting (a retry would be refused). A second request with the
 key while the first is still running waits for it (the unique index holds it) and then replays
 its answer. The same key with a different request is refused (422). Keys are scoped to the
-token (or session) that sent them and kept for `IDEMPOTENCY_KEEP_HOURS` (24 by default).
-Server errors (5xx) are not kept: a retry runs again.
+token that sent them and kept for `IDEMPOTENCY_KEEP_HOURS` (24 by default).
+
+Nothing is written for a request that is refused anyway: the token is checked before the key is
+recorded (an unknown, revoked or inactive user's token goes straight on to the 401, without a
+row and without the database's write lock), so a stored answer is replayed only to a token still
+in force, and a refusal (401, 403, 429) or a server error (5xx) is rolled back with the key: a
+retry runs again. Expired rows of every token go with each recorded write and with the nightly
+`manage.py idempotency_purge`; the answers they hold may carry personal data.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.auth import bearer_of, token_owner
 from api.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -35,13 +42,23 @@ HEADER = "HTTP_IDEMPOTENCY_KEY"
 EXEMPT = ("/api/v1/auth/", "/api/v1/members/search")
 KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Answers never kept: refusals that a retry with another token or role must not see replayed,
+# the rate limit (a retry later should run) and server errors (a retry should run).
+NOT_KEPT = {401, 403, 429}
 
 
 def _scope(request: HttpRequest) -> str | None:
-    credential = request.META.get("HTTP_AUTHORIZATION", "")
-    if not credential:
-        credential = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    return hashlib.sha256(credential.encode()).hexdigest() if credential else None
+    """The token's own hash while it is in force; None for anything authentication will refuse."""
+    raw = bearer_of(request)
+    found = token_owner(raw) if raw else None
+    return found[0].key_hash if found else None
+
+
+def purge_expired() -> int:
+    """Delete every kept answer older than IDEMPOTENCY_KEEP_HOURS, whoever it belonged to."""
+    cutoff = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS)
+    deleted, _per_model = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def _fingerprint(request: HttpRequest) -> str:
@@ -78,7 +95,7 @@ class IdempotencyMiddleware:
             return _refuse(400, "idempotency_key_invalid",
                            _("Idempotency-Key harus 1–255 karakter ASCII yang terlihat (misalnya sebuah UUID)."))
         scope = _scope(request)
-        if scope is None:  # nobody to scope it to: the request will be refused by authentication anyway
+        if scope is None:  # no token in force: authentication refuses it, and nothing is written
             return self.get_response(request)
         fingerprint = _fingerprint(request)
         with transaction.atomic():
@@ -97,14 +114,13 @@ class IdempotencyMiddleware:
                                      "untuk setiap tindakan."))
                 return _replay(earlier)
             response = self.get_response(request)
-            if response.status_code >= 500 or getattr(response, "streaming", False):
+            if (response.status_code >= 500 or response.status_code in NOT_KEPT
+                    or getattr(response, "streaming", False)):
                 transaction.set_rollback(True)  # nothing of it is kept: a retry runs again
                 return response
             row.status = response.status_code
             row.content_type = response.get("Content-Type", "")
             row.body = response.content
             row.save(update_fields=["status", "content_type", "body"])
-            IdempotentRequest.objects.filter(
-                scope=scope, created_at__lt=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS)
-            ).delete()
+            purge_expired()  # an index range on created_at, inside the lock this write holds anyway
         return response

@@ -66,7 +66,8 @@ def _officer_account(kube: Kube, position: str, password: str) -> User:
     from registry.services import member_account_create
 
     username = f"{position}.{slugify(kube.name).replace('-', '')[:24]}"
-    return member_account_create(actor=None, member=officer.member, username=username, password=password)
+    return member_account_create(actor=None, member=officer.member, username=username, password=password,
+                                 validate=False)
 
 
 def _treasurer(kube: Kube, password: str) -> User:

@@ -8,6 +8,7 @@ silently falling back to a default.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,3 +50,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Window:
+    """At most `limit` attempts in each clock window of `seconds` (lib/ratelimit.py)."""
+
+    limit: int
+    seconds: int
+
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rate(name: str, default: str) -> tuple[Window, ...]:
+    """A rate such as '30/m,100/h' (units s, m, h, d): 30 a minute and 100 an hour."""
+    raw = os.environ.get(name) or default
+    windows = []
+    for part in raw.split(","):
+        count, _slash, unit = part.strip().partition("/")
+        if not count.isdigit() or int(count) < 1 or unit not in _PERIODS:
+            raise ImproperlyConfigured(f"{name}={raw!r}: expected e.g. '30/m,100/h' (units s, m, h, d)")
+        windows.append(Window(int(count), _PERIODS[unit]))
+    return tuple(windows)

@@ -25,7 +25,8 @@ def xlsx_response(content: bytes, *, filename: str) -> HttpResponse:
 
 
 def private_image_response(field: FieldFile) -> FileResponse:
-    """A stored JPEG (a visit photo) streamed to one reader: only the browser may keep it, for an hour."""
+    """A stored JPEG (a visit photo) streamed to one reader. Photos show members' faces and homes:
+    kept by no cache, the browser's included, like every other personal page (a shared phone)."""
     response = FileResponse(field.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "no-store, private"
     return response

@@ -34,6 +34,22 @@ class BodySizeLimitMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every answer: no page of SIKUBE uses the camera, the microphone, the
+    location or any other powerful feature, so none may (an injected script or a framed page
+    included). Visit photos are chosen with a plain file input, which opens the phone's own camera
+    app without the camera feature. Placed before WhiteNoise so that static files carry it too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.value = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.value)
+        return response
+
+
 class IndonesianFirstMiddleware:
     """Bahasa Indonesia unless the user chose otherwise with the language switch.
 

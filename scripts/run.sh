@@ -20,6 +20,7 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py regions_load
 $PY manage.py demo_load
 $PY manage.py monitoring_refresh -v0   # what time alone changes since the last start
+$PY manage.py idempotency_purge -v0    # stored API answers past IDEMPOTENCY_KEEP_HOURS
 $PY manage.py collectstatic --noinput -v0
 echo
 echo "SIKUBE berjalan di http://127.0.0.1:${PORT}  (Ctrl+C untuk berhenti)"

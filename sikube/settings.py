@@ -7,13 +7,15 @@ start without a secret key.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from lib.env import env_bool, env_int, env_list, env_str
+from lib.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SIKUBE_VAR_DIR", str(BASE_DIR / "var")))
@@ -40,13 +42,30 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+# Behind a proxy the client's address is the proxy's hop of X-Forwarded-For (lib/clientip.py);
+# without one the header is the client's own writing and is ignored.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of that one (a CDN, a second balancer) whose hops are skipped: addresses or CIDRs.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_exc}") from None
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every powerful browser feature off (lib.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
+    "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone",
+    "midi", "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+    "usb", "xr-spatial-tracking", "browsing-topics",
+))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions end after a working day; a shared phone must not stay signed in for weeks.
@@ -81,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lib.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lib.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,6 +159,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache: the rate limits' counters, shared by every worker ---------------------
+# Redis where deployed (several workers or machines); otherwise files under SIKUBE_VAR_DIR,
+# which every worker of one machine shares and which cost no SQLite write lock (lib/cache.py).
+REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "sikube"}}
+else:
+    CACHES = {"default": {"BACKEND": "lib.cache.LockedFileBasedCache", "LOCATION": str(VAR_DIR / "cache"),
+                          "OPTIONS": {"MAX_ENTRIES": 20_000}}}
+
 # --- Authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -150,11 +182,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "full_name", "email")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # kube2026, Sikube!23, the user's name with a year (accounts/passwords.py)
+    {"NAME": "accounts.passwords.DomainWordsValidator", "OPTIONS": {"min_length": 6}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front:home"
@@ -168,6 +203,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_VERBOSE = False
+# The same address as the rate limits (X-Forwarded-For only behind a proxy, its hop only).
+AXES_CLIENT_IP_CALLABLE = "lib.clientip.client_ip"
+
+# Rate limits (lib/ratelimit.py), on top of the lockout: every attempt at a password from one
+# address — sign-in page, token endpoint, password change — whatever the username; and the
+# password changes of one account, from whatever address.
+SIGNIN_RATE = env_rate("SIGNIN_RATE", "30/m,100/h")
+PASSWORD_CHANGE_RATE = env_rate("PASSWORD_CHANGE_RATE", "5/m,20/h")
 
 # --- Content-Security-Policy (django-csp 4) -----------------------------------
 # No inline script or style anywhere: htmx is configured through a <meta> tag and

@@ -133,10 +133,14 @@ def test_the_token_owner_changes_their_own_password(client, cast):
     response = post(client, "/api/v1/auth/password",
                     {"current_password": "sandi-anggota-lama-1", "password": "sandi-anggota-baru-3"}, auth)
     assert response.status_code == 200 and response.json()["username"] == "anggota.maju"
+    assert response.json()["tokens_revoked"] == 1 and "1 token API dicabut" in response.json()["message"]
     cast.anggota.refresh_from_db()
     assert cast.anggota.check_password("sandi-anggota-baru-3")
     entry = AuditEntry.objects.filter(object_type="accounts.user", object_id=str(cast.anggota.pk)).get()
-    assert entry.actor == cast.anggota and entry.changes == {"password": ["***", "***"]}
+    assert entry.actor == cast.anggota
+    assert entry.changes == {"password": ["***", "***"], "api_tokens_revoked": [0, 1]}
+    assert client.get("/api/v1/auth/me", **auth).status_code == 401  # the token went with the password
+    auth = bearer(cast.anggota)
     weak = post(client, "/api/v1/auth/password", {"current_password": "sandi-anggota-baru-3", "password": "12345678"},
                 auth)
     assert weak.status_code == 400 and weak.json()["field"] == "password"

@@ -241,7 +241,7 @@ def test_a_token_client_downloads_a_visits_photo_within_reach(client, cast):
     assert photo["thumbnail_url"] == f"/api/v1/visits/{visit['id']}/photos/{photo['id']}?size=small"
     large = client.get(photo["url"], **bearer(cast.ketua))
     assert large.status_code == 200 and large["Content-Type"] == "image/jpeg"
-    assert large["Cache-Control"] == "private, max-age=3600"
+    assert large["Cache-Control"] == "no-store, private"  # personal data, like every page
     assert Image.open(io.BytesIO(b"".join(large.streaming_content))).size == (1600, 1067)
     small = client.get(photo["thumbnail_url"], **bearer(cast.kab))
     assert max(Image.open(io.BytesIO(b"".join(small.streaming_content))).size) == 320
