@@ -22,6 +22,7 @@ from accounts.services import (
     user_update,
 )
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Flag
 from lib.regioncode import LEVEL_KABUPATEN, LEVEL_PROVINSI, normalize
 from regions.models import Region
 
@@ -156,7 +157,7 @@ class UserIn(UserFields):
 
 
 class UserUpdateIn(UserFields):
-    is_active: bool = True
+    is_active: Flag = True
 
 
 def _work_region(code: str | None) -> Region | None:

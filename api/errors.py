@@ -12,14 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from api.validation import field_key, message
 from lib.errors import SikubeError
 
 log = logging.getLogger("sikube.api")
-
-
-def _field_path(loc: list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form", "file")]
-    return ".".join(parts)
 
 
 def install(api: NinjaAPI) -> None:
@@ -37,15 +33,13 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        details = [
-            {"field": _field_path(list(e.get("loc", []))), "message": str(e.get("msg", ""))}
-            for e in exc.errors
-        ]
-        first = details[0] if details else {"field": "", "message": ""}
-        message = _("Data tidak valid pada %(field)s: %(message)s") % {
-            "field": first["field"] or _("permintaan"), "message": first["message"],
-        }
-        return reply(request, 422, "invalid", message, details=details)
+        # pydantic's own words are English: each error is said again in Indonesian by its type.
+        details = [{"field": field_key(list(e.get("loc", []))), "message": message(e)} for e in exc.errors]
+        first = details[0] if details else {"field": "", "message": _("Isi permintaan tidak valid.")}
+        extra: dict[str, Any] = {"details": details}
+        if first["field"]:
+            extra["field"] = first["field"]
+        return reply(request, 422, "invalid", first["message"], **extra)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

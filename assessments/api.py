@@ -17,6 +17,7 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, can_write, kubes_for_user, region_root
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Date
 from assessments.errors import AssessmentError
 from assessments.models import Assessment, Instrument, InstrumentVersion, Mode, RtlAction
 from assessments.selectors import comparison, priorities_of, region_groups, results, rollup
@@ -96,7 +97,7 @@ class VersionIn(Schema):
                                     description="arti tiap nilai dari yang terendah, atau kosong")
     standard: Decimal = Field(..., ge=0, le=10, max_digits=4, decimal_places=2,
                               description="ciri dengan rata-rata di bawahnya lemah, misalnya 2.50")
-    published_on: dt.date | None = Field(None, description="berlaku sejak; kosong untuk hari ini")
+    published_on: Date | None = Field(None, description="berlaku sejak; kosong untuk hari ini")
     note: str = Field("", max_length=300)
 
 
@@ -136,7 +137,7 @@ class HistoryIn(Schema):
 
 class AssessmentIn(Schema):
     version: int = Field(..., ge=1, le=2**63 - 1, description="id versi instrumen")
-    date: dt.date
+    date: Date
     mode: str = Field(Mode.PARTICIPANTS, max_length=10, description="peserta | konsensus")
     participants: list[int] = Field(..., max_length=200, description="id anggota yang hadir")
     facilitator_name: str = Field("", max_length=150)
@@ -355,7 +356,7 @@ class RtlIn(Schema):
     activity: str = Field(..., max_length=200)
     aim: str = Field(..., max_length=250)
     person: int | None = Field(None, ge=1, le=2**63 - 1, description="id anggota penanggung jawab")
-    due_on: dt.date | None = None
+    due_on: Date | None = None
     indicator: str = Field(..., max_length=300)
     target: str = Field("", max_length=200)
 

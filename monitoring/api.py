@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from accounts.access import Kind, access_kube
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Flag
 from books.lpj import parse_period
 from lib.http import pdf_response, xlsx_response
 from monitoring import documents
@@ -81,7 +82,7 @@ class ClassOut(Schema):
 
 class ClassCheckIn(Schema):
     code: str = Field(..., max_length=30, description="kode kriteria yang dicentang pendamping, misalnya name_board")
-    met: bool
+    met: Flag
     evidence: str = Field("", max_length=300)
 
 
@@ -193,7 +194,7 @@ def _groups_in(scope: Scope, *, attention_only: bool) -> tuple[QuerySet[GroupSta
 
 @router.get("/dashboard/{region_code}/groups", response=Page[GroupHealthOut],
             summary="KUBE suatu wilayah dengan kesehatan dan alasannya, yang perlu perhatian lebih dulu")
-def region_groups(request: HttpRequest, region_code: str, attention_only: bool = False,
+def region_groups(request: HttpRequest, region_code: str, attention_only: Flag = False,
                   pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     scope = scope_for(request.user, "" if region_code == NATIONAL else region_code)
     qs, order = _groups_in(scope, attention_only=attention_only)

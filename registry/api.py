@@ -27,6 +27,7 @@ from accounts.access import (
 )
 from accounts.models import Role, User
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Flag
 from lib.http import xlsx_response
 from lib.regioncode import normalize
 from monitoring.models import Health
@@ -122,7 +123,7 @@ class MemberIn(Schema):
     target_group: str = Field(TargetGroup.FAKIR_MISKIN.value, max_length=20)
     welfare_level: str = Field(WelfareLevel.MISKIN.value, max_length=14)
     dtks_number: str = Field("", max_length=30)
-    dtks_verified: bool = False
+    dtks_verified: Flag = False
     skills: str = Field("", max_length=250)
     task: str = Field("", max_length=150)
     joined_on: date | None = None
@@ -224,9 +225,9 @@ class ProgrammeIn(Schema):
                                            description="Kode sasaran tanpa batas jumlah anggota")
     min_age: int | None = Field(None, ge=0, le=120)
     max_age: int | None = Field(None, ge=0, le=120)
-    requires_dtks: bool = False
+    requires_dtks: Flag = False
     grant_per_member: int | None = Field(None, ge=0, le=10**12)
-    is_active: bool = True
+    is_active: Flag = True
 
 
 class NikIn(Schema):
@@ -483,7 +484,7 @@ def group_history(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
 
 
 @router.get("/groups/{kube_id}/members", response=Page[MemberOut], summary="Anggota KUBE")
-def list_members(request: HttpRequest, kube_id: ObjectId, include_left: bool = False,
+def list_members(request: HttpRequest, kube_id: ObjectId, include_left: Flag = False,
                  pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
     qs = kube.members.all() if include_left else kube.members.filter(left_on__isnull=True)
@@ -565,7 +566,7 @@ POSITION_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2}
 
 @router.get("/groups/{kube_id}/officers", response=list[OfficerOut],
             summary="Pengurus sekarang, dengan include_past=true juga pengurus lama")
-def get_officers(request: HttpRequest, kube_id: ObjectId, include_past: bool = False) -> list[dict[str, Any]]:
+def get_officers(request: HttpRequest, kube_id: ObjectId, include_past: Flag = False) -> list[dict[str, Any]]:
     """Pengurus lama membawa tanggal berhenti (`ended_on`) dan alasannya, seperti riwayat pengurus
     di Daftar Pengurus. Urutan: masa jabatan terbaru dulu, lalu Ketua, Sekretaris, Bendahara."""
     kube = access_kube(request.user, kube_id)
