@@ -8,9 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 
-from accounts.models import ApiToken, token_hash
+from accounts.access import WRITERS
+from accounts.models import ApiToken, Role, token_hash
 
 
 class BearerToken(HttpBearer):
@@ -32,4 +34,16 @@ class BearerToken(HttpBearer):
         if api_token.last_used_at is None or now - api_token.last_used_at > touch:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = user
+        if request.method not in SAFE_METHODS and user.role in READ_ONLY_ROLES and not _own_account(request):
+            # The role before the body: a reader gets 403 whatever it sends, not a 422 about the body.
+            raise AuthorizationError()
         return user
+
+
+# Roles that may change nothing through the API but their own sign-in (tokens, password).
+READ_ONLY_ROLES = frozenset(str(r) for r in Role.values) - frozenset().union(*WRITERS.values())
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _own_account(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/v1/auth/")

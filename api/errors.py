@@ -62,7 +62,10 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = {400: "bad_request", 405: "method_not_allowed", 413: "too_large",
                 429: "too_many_requests"}.get(exc.status_code, "error")
-        return reply(request, exc.status_code, code, str(exc))
+        text = str(exc)
+        if text.startswith("Cannot parse request body"):  # django-ninja's own, in English
+            text = _("Isi permintaan bukan JSON yang sah. Kirim objek JSON dengan Content-Type: application/json.")
+        return reply(request, exc.status_code, code, text)
 
     @api.exception_handler(MultiPartParserError)
     def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:

@@ -138,3 +138,10 @@ class Codes:
         result["enum"] = self.values
         result.pop("maxLength", None)
         return result
+
+
+def file_answers(*content_types: str, description: str = "Berkas") -> dict[str, Any]:
+    """`openapi_extra` for an operation that answers a file (PDF, xlsx, JPEG), beside or instead
+    of JSON: the document must name every content type an operation can return."""
+    content = {t: {"schema": {"type": "string", "format": "binary"}} for t in content_types}
+    return {"responses": {200: {"description": description, "content": content}}}

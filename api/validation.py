@@ -111,8 +111,8 @@ def field_key(loc: list[Any] | tuple[Any, ...]) -> str:
 
 def _is_type_tag(part: Any) -> bool:
     # pydantic names a union's branches in the location ("int", "str", "constrained-str" …).
-    return isinstance(part, str) and (part in {"int", "str", "bool", "float", "list", "dict", "date", "time"}
-                                      or part.startswith(("constrained-", "lax-", "strict-")) or "[" in part)
+    # A plain name ("date") is a field, never a tag: tags of our schemas carry brackets or a prefix.
+    return isinstance(part, str) and (part.startswith(("constrained-", "lax-", "strict-")) or "[" in part)
 
 
 def field_label(loc: list[Any] | tuple[Any, ...]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -17,9 +17,9 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, can_write, kubes_for_user, region_root
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Date
+from api.types import Codes, Date
 from assessments.errors import AssessmentError
-from assessments.models import Assessment, Instrument, InstrumentVersion, Mode, RtlAction
+from assessments.models import Assessment, Instrument, InstrumentVersion, Mode, RtlAction, RtlStatus
 from assessments.selectors import comparison, priorities_of, region_groups, results, rollup
 from assessments.services import (
     assessment_details_save,
@@ -138,7 +138,7 @@ class HistoryIn(Schema):
 class AssessmentIn(Schema):
     version: int = Field(..., ge=1, le=2**63 - 1, description="id versi instrumen")
     date: Date
-    mode: str = Field(Mode.PARTICIPANTS, max_length=10, description="peserta | konsensus")
+    mode: Annotated[str, Codes(Mode)] = Mode.PARTICIPANTS.value
     participants: list[int] = Field(..., max_length=200, description="id anggota yang hadir")
     facilitator_name: str = Field("", max_length=150)
     place: str = Field("", max_length=200)
@@ -378,7 +378,7 @@ class RtlOut(Schema):
 
 
 class RtlStatusIn(Schema):
-    status: str = Field(..., max_length=8, description="rencana | berjalan | selesai | batal")
+    status: Annotated[str, Codes(RtlStatus)]
     note: str = Field("", max_length=300)
 
 

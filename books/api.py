@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,10 +19,10 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, kubes_for_user, require
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Date, Money, MoneyOrZero
+from api.types import Codes, Date, Money, MoneyOrZero, file_answers
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
-from books.models import Account, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
+from books.models import Account, AccountType, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
 from books.selectors import (
     LoanState,
     account_balances,
@@ -91,8 +91,8 @@ class LineIn(Schema):
 
 
 class TransactionIn(Schema):
-    kind: str = Field(..., max_length=16, description="sale, purchase, expense, income, capital_in, asset, "
-                                                        "transfer_to_bank, transfer_to_cash, atau general")
+    kind: Annotated[str, Codes([*SIMPLE_KINDS, "transfer_to_bank", "transfer_to_cash", TxnKind.GENERAL.value])] = Field(
+        ..., description="Jenis sederhana dengan `amount`; pemindahan kas/bank; atau jurnal umum (general)")
     date: Date
     description: str = Field(..., max_length=250)
     amount: Money | None = Field(None, description="Untuk jenis sederhana")
@@ -168,7 +168,7 @@ class ChartAccountOut(Schema):
 class ChartAccountIn(Schema):
     code: str = Field(..., max_length=10, description="3 sampai 10 angka, misalnya 5105")
     name: str = Field(..., max_length=100)
-    type: str = Field(..., max_length=10, description="golongan: asset, liability, equity, income, expense")
+    type: Annotated[str, Codes(AccountType)] = Field(..., description="golongan akun")
 
 
 @router.get("/accounts", response=Page[ChartAccountOut], summary="Bagan akun")
@@ -276,7 +276,7 @@ def get_cash_book(request: HttpRequest, kube_id: ObjectId,
 
 
 @router.get("/groups/{kube_id}/lpj", summary="LPJ: angka-angka, atau PDF dengan format=pdf",
-            response={200: dict[str, Any]})
+            response={200: dict[str, Any]}, openapi_extra=file_answers("application/pdf", description="LPJ"))
 def get_lpj(request: HttpRequest, kube_id: ObjectId,
             period: str = Query(..., max_length=7, description="2026-03, 2026-Q1 atau 2026"),
             format: Literal["json", "pdf"] = "json") -> Any:

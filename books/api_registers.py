@@ -19,9 +19,19 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Date, Flag, MoneyOrZero
+from api.types import Codes, Date, Flag, MoneyOrZero
 from books.errors import BooksError
-from books.models import Activity, GuestEntry, InventoryItem, RuleVersion, WorkPlanItem, WorkPlanStatus
+from books.models import (
+    Activity,
+    ActivityKind,
+    Condition,
+    GuestEntry,
+    InventoryItem,
+    ItemSource,
+    RuleVersion,
+    WorkPlanItem,
+    WorkPlanStatus,
+)
 from books.services.registers import (
     MAX_QUANTITY,
     activity_record,
@@ -77,7 +87,7 @@ class InventoryIn(Schema):
     quantity: int = Field(1, ge=1, le=MAX_QUANTITY)
     unit: str = Field("unit", max_length=20)
     acquired_on: Date
-    source: str = Field(..., max_length=6, description="grant, own atau gift")
+    source: Annotated[str, Codes(ItemSource)]
     value: MoneyOrZero = Field(..., description="Nilai perolehan, Rupiah")
     location: str = Field("", max_length=150)
     code: str = Field("", max_length=20, description="Kosongkan: otomatis INV-001, INV-002, …")
@@ -85,7 +95,7 @@ class InventoryIn(Schema):
 
 class InventoryEventIn(Schema):
     date: Date
-    condition: str = Field("", max_length=6, description="baik, kurang, rusak atau kosong")
+    condition: Annotated[str, Codes(Condition, blank=True)] = Field("", description="kosong: tidak berubah")
     disposed: Flag = False
     note: str = Field("", max_length=200, description="Wajib bila barang dihapus: alasannya")
 
@@ -209,7 +219,7 @@ class ActivityDetailOut(ActivityOut):
 
 class ActivityIn(Schema):
     date: Date
-    kind: str = Field(..., max_length=12, description="rapat, pelatihan, studi, bakti, pendampingan, usaha, lain")
+    kind: Annotated[str, Codes(ActivityKind)]
     place: str = Field(..., max_length=150)
     agenda: str = Field(..., max_length=4000)
     present: list[MemberId] = Field(default_factory=list, max_length=500,
@@ -295,7 +305,7 @@ class WorkPlanIn(Schema):
     budget_source: str = Field("", max_length=100)
     realisation: str = Field("", max_length=4000)
     percent_done: int = Field(0, ge=0, le=100)
-    status: str = Field(WorkPlanStatus.PLANNED.value, max_length=8, description="rencana, berjalan, selesai, batal")
+    status: Annotated[str, Codes(WorkPlanStatus)] = WorkPlanStatus.PLANNED.value
 
 
 def _workplan_out(i: WorkPlanItem) -> dict[str, Any]:

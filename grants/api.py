@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,7 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, kubes_for_user, sees_personal_data
 from api.pagination import ObjectId
-from api.types import Date, Flag, Money
+from api.types import Codes, Date, Flag, Money
 from grants.errors import GrantsError
 from grants.models import Grant, GrantSource, RecipientKind
 from grants.services import grant_record, grant_spend, onward_transfer, passed_on, plan_set, plan_spent
@@ -68,7 +68,7 @@ class GrantOut(Schema):
 
 class GrantIn(Schema):
     name: str = Field(..., max_length=150)
-    source: str = Field(..., max_length=10, description=", ".join(GrantSource.values))
+    source: Annotated[str, Codes(GrantSource)]
     decree_number: str = Field(..., max_length=100)
     amount: Money = Field(...)
     received_on: Date
@@ -104,7 +104,7 @@ class RecipientIn(Schema):
 
 
 class OnwardIn(Schema):
-    recipient_kind: str = Field(..., max_length=8, description=", ".join(RecipientKind.values))
+    recipient_kind: Annotated[str, Codes(RecipientKind)]
     recipient_kube: int | None = Field(None, ge=1, le=2**63 - 1)
     recipients: list[RecipientIn] = Field(..., max_length=200)
     date: Date | None = None

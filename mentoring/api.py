@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -21,12 +21,12 @@ from ninja.responses import Status as Reply
 from accounts.access import Kind, access_kube, can_write, kubes_for_user, region_root
 from accounts.models import Role, User
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Date, Flag, LocalTime
+from api.types import Codes, Date, Flag, LocalTime, file_answers
 from books.models import Activity
 from lib.http import private_image_response
 from lib.regioncode import is_within, normalize
 from mentoring.errors import MentoringError
-from mentoring.models import AssistanceEvent, Evaluation, FollowUp, StageCriterion, Visit, VisitPhoto
+from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitKind, VisitPhoto
 from mentoring.selectors import events_in_reach, workspace
 from mentoring.services import (
     NEXT_STAGE,
@@ -50,7 +50,7 @@ router = Router(tags=["pendampingan"])
 
 
 class AuditIn(Schema):
-    book: str = Field(..., max_length=12)
+    book: Annotated[str, Codes(Book)]
     checked: Flag = False
     in_order: Flag = False
     findings: str = Field("", max_length=300)
@@ -65,7 +65,7 @@ class FollowUpIn(Schema):
 class VisitIn(Schema):
     kube: int = Field(..., ge=1, le=2**63 - 1)
     date: Date
-    kind: str = Field("rutin", max_length=10)
+    kind: Annotated[str, Codes(VisitKind)] = VisitKind.MONTHLY.value
     place: str = Field(..., max_length=200)
     start_time: LocalTime | None = None
     end_time: LocalTime | None = None
@@ -225,6 +225,7 @@ def upload_photo(request: HttpRequest, visit_id: ObjectId, photo: UploadedFile =
 
 
 @router.get("/visits/{visit_id}/photos/{photo_id}", response={200: None},
+            openapi_extra=file_answers("image/jpeg", description="Foto (JPEG)"),
             summary="Berkas foto kunjungan (JPEG): besar (large) atau kecil (small)")
 def get_visit_photo(request: HttpRequest, visit_id: ObjectId, photo_id: ObjectId,
                     size: str = Query("large", pattern="^(small|large)$")) -> FileResponse:

@@ -13,9 +13,9 @@ from ninja import Field, Query, Router, Schema
 
 from accounts.access import Kind, access_kube
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Flag
+from api.types import Flag, file_answers
 from books.lpj import parse_period
-from lib.http import pdf_response, xlsx_response
+from lib.http import XLSX, pdf_response, xlsx_response
 from monitoring import documents
 from monitoring.classification import CRITERIA
 from monitoring.errors import MonitoringError
@@ -161,7 +161,8 @@ def region_dashboard(request: HttpRequest, region_code: str, period: str = Query
             "trend": [{"period": p, **row} for p, row in board.trend]}
 
 
-@router.get("/reports/{region_code}", summary="Laporan periode (xlsx atau pdf)", response={200: None})
+@router.get("/reports/{region_code}", summary="Laporan periode (xlsx atau pdf)", response={200: None},
+            openapi_extra=file_answers(XLSX, "application/pdf", description="Laporan periode"))
 def region_report(request: HttpRequest, region_code: str, period: str = Query(..., max_length=7),
                   format: str = Query("xlsx", pattern="^(xlsx|pdf)$")) -> HttpResponse:
     scope, parsed = _scope_and_period(request, region_code, period)
