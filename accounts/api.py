@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth import authenticate
 from django.db.models import Q
@@ -23,6 +23,7 @@ from accounts.services import (
     user_update,
 )
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Codes, Flag
 from lib.regioncode import LEVEL_KABUPATEN, LEVEL_PROVINSI, normalize
 from regions.models import Region
 
@@ -145,13 +146,12 @@ class UserOut(MeOut):
 
 class UserListParams(Schema):
     q: str = Field("", max_length=100, description="Nama pengguna atau nama lengkap")
-    role: str = Field("", max_length=12, description="Kode peran")
+    role: Annotated[str, Codes(Role, blank=True)] = ""
 
 
 class UserFields(Schema):
     full_name: str = Field(..., max_length=150)
-    role: str = Field(..., max_length=12, description="admin, pusat, provinsi, kabupaten, pendamping, "
-                                                      "pengurus atau anggota")
+    role: Annotated[str, Codes(Role)]
     region: str | None = Field(None, max_length=13, description="Kode provinsi atau kabupaten/kota: wilayah kerja "
                                   "Dinas Sosial, atau wilayah kantor yang mempekerjakan pendamping")
     institution: str = Field("", max_length=150)
@@ -164,7 +164,7 @@ class UserIn(UserFields):
 
 
 class UserUpdateIn(UserFields):
-    is_active: bool = True
+    is_active: Flag = True
 
 
 def _work_region(code: str | None) -> Region | None:

@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from accounts.models import ApiToken, User, token_hash
+from accounts.access import WRITERS
+from accounts.models import ApiToken, Role, User, token_hash
 
 
 def bearer_of(request: HttpRequest) -> str | None:
@@ -46,3 +47,17 @@ class BearerToken(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = user
         return user
+
+
+# Roles that may change nothing through the API but their own sign-in (tokens, password).
+READ_ONLY_ROLES = frozenset(str(r) for r in Role.values) - frozenset().union(*WRITERS.values())
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def read_only_write(request: HttpRequest) -> bool:
+    """A write by a role that may write nothing (outside its own sign-in): it gets 403 whatever
+    its body, so a refusal of the body must not answer first. A valid body still reaches the
+    operation, which answers 404 for what the role cannot even see (the chart of accounts)."""
+    user = getattr(request, "user", None)
+    return (request.method not in SAFE_METHODS and getattr(user, "role", None) in READ_ONLY_ROLES
+            and not request.path.startswith("/api/v1/auth/"))

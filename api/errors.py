@@ -12,14 +12,11 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from api.auth import read_only_write
+from api.validation import field_key, message
 from lib.errors import SikubeError
 
 log = logging.getLogger("sikube.api")
-
-
-def _field_path(loc: list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form", "file")]
-    return ".".join(parts)
 
 
 def install(api: NinjaAPI) -> None:
@@ -37,15 +34,15 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        details = [
-            {"field": _field_path(list(e.get("loc", []))), "message": str(e.get("msg", ""))}
-            for e in exc.errors
-        ]
-        first = details[0] if details else {"field": "", "message": ""}
-        message = _("Data tidak valid pada %(field)s: %(message)s") % {
-            "field": first["field"] or _("permintaan"), "message": first["message"],
-        }
-        return reply(request, 422, "invalid", message, details=details)
+        if read_only_write(request):
+            return forbidden_ninja(request, AuthorizationError())
+        # pydantic's own words are English: each error is said again in Indonesian by its type.
+        details = [{"field": field_key(list(e.get("loc", []))), "message": message(e)} for e in exc.errors]
+        first = details[0] if details else {"field": "", "message": _("Isi permintaan tidak valid.")}
+        extra: dict[str, Any] = {"details": details}
+        if first["field"]:
+            extra["field"] = first["field"]
+        return reply(request, 422, "invalid", first["message"], **extra)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -68,7 +65,12 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = {400: "bad_request", 405: "method_not_allowed", 413: "too_large",
                 429: "too_many_requests"}.get(exc.status_code, "error")
-        return reply(request, exc.status_code, code, str(exc))
+        if exc.status_code == 400 and read_only_write(request):
+            return forbidden_ninja(request, AuthorizationError())
+        text = str(exc)
+        if text.startswith("Cannot parse request body"):  # django-ninja's own, in English
+            text = _("Isi permintaan bukan JSON yang sah. Kirim objek JSON dengan Content-Type: application/json.")
+        return reply(request, exc.status_code, code, text)
 
     @api.exception_handler(MultiPartParserError)
     def bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -17,8 +17,9 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, body_ref, body_refs, can_write, kubes_for_user, not_in_reach, region_root
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Codes, Date
 from assessments.errors import AssessmentError
-from assessments.models import Assessment, Instrument, InstrumentVersion, Mode, RtlAction
+from assessments.models import Assessment, Instrument, InstrumentVersion, Mode, RtlAction, RtlStatus
 from assessments.selectors import comparison, priorities_of, region_groups, results, rollup
 from assessments.services import (
     assessment_details_save,
@@ -96,7 +97,7 @@ class VersionIn(Schema):
                                     description="arti tiap nilai dari yang terendah, atau kosong")
     standard: Decimal = Field(..., ge=0, le=10, max_digits=4, decimal_places=2,
                               description="ciri dengan rata-rata di bawahnya lemah, misalnya 2.50")
-    published_on: dt.date | None = Field(None, description="berlaku sejak; kosong untuk hari ini")
+    published_on: Date | None = Field(None, description="berlaku sejak; kosong untuk hari ini")
     note: str = Field("", max_length=300)
 
 
@@ -136,8 +137,8 @@ class HistoryIn(Schema):
 
 class AssessmentIn(Schema):
     version: int = Field(..., ge=1, le=2**63 - 1, description="id versi instrumen")
-    date: dt.date
-    mode: str = Field(Mode.PARTICIPANTS, max_length=10, description="peserta | konsensus")
+    date: Date
+    mode: Annotated[str, Codes(Mode)] = Mode.PARTICIPANTS.value
     participants: list[int] = Field(..., max_length=200, description="id anggota yang hadir")
     facilitator_name: str = Field("", max_length=150)
     place: str = Field("", max_length=200)
@@ -349,7 +350,7 @@ class RtlIn(Schema):
     activity: str = Field(..., max_length=200)
     aim: str = Field(..., max_length=250)
     person: int | None = Field(None, ge=1, le=2**63 - 1, description="id anggota penanggung jawab")
-    due_on: dt.date | None = None
+    due_on: Date | None = None
     indicator: str = Field(..., max_length=300)
     target: str = Field("", max_length=200)
 
@@ -371,7 +372,7 @@ class RtlOut(Schema):
 
 
 class RtlStatusIn(Schema):
-    status: str = Field(..., max_length=8, description="rencana | berjalan | selesai | batal")
+    status: Annotated[str, Codes(RtlStatus)]
     note: str = Field("", max_length=300)
 
 

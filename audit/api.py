@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from accounts.access import Kind, require
 from api.pagination import Page, PageParams, paginate
+from api.types import Date
 from audit.models import Action, AuditEntry
 from lib.errors import SikubeError
 
@@ -48,8 +49,8 @@ class AuditParams(Schema):
     kube: int | None = Field(None, ge=1, le=2**63 - 1, description="id KUBE")
     action: str = Field("", max_length=8, description="create, update, delete, reverse, export, import "
                                                       "atau login")
-    date_from: date | None = Field(None, description="Sejak tanggal (termasuk)")
-    date_to: date | None = Field(None, description="Sampai tanggal (termasuk)")
+    date_from: Date | None = Field(None, description="Sejak tanggal (termasuk)")
+    date_to: Date | None = Field(None, description="Sampai tanggal (termasuk)")
 
 
 @router.get("/audit", response=Page[AuditEntryOut], summary="Jejak audit")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,9 +19,10 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, body_ref, kubes_for_user, require
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Codes, Date, Money, MoneyOrZero, file_answers
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
-from books.models import Account, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
+from books.models import Account, AccountType, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
 from books.selectors import (
     LoanState,
     account_balances,
@@ -56,7 +57,6 @@ from registry.models import Kube, Member
 
 router = Router(tags=["buku"])
 
-Money = int
 
 
 class LineOut(Schema):
@@ -85,17 +85,17 @@ class TransactionOut(Schema):
 
 class LineIn(Schema):
     account: str = Field(..., max_length=10, description="Kode akun, misalnya 1101")
-    debit: int = Field(0, ge=0, le=10**13)
-    credit: int = Field(0, ge=0, le=10**13)
+    debit: MoneyOrZero = Field(0)
+    credit: MoneyOrZero = Field(0)
     member: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 class TransactionIn(Schema):
-    kind: str = Field(..., max_length=16, description="sale, purchase, expense, income, capital_in, asset, "
-                                                        "transfer_to_bank, transfer_to_cash, atau general")
-    date: dt.date
+    kind: Annotated[str, Codes([*SIMPLE_KINDS, "transfer_to_bank", "transfer_to_cash", TxnKind.GENERAL.value])] = Field(
+        ..., description="Jenis sederhana dengan `amount`; pemindahan kas/bank; atau jurnal umum (general)")
+    date: Date
     description: str = Field(..., max_length=250)
-    amount: int | None = Field(None, ge=1, le=10**13, description="Untuk jenis sederhana")
+    amount: Money | None = Field(None, description="Untuk jenis sederhana")
     via: Literal["cash", "bank"] = "cash"
     receipt_no: str | None = Field(None, max_length=30)
     lines: list[LineIn] | None = Field(None, max_length=50, description="Untuk jurnal umum (kind=general)")
@@ -103,7 +103,7 @@ class TransactionIn(Schema):
 
 class ReverseIn(Schema):
     reason: str = Field(..., max_length=200)
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class AccountBalanceOut(Schema):
@@ -166,7 +166,7 @@ class ChartAccountOut(Schema):
 class ChartAccountIn(Schema):
     code: str = Field(..., max_length=10, description="3 sampai 10 angka, misalnya 5105")
     name: str = Field(..., max_length=100)
-    type: str = Field(..., max_length=10, description="golongan: asset, liability, equity, income, expense")
+    type: Annotated[str, Codes(AccountType)] = Field(..., description="golongan akun")
 
 
 @router.get("/accounts", response=Page[ChartAccountOut], summary="Bagan akun")
@@ -182,7 +182,7 @@ def create_account(request: HttpRequest, payload: ChartAccountIn) -> Reply[Accou
 
 
 @router.get("/groups/{kube_id}/accounts", response=list[AccountBalanceOut], summary="Saldo setiap akun")
-def accounts(request: HttpRequest, kube_id: ObjectId, until: dt.date | None = None) -> list[dict[str, Any]]:
+def accounts(request: HttpRequest, kube_id: ObjectId, until: Date | None = None) -> list[dict[str, Any]]:
     kube = access_kube(request.user, kube_id)
     balances = account_balances(kube, until=until)
     return [{"code": a.code, "name": a.name, "type": a.type, "role": a.role, "balance": balances.get(a.code, 0)}
@@ -275,7 +275,7 @@ def get_cash_book(request: HttpRequest, kube_id: ObjectId,
 
 
 @router.get("/groups/{kube_id}/lpj", summary="LPJ: angka-angka, atau PDF dengan format=pdf",
-            response={200: dict[str, Any]})
+            response={200: dict[str, Any]}, openapi_extra=file_answers("application/pdf", description="LPJ"))
 def get_lpj(request: HttpRequest, kube_id: ObjectId,
             period: str = Query(..., max_length=7, description="2026-03, 2026-Q1 atau 2026"),
             format: Literal["json", "pdf"] = "json") -> Any:
@@ -315,9 +315,9 @@ class IksAllocateIn(Schema):
 
 class IksUseIn(Schema):
     fund: int = Field(..., ge=1, le=2**63 - 1)
-    amount: int = Field(..., ge=1, le=10**13)
+    amount: Money = Field(...)
     description: str = Field(..., max_length=250)
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 def _funds(kube: Kube) -> list[dict[str, Any]]:
@@ -371,8 +371,8 @@ class SavingsOut(Schema):
 class SavingsIn(Schema):
     member: int = Field(..., ge=1, le=2**63 - 1)
     kind: Literal["deposit", "withdraw", "to_coop", "from_coop"]
-    amount: int = Field(..., ge=1, le=10**13)
-    date: dt.date | None = None
+    amount: Money = Field(...)
+    date: Date | None = None
     receipt_no: str | None = Field(None, max_length=30)
 
 
@@ -432,16 +432,16 @@ class LoanOut(Schema):
 
 class LoanIn(Schema):
     member: int = Field(..., ge=1, le=2**63 - 1)
-    amount: int = Field(..., ge=1, le=10**13)
+    amount: Money = Field(...)
     term_months: int = Field(..., ge=1, le=120)
     fee_percent_month: Decimal | None = Field(None, ge=0, le=10, decimal_places=2)
     purpose: str = Field("", max_length=200)
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class RepaymentIn(Schema):
-    amount: int = Field(..., ge=1, le=10**13)
-    date: dt.date | None = None
+    amount: Money = Field(...)
+    date: Date | None = None
     receipt_no: str | None = Field(None, max_length=30)
 
 

@@ -19,10 +19,20 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, body_ref, body_refs
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Codes, Date, Flag, MoneyOrZero
 from books.errors import BooksError
-from books.models import Activity, GuestEntry, InventoryItem, RuleVersion, WorkPlanItem, WorkPlanStatus
+from books.models import (
+    Activity,
+    ActivityKind,
+    Condition,
+    GuestEntry,
+    InventoryItem,
+    ItemSource,
+    RuleVersion,
+    WorkPlanItem,
+    WorkPlanStatus,
+)
 from books.services.registers import (
-    MAX_AMOUNT,
     MAX_QUANTITY,
     activity_record,
     guest_record,
@@ -76,17 +86,17 @@ class InventoryIn(Schema):
     name: str = Field(..., max_length=150)
     quantity: int = Field(1, ge=1, le=MAX_QUANTITY)
     unit: str = Field("unit", max_length=20)
-    acquired_on: dt.date
-    source: str = Field(..., max_length=6, description="grant, own atau gift")
-    value: int = Field(..., ge=0, le=MAX_AMOUNT, description="Nilai perolehan, Rupiah")
+    acquired_on: Date
+    source: Annotated[str, Codes(ItemSource)]
+    value: MoneyOrZero = Field(..., description="Nilai perolehan, Rupiah")
     location: str = Field("", max_length=150)
     code: str = Field("", max_length=20, description="Kosongkan: otomatis INV-001, INV-002, …")
 
 
 class InventoryEventIn(Schema):
-    date: dt.date
-    condition: str = Field("", max_length=6, description="baik, kurang, rusak atau kosong")
-    disposed: bool = False
+    date: Date
+    condition: Annotated[str, Codes(Condition, blank=True)] = Field("", description="kosong: tidak berubah")
+    disposed: Flag = False
     note: str = Field("", max_length=200, description="Wajib bila barang dihapus: alasannya")
 
 
@@ -150,7 +160,7 @@ class GuestOut(Schema):
 
 
 class GuestIn(Schema):
-    date: dt.date
+    date: Date
     name: str = Field(..., max_length=150)
     institution: str = Field("", max_length=200)
     purpose: str = Field(..., max_length=250)
@@ -208,8 +218,8 @@ class ActivityDetailOut(ActivityOut):
 
 
 class ActivityIn(Schema):
-    date: dt.date
-    kind: str = Field(..., max_length=12, description="rapat, pelatihan, studi, bakti, pendampingan, usaha, lain")
+    date: Date
+    kind: Annotated[str, Codes(ActivityKind)]
     place: str = Field(..., max_length=150)
     agenda: str = Field(..., max_length=4000)
     present: list[MemberId] = Field(default_factory=list, max_length=500,
@@ -288,14 +298,14 @@ class WorkPlanIn(Schema):
     activity: str = Field(..., max_length=200)
     aim: str = Field(..., max_length=250)
     target: str = Field(..., max_length=250)
-    start_on: dt.date
-    end_on: dt.date
+    start_on: Date
+    end_on: Date
     person: int | None = Field(None, ge=1, le=2**63 - 1, description="id anggota penanggung jawab")
-    budget: int = Field(0, ge=0, le=MAX_AMOUNT)
+    budget: MoneyOrZero = Field(0)
     budget_source: str = Field("", max_length=100)
     realisation: str = Field("", max_length=4000)
     percent_done: int = Field(0, ge=0, le=100)
-    status: str = Field(WorkPlanStatus.PLANNED.value, max_length=8, description="rencana, berjalan, selesai, batal")
+    status: Annotated[str, Codes(WorkPlanStatus)] = WorkPlanStatus.PLANNED.value
 
 
 def _workplan_out(i: WorkPlanItem) -> dict[str, Any]:
@@ -355,7 +365,7 @@ class RulesOut(Schema):
 
 class RulesIn(Schema):
     text: str = Field(..., max_length=20000)
-    adopted_on: dt.date
+    adopted_on: Date
     loan_fee_percent_month: Decimal | None = Field(None, ge=0, le=10, decimal_places=2,
                                                    description="Kosongkan bila KUBE tidak memungut jasa pinjaman")
 

@@ -9,43 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from books.models import AccountRole, AccountType, ActivityKind, Condition, IksFund, ItemSource, TxnKind, WorkPlanStatus
-from lib.forms import Form
+from lib.forms import AmountInput, Form, RupiahField
 from registry.forms import DateInput
 from registry.models import Member
 
 VIA_CHOICES = [(AccountRole.CASH, _("Kas tunai")), (AccountRole.BANK, _("Bank"))]
-
-
-class AmountInput(forms.TextInput):
-    """A plain text box with the numeric keyboard: "25.000" and "25000" both read as 25000."""
-
-    def __init__(self, **attrs: Any) -> None:
-        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", **attrs})
-
-
-class RupiahField(forms.Field):
-    """Whole Rupiah. Thousands dots are accepted; a comma (cents) is refused with a message."""
-
-    widget = AmountInput
-    default_error_messages = {
-        "invalid": _("Tulis jumlah dalam Rupiah tanpa sen, misalnya 25000 atau 25.000."),
-        "positive": _("Jumlah harus lebih dari nol."),
-    }
-
-    def __init__(self, *, allow_zero: bool = False, **kwargs: Any) -> None:
-        self.allow_zero = allow_zero
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> int | None:
-        if value in (None, ""):
-            return None
-        text = str(value).strip().replace("Rp", "").replace(" ", "").replace(".", "")
-        if not text.isdigit():
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        number = int(text)
-        if number <= 0 and not (self.allow_zero and number == 0):
-            raise forms.ValidationError(self.error_messages["positive"], code="positive")
-        return number
 
 
 class CashEntryForm(Form):

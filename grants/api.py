@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,6 +13,7 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, body_ref, kubes_for_user, sees_personal_data
 from api.pagination import ObjectId
+from api.types import Codes, Date, Flag, Money
 from grants.errors import GrantsError
 from grants.models import Grant, GrantSource, RecipientKind
 from grants.services import grant_record, grant_spend, onward_transfer, passed_on, plan_set, plan_spent
@@ -67,10 +68,10 @@ class GrantOut(Schema):
 
 class GrantIn(Schema):
     name: str = Field(..., max_length=150)
-    source: str = Field(..., max_length=10, description=", ".join(GrantSource.values))
+    source: Annotated[str, Codes(GrantSource)]
     decree_number: str = Field(..., max_length=100)
-    amount: int = Field(..., ge=1, le=10**13)
-    received_on: dt.date
+    amount: Money = Field(...)
+    received_on: Date
     bank_name: str = Field(..., max_length=60)
     account_number: str = Field(..., max_length=40)
     account_name: str = Field(..., max_length=150)
@@ -80,8 +81,8 @@ class PlanLineIn(Schema):
     item: str = Field(..., max_length=200)
     quantity: int = Field(1, ge=1, le=1_000_000)
     unit: str = Field("paket", max_length=20)
-    unit_cost: int = Field(..., ge=1, le=10**13)
-    is_asset: bool = False
+    unit_cost: Money = Field(...)
+    is_asset: Flag = False
 
 
 class PlanIn(Schema):
@@ -90,23 +91,23 @@ class PlanIn(Schema):
 
 class SpendIn(Schema):
     plan_line: int = Field(..., ge=1, le=2**63 - 1)
-    amount: int = Field(..., ge=1, le=10**13)
+    amount: Money = Field(...)
     description: str = Field("", max_length=250)
-    date: dt.date | None = None
+    date: Date | None = None
     location: str = Field("", max_length=150)
 
 
 class RecipientIn(Schema):
     name: str = Field(..., max_length=150)
     nik: str = Field("", max_length=20)
-    amount: int = Field(..., ge=1, le=10**13)
+    amount: Money = Field(...)
 
 
 class OnwardIn(Schema):
-    recipient_kind: str = Field(..., max_length=8, description=", ".join(RecipientKind.values))
+    recipient_kind: Annotated[str, Codes(RecipientKind)]
     recipient_kube: int | None = Field(None, ge=1, le=2**63 - 1)
     recipients: list[RecipientIn] = Field(..., max_length=200)
-    date: dt.date | None = None
+    date: Date | None = None
     note: str = Field("", max_length=250)
 
 

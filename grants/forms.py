@@ -6,9 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from books.forms import RupiahField
 from grants.models import GrantSource, PlanLine, RecipientKind
-from lib.forms import Form
+from lib.forms import Form, RupiahField, rupiah_cell
 from registry.forms import DateInput
 from registry.models import Kube
 
@@ -45,10 +44,14 @@ class PlanForm(Form):
             is_asset = len(parts) > 4 and parts[4].lower() in ("ya", "y", "aset", "yes")
             try:
                 qty = int(quantity)
-                price = int(cost.replace(".", "").replace("Rp", "").strip())
             except ValueError:
                 raise forms.ValidationError(
-                    _("Baris %(n)s: volume dan harga harus angka bulat.") % {"n": number}) from None
+                    _("Baris %(n)s: volume harus angka bulat.") % {"n": number}) from None
+            try:
+                price = rupiah_cell(cost)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("Baris %(n)s, harga: %(problem)s") % {"n": number, "problem": exc.messages[0]}) from None
             rows.append((item, qty, unit, price, is_asset))
         if not rows:
             raise forms.ValidationError(_("Tulis paling sedikit satu baris."))
@@ -86,8 +89,9 @@ class OnwardForm(Form):
             if len(parts) != 3:
                 raise forms.ValidationError(_("Baris %(n)s: tulis nama | NIK | jumlah.") % {"n": number})
             try:
-                amount = int(parts[2].replace(".", "").replace("Rp", "").strip())
-            except ValueError:
-                raise forms.ValidationError(_("Baris %(n)s: jumlah harus angka bulat.") % {"n": number}) from None
+                amount = rupiah_cell(parts[2])
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("Baris %(n)s, jumlah: %(problem)s") % {"n": number, "problem": exc.messages[0]}) from None
             rows.append((parts[0], parts[1], amount))
         return rows

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from lib.errors import SikubeError
+from lib.money import MONEY_MAX, MoneyError, parse_rupiah
 
 
 def apply_error(form: forms.BaseForm, exc: SikubeError) -> None:
@@ -17,3 +20,39 @@ class Form(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class AmountInput(forms.TextInput):
+    """A plain text box with the numeric keyboard: "25.000" and "25000" both read as 25000."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", **attrs})
+
+
+class RupiahField(forms.Field):
+    """Whole Rupiah, read by lib.money.parse_rupiah, the parser the API and the import use too:
+    a fraction, a misplaced thousands separator or a letter is refused with what to type."""
+
+    widget = AmountInput
+
+    def __init__(self, *, allow_zero: bool = False, maximum: int = MONEY_MAX, **kwargs: Any) -> None:
+        self.minimum = 0 if allow_zero else 1
+        self.maximum = maximum
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return parse_rupiah(value, minimum=self.minimum, maximum=self.maximum)
+        except MoneyError as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from None
+
+
+def rupiah_cell(text: str, *, minimum: int = 1) -> int:
+    """An amount inside a line of a multi-line box (RAB, recipients): the same parser, its
+    message raised as the form's error."""
+    try:
+        return parse_rupiah(text, minimum=minimum)
+    except MoneyError as exc:
+        raise forms.ValidationError(exc.message, code="invalid") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -29,11 +29,12 @@ from accounts.access import (
 )
 from accounts.models import Role, User
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Codes, Date, Flag, LocalTime, file_answers
 from books.models import Activity
 from lib.http import private_image_response
 from lib.regioncode import normalize
 from mentoring.errors import MentoringError
-from mentoring.models import AssistanceEvent, Evaluation, FollowUp, StageCriterion, Visit, VisitPhoto
+from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitKind, VisitPhoto
 from mentoring.selectors import event_participants, event_participations, events_in_reach, workspace
 from mentoring.services import (
     NEXT_STAGE,
@@ -56,28 +57,28 @@ router = Router(tags=["pendampingan"])
 
 
 class AuditIn(Schema):
-    book: str = Field(..., max_length=12)
-    checked: bool = False
-    in_order: bool = False
+    book: Annotated[str, Codes(Book)]
+    checked: Flag = False
+    in_order: Flag = False
     findings: str = Field("", max_length=300)
 
 
 class FollowUpIn(Schema):
     action: str = Field(..., max_length=300)
     person: int | None = Field(None, ge=1, le=2**63 - 1, description="id anggota penanggung jawab")
-    due_on: dt.date | None = None
+    due_on: Date | None = None
 
 
 class VisitIn(Schema):
     kube: int = Field(..., ge=1, le=2**63 - 1)
-    date: dt.date
-    kind: str = Field("rutin", max_length=10)
+    date: Date
+    kind: Annotated[str, Codes(VisitKind)] = VisitKind.MONTHLY.value
     place: str = Field(..., max_length=200)
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
     problems: str = Field(..., max_length=8000)
     solutions: str = Field("", max_length=8000)
-    treasurer_report_reviewed: bool = False
+    treasurer_report_reviewed: Flag = False
     present: list[int] = Field(default_factory=list, max_length=500)
     audits: list[AuditIn] = Field(default_factory=list, max_length=20)
     follow_ups: list[FollowUpIn] = Field(default_factory=list, max_length=20)
@@ -166,8 +167,8 @@ def _visits(request: HttpRequest) -> Any:
 class VisitFilters(Schema):
     kube: int | None = Field(None, ge=1, le=2**63 - 1)
     pendamping: int | None = Field(None, ge=1, le=2**63 - 1)
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
 
 
 @router.get("/visits", response=Page[VisitOut], summary="Kunjungan dalam jangkauan")
@@ -231,6 +232,7 @@ def upload_photo(request: HttpRequest, visit_id: ObjectId, photo: UploadedFile =
 
 
 @router.get("/visits/{visit_id}/photos/{photo_id}", response={200: None},
+            openapi_extra=file_answers("image/jpeg", description="Foto (JPEG)"),
             summary="Berkas foto kunjungan (JPEG): besar (large) atau kecil (small)")
 def get_visit_photo(request: HttpRequest, visit_id: ObjectId, photo_id: ObjectId,
                     size: str = Query("large", pattern="^(small|large)$")) -> FileResponse:
@@ -241,7 +243,7 @@ def get_visit_photo(request: HttpRequest, visit_id: ObjectId, photo_id: ObjectId
 
 
 @router.get("/groups/{kube_id}/follow-ups", response=Page[FollowUpOut], summary="Tindak lanjut KUBE")
-def list_follow_ups(request: HttpRequest, kube_id: ObjectId, open_only: bool = True,
+def list_follow_ups(request: HttpRequest, kube_id: ObjectId, open_only: Flag = True,
                     pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
     qs = kube.follow_ups.select_related("person")
@@ -254,7 +256,7 @@ def list_follow_ups(request: HttpRequest, kube_id: ObjectId, open_only: bool = T
 
 class FollowUpCloseIn(Schema):
     note: str = Field("", max_length=300)
-    closed_on: dt.date | None = None
+    closed_on: Date | None = None
 
 
 @router.post("/follow-ups/{follow_up_id}/close", response=FollowUpOut, summary="Tandai tindak lanjut selesai")
@@ -289,7 +291,7 @@ class EventParticipantOut(Schema):
 
 class EventIn(Schema):
     title: str = Field(..., max_length=200)
-    date: dt.date
+    date: Date
     kabupaten: str = Field(..., max_length=5, description="Kode kabupaten/kota, misalnya 32.04")
     place: str = Field("", max_length=200)
     topic: str = Field(..., max_length=14)
@@ -383,7 +385,7 @@ class EvaluationIn(Schema):
     event: int | None = Field(None, ge=1, le=2**63 - 1)
     activity: int | None = Field(None, ge=1, le=2**63 - 1)
     title: str = Field(..., max_length=200)
-    date: dt.date
+    date: Date
     indicators: str = Field(..., max_length=8000)
     results: str = Field(..., max_length=8000)
     supporting: str = Field("", max_length=8000)
@@ -479,13 +481,13 @@ class StageOut(Schema):
 
 class CheckIn(Schema):
     criterion: int = Field(..., ge=1, le=2**63 - 1)
-    met: bool
+    met: Flag
     evidence: str = Field("", max_length=300)
 
 
 class PromoteIn(Schema):
     reason: str = Field(..., max_length=250)
-    effective_on: dt.date | None = None
+    effective_on: Date | None = None
 
 
 def _stage_out(kube: Any) -> dict[str, Any]:
@@ -587,7 +589,7 @@ def list_mentors(request: HttpRequest, pages: PageParams = Query(...)) -> dict[s
 
 class KecamatanAssignmentIn(Schema):
     kecamatan: str = Field(..., max_length=13, description="Kode kecamatan, misalnya 32.04.06")
-    start_on: dt.date | None = Field(None, description="mulai bertugas; kosong untuk hari ini")
+    start_on: Date | None = Field(None, description="mulai bertugas; kosong untuk hari ini")
 
 
 class KecamatanAssignmentOut(Schema):

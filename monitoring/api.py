@@ -13,8 +13,9 @@ from ninja import Field, Query, Router, Schema
 
 from accounts.access import Kind, access_kube
 from api.pagination import ObjectId, Page, PageParams, paginate
+from api.types import Flag, file_answers
 from books.lpj import parse_period
-from lib.http import pdf_response, xlsx_response
+from lib.http import XLSX, pdf_response, xlsx_response
 from monitoring import documents
 from monitoring.classification import CRITERIA
 from monitoring.errors import MonitoringError
@@ -81,7 +82,7 @@ class ClassOut(Schema):
 
 class ClassCheckIn(Schema):
     code: str = Field(..., max_length=30, description="kode kriteria yang dicentang pendamping, misalnya name_board")
-    met: bool
+    met: Flag
     evidence: str = Field("", max_length=300)
 
 
@@ -160,7 +161,8 @@ def region_dashboard(request: HttpRequest, region_code: str, period: str = Query
             "trend": [{"period": p, **row} for p, row in board.trend]}
 
 
-@router.get("/reports/{region_code}", summary="Laporan periode (xlsx atau pdf)", response={200: None})
+@router.get("/reports/{region_code}", summary="Laporan periode (xlsx atau pdf)", response={200: None},
+            openapi_extra=file_answers(XLSX, "application/pdf", description="Laporan periode"))
 def region_report(request: HttpRequest, region_code: str, period: str = Query(..., max_length=7),
                   format: str = Query("xlsx", pattern="^(xlsx|pdf)$")) -> HttpResponse:
     scope, parsed = _scope_and_period(request, region_code, period)
@@ -193,7 +195,7 @@ def _groups_in(scope: Scope, *, attention_only: bool) -> tuple[QuerySet[GroupSta
 
 @router.get("/dashboard/{region_code}/groups", response=Page[GroupHealthOut],
             summary="KUBE suatu wilayah dengan kesehatan dan alasannya, yang perlu perhatian lebih dulu")
-def region_groups(request: HttpRequest, region_code: str, attention_only: bool = False,
+def region_groups(request: HttpRequest, region_code: str, attention_only: Flag = False,
                   pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     scope = scope_for(request.user, "" if region_code == NATIONAL else region_code)
     qs, order = _groups_in(scope, attention_only=attention_only)

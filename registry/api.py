@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -29,12 +29,13 @@ from accounts.access import (
 )
 from accounts.models import User
 from api.pagination import ObjectId, Page, PageParams, paginate
-from lib.http import xlsx_response
+from api.types import Codes, Date, Flag, file_answers
+from lib.http import XLSX, xlsx_response
 from lib.regioncode import normalize
 from monitoring.models import Health
 from regions.models import Region
 from registry import services
-from registry.choices import BusinessMode, Stage, Status, TargetGroup, WelfareLevel
+from registry.choices import BusinessMode, BusinessType, Position, Sex, Stage, Status, TargetGroup, WelfareLevel
 from registry.errors import ImportRefused, RegistryError
 from registry.models import Kube, LifecycleChange, Member, Officer, PendampingAssignment, Programme
 from registry.rules import MemberData
@@ -117,34 +118,34 @@ class MemberIn(Schema):
     nik: str = Field(..., max_length=20)
     kk_number: str = Field(..., max_length=20)
     name: str = Field(..., max_length=150)
-    sex: str = Field(..., max_length=1, description="L atau P")
-    birth_date: date
+    sex: Annotated[str, Codes(Sex)] = Field(..., description="L (laki-laki) atau P (perempuan)")
+    birth_date: Date
     address: str = Field("", max_length=250)
     phone: str = Field("", max_length=20)
-    target_group: str = Field(TargetGroup.FAKIR_MISKIN.value, max_length=20)
-    welfare_level: str = Field(WelfareLevel.MISKIN.value, max_length=14)
+    target_group: Annotated[str, Codes(TargetGroup)] = TargetGroup.FAKIR_MISKIN.value
+    welfare_level: Annotated[str, Codes(WelfareLevel)] = WelfareLevel.MISKIN.value
     dtks_number: str = Field("", max_length=30)
-    dtks_verified: bool = False
+    dtks_verified: Flag = False
     skills: str = Field("", max_length=250)
     task: str = Field("", max_length=150)
-    joined_on: date | None = None
+    joined_on: Date | None = None
 
     def data(self) -> MemberData:
         return MemberData(**self.dict())
 
 
 class FoundingMemberIn(MemberIn):
-    position: str = Field("", max_length=10, description="ketua, sekretaris, bendahara atau kosong")
+    position: Annotated[str, Codes(Position, blank=True)] = Field("", description="kosong: anggota biasa")
 
 
 class KubeFields(Schema):
     name: str = Field(..., max_length=150)
     desa: str = Field(..., max_length=13, description="Kode desa/kelurahan Kemendagri")
-    formed_on: date
+    formed_on: Date
     programme: str = Field(..., max_length=30, description="Kode program")
-    business_type: str = Field(..., max_length=20)
-    target_group: str = Field(TargetGroup.FAKIR_MISKIN.value, max_length=20)
-    business_mode: str = Field(BusinessMode.KELOMPOK.value, max_length=12)
+    business_type: Annotated[str, Codes(BusinessType)]
+    target_group: Annotated[str, Codes(TargetGroup)] = TargetGroup.FAKIR_MISKIN.value
+    business_mode: Annotated[str, Codes(BusinessMode)] = BusinessMode.KELOMPOK.value
     business_description: str = Field("", max_length=250)
     bonds: list[str] = Field(default_factory=list, max_length=10)
     bond_note: str = Field("", max_length=250)
@@ -155,17 +156,17 @@ class KubeFields(Schema):
 
 class KubeIn(KubeFields):
     pendamping: int | None = Field(None, ge=1, le=2**63 - 1)
-    officers_chosen_on: date | None = None
+    officers_chosen_on: Date | None = None
     members: list[FoundingMemberIn] = Field(..., max_length=500)
 
 
 class KubeListParams(Schema):
     q: str = Field("", max_length=100, description="Nama KUBE atau nama anggota")
     region: str = Field("", max_length=13, description="Kode wilayah (tingkat mana pun)")
-    stage: str = Field("", max_length=14)
-    status: str = Field("", max_length=8)
+    stage: Annotated[str, Codes(Stage, blank=True)] = ""
+    status: Annotated[str, Codes(Status, blank=True)] = ""
     programme: str = Field("", max_length=30, description="Kode program")
-    business_type: str = Field("", max_length=20)
+    business_type: Annotated[str, Codes(BusinessType, blank=True)] = ""
     pendamping: int | None = Field(None, ge=1, le=2**63 - 1)
     health: str = Field("", max_length=9, description="sehat, perhatian, kritis atau bubar")
     order: str = Field("name", max_length=9,
@@ -173,25 +174,25 @@ class KubeListParams(Schema):
 
 
 class LifecycleIn(Schema):
-    effective_on: date
+    effective_on: Date
     reason: str = Field(..., max_length=250)
 
 
 class StageIn(LifecycleIn):
-    stage: str = Field(..., max_length=14)
+    stage: Annotated[str, Codes(Stage)]
 
 
 class StatusIn(LifecycleIn):
-    status: str = Field(..., max_length=8)
+    status: Annotated[str, Codes(Status)]
 
 
 class AssignIn(Schema):
     pendamping: int | None = Field(None, ge=1, le=2**63 - 1)
-    start_on: date
+    start_on: Date
 
 
 class LeaveIn(Schema):
-    left_on: date
+    left_on: Date
     reason: str = Field(..., max_length=16)
     note: str = Field("", max_length=250)
 
@@ -200,9 +201,9 @@ class OfficersIn(Schema):
     ketua: int = Field(..., ge=1, le=2**63 - 1, description="id anggota")
     sekretaris: int = Field(..., ge=1, le=2**63 - 1)
     bendahara: int = Field(..., ge=1, le=2**63 - 1)
-    chosen_on: date
-    term_start: date | None = None
-    term_end: date | None = None
+    chosen_on: Date
+    term_start: Date | None = None
+    term_end: Date | None = None
 
 
 class OfficerOut(Schema):
@@ -226,9 +227,9 @@ class ProgrammeIn(Schema):
                                            description="Kode sasaran tanpa batas jumlah anggota")
     min_age: int | None = Field(None, ge=0, le=120)
     max_age: int | None = Field(None, ge=0, le=120)
-    requires_dtks: bool = False
+    requires_dtks: Flag = False
     grant_per_member: int | None = Field(None, ge=0, le=10**12)
-    is_active: bool = True
+    is_active: Flag = True
 
 
 class NikIn(Schema):
@@ -484,7 +485,7 @@ def group_history(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
 
 
 @router.get("/groups/{kube_id}/members", response=Page[MemberOut], summary="Anggota KUBE")
-def list_members(request: HttpRequest, kube_id: ObjectId, include_left: bool = False,
+def list_members(request: HttpRequest, kube_id: ObjectId, include_left: Flag = False,
                  pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
     qs = kube.members.all() if include_left else kube.members.filter(left_on__isnull=True)
@@ -566,7 +567,7 @@ POSITION_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2}
 
 @router.get("/groups/{kube_id}/officers", response=list[OfficerOut],
             summary="Pengurus sekarang, dengan include_past=true juga pengurus lama")
-def get_officers(request: HttpRequest, kube_id: ObjectId, include_past: bool = False) -> list[dict[str, Any]]:
+def get_officers(request: HttpRequest, kube_id: ObjectId, include_past: Flag = False) -> list[dict[str, Any]]:
     """Pengurus lama membawa tanggal berhenti (`ended_on`) dan alasannya, seperti riwayat pengurus
     di Daftar Pengurus. Urutan: masa jabatan terbaru dulu, lalu Ketua, Sekretaris, Bendahara."""
     kube = access_kube(request.user, kube_id)
@@ -597,7 +598,8 @@ class ImportOut(Schema):
     members: int
 
 
-@router.get("/imports/template", response={200: None}, summary="Templat impor Excel (xlsx)")
+@router.get("/imports/template", response={200: None}, summary="Templat impor Excel (xlsx)",
+            openapi_extra=file_answers(XLSX, description="Templat impor"))
 def import_template(request: HttpRequest) -> HttpResponse:
     from registry.importer import template_workbook
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import mentors_within
 from accounts.models import User
-from lib.forms import Form
+from lib.forms import Form, RupiahField
 from lib.regioncode import ancestors_of
 from monitoring.models import Health
 from regions.forms import RegionField
@@ -219,8 +219,8 @@ class ProgrammeForm(Form):
     min_age = forms.IntegerField(label=_("Umur paling rendah"), min_value=0, max_value=120, required=False)
     max_age = forms.IntegerField(label=_("Umur paling tinggi"), min_value=0, max_value=120, required=False)
     requires_dtks = forms.BooleanField(label=_("Anggota wajib terdaftar di DTKS"), required=False)
-    grant_per_member = forms.IntegerField(label=_("Bantuan per anggota (Rp)"), min_value=0,
-                                          max_value=10**12, required=False)
+    grant_per_member = RupiahField(label=_("Bantuan per anggota (Rp)"), allow_zero=True,
+                                   maximum=10**12, required=False)
     is_active = forms.BooleanField(label=_("Masih dipakai untuk KUBE baru"), required=False, initial=True)
 
 

@@ -27,7 +27,8 @@ def test_errors_are_json_with_code_and_indonesian_message(client, bearer):
     assert missing.json() == {"code": "not_found", "message": "Data tidak ditemukan."}
     bad = client.post("/api/v1/groups", {"name": 1}, content_type="application/json", **bearer)
     assert bad.status_code == 422
-    assert bad.json()["code"] == "invalid" and "Data tidak valid" in bad.json()["message"]
+    assert bad.json()["code"] == "invalid" and bad.json()["message"] == "Nama harus berupa teks."
+    assert bad.json()["field"] == "name"
     huge = client.get("/api/v1/groups/99999999999999999999999", **bearer)
     assert huge.status_code == 422
 

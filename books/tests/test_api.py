@@ -203,7 +203,8 @@ def test_the_administrator_keeps_the_chart_of_accounts(client, cast):
     short = post(client, "/api/v1/accounts", {"code": "51", "name": "Pendek", "type": "expense"}, auth)
     assert short.json()["message"] == "Kode akun 3 sampai 10 angka." and short.json()["field"] == "code"
     kind = post(client, "/api/v1/accounts", {"code": "5198", "name": "Lain", "type": "biaya"}, auth)
-    assert kind.status_code == 400 and kind.json()["message"] == "Pilih golongan akun."
+    assert kind.status_code == 422 and kind.json()["field"] == "type"  # the document lists the codes (enum)
+    assert kind.json()["message"].startswith("Golongan harus salah satu dari: asset, ")
 
 
 def test_only_the_administrator_sees_the_chart_of_accounts(client, cast):

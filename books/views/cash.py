@@ -25,7 +25,7 @@ from books.services.ledger import SIMPLE_KINDS, account_add, last_closed_period
 from books.views.common import book_context, book_kube, month_param, shift_month
 from lib.forms import apply_error
 from lib.http import xlsx_response
-from lib.money import in_words, rupiah
+from lib.money import MoneyError, in_words, parse_rupiah, rupiah
 from lib.xlsx import Workbook
 
 ENTRY_KINDS = [TxnKind.SALE, TxnKind.PURCHASE, TxnKind.EXPENSE, TxnKind.INCOME, TxnKind.CAPITAL_IN, TxnKind.ASSET]
@@ -92,9 +92,13 @@ def transfer(request: HttpRequest, kube_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def words(request: HttpRequest) -> HttpResponse:
-    """The amount in words while it is typed (htmx)."""
-    raw = request.GET.get("amount", "").replace(".", "").replace("Rp", "").strip()
-    text = in_words(int(raw)) if raw.isdigit() and 0 < int(raw) < 10**15 else ""
+    """The amount in words while it is typed (htmx), read by the parser the form uses: what the
+    box would save, or the sentence saying what to type instead."""
+    raw = request.GET.get("amount", "")
+    try:
+        text = in_words(parse_rupiah(raw, minimum=1)) if raw.strip() else ""
+    except MoneyError as exc:
+        text = exc.message
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 

@@ -252,4 +252,4 @@ def test_a_token_client_downloads_a_visits_photo_within_reach(client, cast):
     wrong_visit = client.get(f"/api/v1/visits/{other['id']}/photos/{photo['id']}", **bearer(cast.pendamping))
     assert wrong_visit.status_code == 404
     bad = client.get(f"/api/v1/visits/{visit['id']}/photos/{photo['id']}?size=besar", **bearer(cast.pendamping))
-    assert bad.status_code == 422 and bad.json()["message"].startswith("Data tidak valid pada size")
+    assert bad.status_code == 422 and bad.json()["message"].startswith("Ukuran ")

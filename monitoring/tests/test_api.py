@@ -111,4 +111,4 @@ def test_a_regions_groups_stay_within_reach(client, books):  # noqa: F811
         response = client.get("/api/v1/dashboard/nasional/groups", **bearer(user))
         assert response.status_code == 404 and response.json()["code"] == "not_found", user.username
     bad = client.get("/api/v1/dashboard/32.04/groups?attention_only=mungkin", **bearer(cast.kab))
-    assert bad.status_code == 422 and bad.json()["message"].startswith("Data tidak valid pada attention_only")
+    assert bad.status_code == 422 and bad.json()["field"] == "attention_only"
