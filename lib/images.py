@@ -10,14 +10,24 @@ What keeps one request's memory bounded:
 - the pixel count is read from the header and refused above `MAX_PIXELS` before anything is decoded;
 - a JPEG is decoded already reduced (`Image.draft`: the decoder scales by 1/2, 1/4 or 1/8);
 - the thumbnail is made from the resized image, not from a second decode;
-- one decode at a time per process (`_DECODING`), so a worker holds at most one full-size image
-  however many of its threads receive photos. The others wait without holding the database.
+- one decode at a time per process, in one thread of its own (`_decoder`), so a worker holds at
+  most one full-size image however many of its threads receive photos; the others wait without
+  holding the database;
+- that thread runs at a lower CPU priority (nice 10; Linux sets it per thread), so on a small
+  server a photo being resized does not slow down the other users' requests;
+- after each photo the freed memory is handed back to the system (glibc's `malloc_trim`);
+  otherwise a worker kept the 200 MB of its largest photo for good.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import io
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -33,7 +43,9 @@ JPEG_QUALITY = 82
 # Modes that Pillow reduces and resizes with a real filter; others ("P", "1", "I;16" …) are
 # converted first (for "P" and "1" Pillow would otherwise fall back to nearest neighbour).
 _RESIZABLE_MODES = {"L", "LA", "RGB", "RGBA", "RGBX", "CMYK", "YCbCr"}
-_DECODING = threading.BoundedSemaphore(1)
+DECODER_NICENESS = 10
+_decoders: dict[int, ThreadPoolExecutor] = {}
+_decoders_lock = threading.Lock()
 
 
 class ImageRefused(SikubeError):
@@ -88,11 +100,7 @@ def photo_prepare(data: bytes, *, name: str, side: int, thumb_side: int) -> Prep
             width, height = opened.size
             if width * height > MAX_PIXELS:
                 raise _too_many_pixels(name, width * height)
-            with _DECODING:
-                image = _resized(opened, side)
-            small = image.copy()
-            small.thumbnail((thumb_side, thumb_side))
-            return PreparedPhoto(image=_jpeg(image), thumbnail=_jpeg(small), width=image.width, height=image.height)
+            return _decoder().submit(_prepared, opened, side, thumb_side).result()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own guard, for a header claiming more pixels than it will ever decode.
         raise _too_many_pixels(name, None) from None
@@ -101,6 +109,41 @@ def photo_prepare(data: bytes, *, name: str, side: int, thumb_side: int) -> Prep
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         # Not an image, truncated, or a header Pillow cannot make sense of.
         raise _unreadable(name) from None
+
+
+def _lower_priority() -> None:
+    with contextlib.suppress(OSError):
+        os.nice(DECODER_NICENESS)
+
+
+def _decoder() -> ThreadPoolExecutor:
+    """This process's decoding thread (per process id: a forked gunicorn worker makes its own)."""
+    pid = os.getpid()
+    with _decoders_lock:
+        if pid not in _decoders:
+            _decoders[pid] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photo-decoder",
+                                                initializer=_lower_priority)
+        return _decoders[pid]
+
+
+def _release_memory() -> None:
+    """Give the pages of the freed full-size image back to the system (glibc only; elsewhere nothing)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(name).malloc_trim(0)
+
+
+def _prepared(opened: Image.Image, side: int, thumb_side: int) -> PreparedPhoto:
+    try:
+        image = _resized(opened, side)
+        small = image.copy()
+        small.thumbnail((thumb_side, thumb_side))
+        return PreparedPhoto(image=_jpeg(image), thumbnail=_jpeg(small), width=image.width, height=image.height)
+    finally:
+        opened.close()
+        _release_memory()
 
 
 def _resized(opened: Image.Image, side: int) -> Image.Image:

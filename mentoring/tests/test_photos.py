@@ -107,17 +107,17 @@ def test_a_jpeg_is_decoded_already_reduced(cast, monkeypatch):
 def depth_spies(monkeypatch) -> dict[str, list[int]]:
     """How many atomic blocks are open while the photo is decoded and while its row is written."""
     seen: dict[str, list[int]] = {"decode": [], "write": []}
-    resized, audit = images._resized, services.audit_record
+    prepare, audit = services.photo_prepare, services.audit_record
 
-    def decode(*args, **kwargs):
+    def decode(*args, **kwargs):  # in the request's thread: the decoding thread has a connection of its own
         seen["decode"].append(len(connection.atomic_blocks))
-        return resized(*args, **kwargs)
+        return prepare(*args, **kwargs)
 
     def write(*args, **kwargs):
         seen["write"].append(len(connection.atomic_blocks))
         return audit(*args, **kwargs)
 
-    monkeypatch.setattr(images, "_resized", decode)
+    monkeypatch.setattr(services, "photo_prepare", decode)
     monkeypatch.setattr(services, "audit_record", write)
     return seen
 
@@ -139,7 +139,7 @@ def test_the_page_decodes_the_photos_before_the_transaction_opens_and_keeps_the_
     response = client.post(reverse("mentoring:visit_new", args=[cast.kube_a.pk]),
                            visit_post(cast, photos=[upload(encoded("PNG", (2000, 1500)), "rapat.png"),
                                                     upload(encoded("BMP"), "papan.bmp")]), follow=True)
-    assert seen["decode"] == [outside]  # the BMP is refused from its header, never decoded
+    assert seen["decode"] == [outside, outside]  # both photos, neither in a transaction
     assert outside + 1 in seen["write"]
     assert "Foto papan.bmp berformat BMP" in response.content.decode()
     visit = Visit.objects.get()  # a refused photo does not lose the visit
@@ -153,13 +153,13 @@ def test_no_transaction_is_open_while_a_photo_is_decoded(monkeypatch):
     cast = testing.build_cast()
     visit = log(cast)
     states: list[bool] = []
-    resized = images._resized
+    prepare = services.photo_prepare
 
     def decode(*args, **kwargs):
         states.append(connection.in_atomic_block)
-        return resized(*args, **kwargs)
+        return prepare(*args, **kwargs)
 
-    monkeypatch.setattr(images, "_resized", decode)
+    monkeypatch.setattr(services, "photo_prepare", decode)
     services.visit_photo_add(actor=cast.pendamping, visit=visit, upload=upload(encoded("JPEG", (2000, 1500))))
     assert states == [False]
     assert VisitPhoto.objects.filter(visit=visit).count() == 1
