@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test test-sqlite test-postgres lint check bench messages clean venv demo
+.PHONY: run test test-sqlite test-postgres lint check bench bench-uploads messages clean venv demo
 
 venv: $(STAMP)
 
@@ -32,6 +32,9 @@ lint: venv
 
 bench: venv
 	@scripts/bench.sh
+
+bench-uploads: venv
+	$(PY) -m bench.uploads
 
 messages: venv
 	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench

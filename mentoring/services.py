@@ -3,7 +3,6 @@ the stage checklist and promotion; assigning a mentor to a kecamatan."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
@@ -15,13 +14,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from audit.models import Action
 from audit.services import audit_record
 from books.models import Activity
 from books.selectors import cash_balance
 from lib.events import changed
+from lib.images import ImageRefused, PreparedPhoto, photo_prepare
 from mentoring.errors import MentoringError
 from mentoring.models import (
     AssistanceEvent,
@@ -179,18 +178,8 @@ def follow_up_close(*, actor: Any, follow_up: FollowUp, closed_on: date, note: s
     return follow_up
 
 
-def _resized(data: bytes, side: int) -> tuple[bytes, int, int]:
-    with Image.open(io.BytesIO(data)) as opened:
-        image = ImageOps.exif_transpose(opened).convert("RGB")
-        image.thumbnail((side, side))
-        out = io.BytesIO()
-        image.save(out, format="JPEG", quality=82, optimize=True)
-        return out.getvalue(), image.width, image.height
-
-
-@transaction.atomic
-def visit_photo_add(*, actor: Any, visit: Visit, upload: Any, caption: str = "") -> VisitPhoto:
-    """A photo taken on the phone: checked to be an image, resized, stored with a thumbnail."""
+def _photo_prepared(upload: Any) -> PreparedPhoto:
+    """Read, check and resize an uploaded photo; raises MentoringError saying what to send instead."""
     name = getattr(upload, "name", "foto")
     size = getattr(upload, "size", None)
     limit = min(PHOTO_MAX_BYTES, settings.MAX_UPLOAD_BYTES)
@@ -202,20 +191,29 @@ def visit_photo_add(*, actor: Any, visit: Visit, upload: Any, caption: str = "")
         raise MentoringError(_("Foto %(f)s terlalu besar (batas %(max)s MB).") % {"f": name, "max": limit // 1048576},
                              field="photos")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-            if probe.width * probe.height > 60_000_000:
-                raise MentoringError(_("Foto %(f)s terlalu besar resolusinya (lebih dari 60 megapiksel).") % {"f": name}, field="photos")
-        full, width, height = _resized(data, PHOTO_MAX_SIDE)
-        thumb, _w, _h = _resized(data, THUMB_SIDE)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-        raise MentoringError(_("Berkas %(f)s bukan foto yang dapat dibaca (JPEG, PNG atau WebP).") % {"f": name},
-                             field="photos") from None
-    photo = VisitPhoto(visit=visit, caption=(caption or "").strip()[:200], width=width, height=height,
-                       uploaded_by=_by(actor))
+        return photo_prepare(data, name=name, side=PHOTO_MAX_SIDE, thumb_side=THUMB_SIDE)
+    except ImageRefused as exc:
+        raise MentoringError(exc.message, code=exc.code, field="photos") from None
+
+
+def visit_photo_add(*, actor: Any, visit: Visit, upload: Any, caption: str = "") -> VisitPhoto:
+    """A photo taken on the phone: checked to be a JPEG, PNG or WebP, resized, stored with a thumbnail.
+
+    Decoding and resizing happen before the transaction opens (lib/images.py says why): the write
+    lock is held only for the inserts. A refused photo raises before anything is written, so the
+    visit it belongs to is never touched.
+    """
+    prepared = _photo_prepared(upload)
+    return _visit_photo_save(actor=actor, visit=visit, prepared=prepared, caption=caption)
+
+
+@transaction.atomic
+def _visit_photo_save(*, actor: Any, visit: Visit, prepared: PreparedPhoto, caption: str) -> VisitPhoto:
+    photo = VisitPhoto(visit=visit, caption=(caption or "").strip()[:200], width=prepared.width,
+                       height=prepared.height, uploaded_by=_by(actor))
     stem = f"foto-{visit.photos.count() + 1}"
-    photo.image.save(f"{stem}.jpg", ContentFile(full), save=False)
-    photo.thumbnail.save(f"{stem}-kecil.jpg", ContentFile(thumb), save=False)
+    photo.image.save(f"{stem}.jpg", ContentFile(prepared.image), save=False)
+    photo.thumbnail.save(f"{stem}-kecil.jpg", ContentFile(prepared.thumbnail), save=False)
     photo.save()
     audit_record(actor=actor, action=Action.CREATE, obj=photo, kube_id=visit.kube_id)
     return photo

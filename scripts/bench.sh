@@ -13,5 +13,6 @@ $PY -m bench.books_bench
 $PY -m bench.mentoring_bench
 $PY -m bench.monitoring_bench
 scripts/with_postgres.sh $PY -m bench.monitoring_bench --postgres
+$PY -m bench.uploads
 $PY -m bench.load_test --seconds 120
 scripts/with_postgres.sh $PY -m bench.load_test --postgres --seconds 120
