@@ -155,6 +155,7 @@ class Row:
     label: str
     amount: int
     kind: str = "item"  # item | less | subtotal | total
+    key: str = ""       # a stable name for the lines that pages and tests look up
 
     @property
     def value(self) -> int:
@@ -168,9 +169,9 @@ def _item(name: str, value: int) -> Row:
     return Row(name, value)
 
 
-def _result(positive: str, negative: str, value: int, kind: str = "subtotal") -> Row:
+def _result(positive: str, negative: str, value: int, kind: str = "subtotal", key: str = "") -> Row:
     """A result that can go either way: "Laba …" or "Rugi …", with the amount always positive."""
-    return Row(positive if value >= 0 else negative, abs(value), kind)
+    return Row(positive if value >= 0 else negative, abs(value), kind, key)
 
 
 @dataclass
@@ -360,12 +361,13 @@ class Lpj:
         rows += [_item(n, v) for n, v in st.expenses]
         rows.append(Row(_("Jumlah beban"), st.total_expenses, "subtotal") if st.total_expenses >= 0
                     else Row(_("Jumlah beban (koreksi melebihi beban)"), -st.total_expenses, "less"))
-        rows.append(_result(_("Laba sebelum IKS"), _("Rugi sebelum IKS"), self.profit_before_iks))
+        rows.append(_result(_("Laba sebelum IKS"), _("Rugi sebelum IKS"), self.profit_before_iks, key="profit"))
         if self.iks_set_aside >= 0:
             rows.append(Row(_("Dikurangi: penyisihan laba untuk dana IKS"), self.iks_set_aside, "less"))
         else:
             rows.append(Row(_("Ditambah: penyisihan IKS yang dibatalkan"), -self.iks_set_aside))
-        rows.append(_result(_("Laba setelah IKS"), _("Rugi setelah IKS"), self.profit_after_iks, "total"))
+        rows.append(_result(_("Laba setelah IKS"), _("Rugi setelah IKS"), self.profit_after_iks, "total",
+                            key="profit-after"))
         return rows
 
     @property

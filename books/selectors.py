@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from books.models import Account, AccountRole, AccountType, IksAllocation, IksFund, Line, Loan, Transaction, TxnKind
 from books.models.ledger import CASH_ROLES, DEBIT_NORMAL, MONEY_ROLES
@@ -57,13 +58,13 @@ def cash_balance(kube: Kube, *, until: date | None = None) -> int:
     return (total["d"] or 0) - (total["c"] or 0)
 
 
-MONEY_LABELS: dict[str, str] = {
+MONEY_LABELS: dict[str, StrOrPromise] = {
     AccountRole.CASH: gettext_lazy("Kas tunai"),
     AccountRole.BANK: gettext_lazy("Bank"),
     AccountRole.COOP: gettext_lazy("Simpanan di koperasi"),
 }
 # Short names for the account column of the cash book, narrow enough for a phone and the PDF.
-MONEY_SHORT: dict[str, str] = {
+MONEY_SHORT: dict[str, StrOrPromise] = {
     AccountRole.CASH: gettext_lazy("Tunai"),
     AccountRole.BANK: gettext_lazy("Bank"),
     AccountRole.COOP: gettext_lazy("Koperasi"),
@@ -146,16 +147,16 @@ def _split_transfers(lines: list[tuple[str, int, int]]) -> list[tuple[str, int, 
 
 def money_summary(kube: Kube, *, start: date, end: date) -> MoneySummary:
     """Opening, in, out, transfers and closing of the cash box, the bank and the cooperative."""
-    accounts = {role: MoneyAccount(role) for role in MONEY_ROLES}
+    accounts: dict[str, MoneyAccount] = {str(role): MoneyAccount(role) for role in MONEY_ROLES}
     lines = Line.objects.filter(kube=kube, account__role__in=MONEY_ROLES)
     for r in lines.filter(date__lt=start).values("account__role").annotate(d=Sum("debit"), c=Sum("credit")):
-        accounts[r["account__role"]].opening += (r["d"] or 0) - (r["c"] or 0)
+        accounts[str(r["account__role"])].opening += (r["d"] or 0) - (r["c"] or 0)
     by_txn: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     kinds: dict[int, str] = {}
     for txn_id, kind, role, debit, credit in (lines.filter(date__gte=start, date__lte=end).order_by("id")
                                               .values_list("transaction_id", "transaction__kind",
                                                            "account__role", "debit", "credit")):
-        by_txn[txn_id].append((role, debit, credit))
+        by_txn[txn_id].append((str(role), debit, credit))
         kinds[txn_id] = kind
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for txn_id, txn_lines in by_txn.items():
@@ -248,10 +249,10 @@ def cash_book(kube: Kube, *, start: date, end: date, roles: tuple[str, ...] = MO
     balance. One balance for cash and bank together could not be checked against the cash box
     or the bank statement, so each line carries the balance of its own account."""
     lines = Line.objects.filter(kube=kube, account__role__in=roles)
-    opening = dict.fromkeys(roles, 0)
+    opening: dict[str, int] = {str(role): 0 for role in roles}
     for r in lines.filter(date__lt=start).values("account__role").annotate(d=Sum("debit"), c=Sum("credit")):
-        opening[r["account__role"]] += (r["d"] or 0) - (r["c"] or 0)
-    accounts = {role: BookAccount(role, opening[role]) for role in roles}
+        opening[str(r["account__role"])] += (r["d"] or 0) - (r["c"] or 0)
+    accounts = {role: BookAccount(role, value) for role, value in opening.items()}
     balances = dict(opening)
     rows = (lines.filter(date__gte=start, date__lte=end)
             .select_related("transaction", "account").order_by("date", "transaction_id", "id"))

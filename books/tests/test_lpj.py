@@ -13,6 +13,7 @@ import io
 import random
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -20,7 +21,7 @@ from pypdf import PdfReader
 
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
-from books.models import TxnKind
+from books.models import Loan, Transaction, TxnKind
 from books.services import (
     Leg,
     cash_entry_record,
@@ -40,6 +41,7 @@ from books.services import (
 )
 from books.views.closing import lpj_document
 from grants.services import grant_record, onward_transfer
+from registry.models import Kube
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +177,7 @@ def test_the_page_and_the_pdf_print_it_in_indonesian(april, client, cast):
                  "PAR 30 adalah bagian sisa pinjaman"):
         assert text in page, text
     assert "-Rp" not in page
+    assert '<td class="num" data-testid="lpj-profit-after">Rp815.400</td>' in page
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(lpj_document(
         lpj_build(april, parse_period("2026-04"))))).pages).split())  # headers wrap in narrow columns
     for needle in ("Pindahan keluar", "Rp815.400", "PAR 30: 0,00 %", "Lampiran: Buku Kas Umum", "Saldo akun",
@@ -228,13 +231,13 @@ def test_the_annex_ends_where_the_cash_summary_does(april):
 MONEY = ("cash", "bank", "coop")
 
 
-def _sql(query: str, params: list[object]) -> list[tuple]:
+def _sql(query: str, params: list[Any]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return list(cursor.fetchall())
 
 
-def oracle(kube_id: int, start: date, end: date) -> dict[str, object]:
+def oracle(kube_id: int, start: date, end: date) -> dict[str, Any]:
     """The LPJ's figures from the raw tables, written without books/lpj.py or books/selectors.py."""
     opening = dict.fromkeys(MONEY, 0)
     for role, debit, credit in _sql(
@@ -293,7 +296,7 @@ def oracle(kube_id: int, start: date, end: date) -> dict[str, object]:
     }
 
 
-def _random_months(cast, seed: int) -> object:
+def _random_months(cast: Any, seed: int) -> Kube:
     """Three months of every kind of posting, in a random order, with reversals and general
     journals that mix transfers with income; overdrafts the ledger refuses are skipped."""
     rng = random.Random(seed)
@@ -303,8 +306,8 @@ def _random_months(cast, seed: int) -> object:
     cash_entry_record(actor=t, kube=kube, kind=TxnKind.CAPITAL_IN, amount=1_500_000, date=date(2026, 4, 29),
                       description="Modal")
     iks_policy_set(actor=t, kube=kube, funds=[("Anggota sakit", 5), ("Posyandu", "2.5")])
-    loans = []
-    posted = []
+    loans: list[Loan] = []
+    posted: list[Transaction] = []
     for month in (5, 6, 7):
         for _ in range(40):
             day = date(2026, month, rng.randint(1, 28))
@@ -375,11 +378,11 @@ def test_the_lpj_agrees_with_an_oracle_over_random_months(cast, seed):
         lpj = lpj_build(kube, period)
         want = oracle(kube.pk, period.start, period.end)
         for account in lpj.money.accounts:
-            flows = want["flows"][account.role]  # type: ignore[index]
+            flows = want["flows"][account.role]
             assert (account.opening, account.money_in, account.money_out, account.transfer_in,
                     account.transfer_out, account.closing) == (
-                want["opening"][account.role], flows["in"], flows["out"], flows["t_in"], flows["t_out"],  # type: ignore[index]
-                want["closing"][account.role]), (code, account.role)  # type: ignore[index]
+                want["opening"][account.role], flows["in"], flows["out"], flows["t_in"], flows["t_out"],
+                want["closing"][account.role]), (code, account.role)
         assert (lpj.profit_before_iks, lpj.iks_set_aside, lpj.profit_after_iks) == (
             want["profit"], want["set_aside"], want["after"]), code
         nr = lpj.neraca
@@ -395,8 +398,8 @@ def test_the_lpj_agrees_with_an_oracle_over_random_months(cast, seed):
             for line in lpj.annex.lines:
                 last[line.account_role] = line.balance
             assert last == want["closing"], code
-        figures = lpj_figures(lpj)
-        assert figures["cash"]["closing"] == sum(want["closing"].values())  # type: ignore[index,union-attr]
+        figures: dict[str, Any] = lpj_figures(lpj)
+        assert figures["cash"]["closing"] == sum(want["closing"].values())
     kinds = set(kube.transactions.values_list("kind", flat=True))
     assert kinds >= {"sale", "purchase", "transfer", "savings_in", "coop_in", "loan_out", "loan_in", "onward",
                      "general", "reversal", "iks_allocation", "iks_use"}, kinds
