@@ -118,12 +118,22 @@ class CashLineOut(Schema):
     date: dt.date
     receipt: str
     description: str
-    account: str
+    account: str = Field(..., description="Tunai, Bank atau Koperasi")
+    account_role: str = Field(..., description="cash, bank atau coop")
     money_in: int
     money_out: int
-    balance: int
+    balance: int = Field(..., description="Saldo akun baris ini sesudah baris ini")
     transaction: int
     reversed: bool
+
+
+class CashAccountOut(Schema):
+    account: str = Field(..., description="cash, bank atau coop")
+    name: str
+    opening: int
+    total_in: int
+    total_out: int
+    closing: int
 
 
 class CashBookOut(Schema):
@@ -132,6 +142,7 @@ class CashBookOut(Schema):
     total_in: int
     total_out: int
     closing: int
+    accounts: list[CashAccountOut]
     lines: list[CashLineOut]
 
 
@@ -268,9 +279,12 @@ def get_cash_book(request: HttpRequest, kube_id: ObjectId,
     start, end = month_bounds(period.year, period.number)
     book = cash_book(kube, start=start, end=end)
     return {"month": period.code, "opening": book.opening, "total_in": book.total_in, "total_out": book.total_out,
-            "closing": book.closing, "lines": [
+            "closing": book.closing,
+            "accounts": [{"account": a.role, "name": a.label, "opening": a.opening, "total_in": a.money_in,
+                          "total_out": a.money_out, "closing": a.closing} for a in book.accounts],
+            "lines": [
                 {"date": ln.date, "receipt": ln.receipt, "description": ln.description, "account": ln.account,
-                 "money_in": ln.money_in, "money_out": ln.money_out, "balance": ln.balance,
+                 "account_role": ln.account_role, "money_in": ln.money_in, "money_out": ln.money_out, "balance": ln.balance,
                  "transaction": ln.transaction_id, "reversed": ln.reversed} for ln in book.lines]}
 
 

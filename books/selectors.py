@@ -9,9 +9,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
-from books.models import Account, AccountRole, AccountType, IksAllocation, IksFund, Line, Loan, Transaction
-from books.models.ledger import CASH_ROLES, DEBIT_NORMAL
+from books.models import Account, AccountRole, AccountType, IksAllocation, IksFund, Line, Loan, Transaction, TxnKind
+from books.models.ledger import CASH_ROLES, DEBIT_NORMAL, MONEY_ROLES
 from registry.models import Kube, Member
 
 
@@ -56,15 +58,132 @@ def cash_balance(kube: Kube, *, until: date | None = None) -> int:
     return (total["d"] or 0) - (total["c"] or 0)
 
 
+MONEY_LABELS: dict[str, StrOrPromise] = {
+    AccountRole.CASH: gettext_lazy("Kas tunai"),
+    AccountRole.BANK: gettext_lazy("Bank"),
+    AccountRole.COOP: gettext_lazy("Simpanan di koperasi"),
+}
+# Short names for the account column of the cash book, narrow enough for a phone and the PDF.
+MONEY_SHORT: dict[str, StrOrPromise] = {
+    AccountRole.CASH: gettext_lazy("Tunai"),
+    AccountRole.BANK: gettext_lazy("Bank"),
+    AccountRole.COOP: gettext_lazy("Koperasi"),
+}
+
+
+def _money_order(role: str | None) -> int:
+    return MONEY_ROLES.index(role) if role in MONEY_ROLES else len(MONEY_ROLES)
+
+
+@dataclass
+class MoneyAccount:
+    """One place where the group keeps money, over a period: what a treasurer counts."""
+
+    role: str
+    opening: int = 0
+    money_in: int = 0       # from outside the group's money (sales, savings, grants …)
+    money_out: int = 0      # to outside (purchases, costs, loans, onward transfers …)
+    transfer_in: int = 0    # moved in from another of the group's money accounts
+    transfer_out: int = 0   # moved out to another of them
+
+    @property
+    def label(self) -> str:
+        return str(MONEY_LABELS.get(self.role, self.role))
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.money_in - self.money_out + self.transfer_in - self.transfer_out
+
+
+@dataclass
+class MoneySummary:
+    start: date
+    end: date
+    accounts: list[MoneyAccount]
+    by_kind: list[tuple[str, int, int]]  # kind label, in, out: transfers left out
+
+    @property
+    def opening(self) -> int:
+        return sum(a.opening for a in self.accounts)
+
+    @property
+    def money_in(self) -> int:
+        return sum(a.money_in for a in self.accounts)
+
+    @property
+    def money_out(self) -> int:
+        return sum(a.money_out for a in self.accounts)
+
+    @property
+    def transfers(self) -> int:
+        """Money moved between the accounts (as much went out of one as came into another)."""
+        return sum(a.transfer_in for a in self.accounts)
+
+    @property
+    def closing(self) -> int:
+        return sum(a.closing for a in self.accounts)
+
+    def account(self, role: str) -> MoneyAccount:
+        return next(a for a in self.accounts if a.role == role)
+
+
+def _split_transfers(lines: list[tuple[str, int, int]]) -> list[tuple[str, int, int, int, int]]:
+    """One transaction's lines on money accounts → (role, in, out, transfer in, transfer out).
+
+    What leaves one money account and enters another within the same transaction is a
+    transfer. Usually that is a whole two-line transaction (bank → cash); in a general journal
+    that mixes both, the matched amount is taken from the lines in the order cash, bank,
+    cooperative, and the rest is real income or spending.
+    """
+    matched_in = matched_out = min(sum(d for _r, d, _c in lines), sum(c for _r, _d, c in lines))
+    out = []
+    for role, debit, credit in sorted(lines, key=lambda r: _money_order(r[0])):
+        t_in, t_out = min(debit, matched_in), min(credit, matched_out)
+        matched_in -= t_in
+        matched_out -= t_out
+        out.append((role, debit - t_in, credit - t_out, t_in, t_out))
+    return out
+
+
+def money_summary(kube: Kube, *, start: date, end: date) -> MoneySummary:
+    """Opening, in, out, transfers and closing of the cash box, the bank and the cooperative."""
+    accounts: dict[str, MoneyAccount] = {str(role): MoneyAccount(role) for role in MONEY_ROLES}
+    lines = Line.objects.filter(kube=kube, account__role__in=MONEY_ROLES)
+    for r in lines.filter(date__lt=start).values("account__role").annotate(d=Sum("debit"), c=Sum("credit")):
+        accounts[str(r["account__role"])].opening += (r["d"] or 0) - (r["c"] or 0)
+    by_txn: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    kinds: dict[int, str] = {}
+    for txn_id, kind, role, debit, credit in (lines.filter(date__gte=start, date__lte=end).order_by("id")
+                                              .values_list("transaction_id", "transaction__kind",
+                                                           "account__role", "debit", "credit")):
+        by_txn[txn_id].append((str(role), debit, credit))
+        kinds[txn_id] = kind
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for txn_id, txn_lines in by_txn.items():
+        for role, money_in, money_out, t_in, t_out in _split_transfers(txn_lines):
+            row = accounts[role]
+            row.money_in += money_in
+            row.money_out += money_out
+            row.transfer_in += t_in
+            row.transfer_out += t_out
+            by_kind[kinds[txn_id]][0] += money_in
+            by_kind[kinds[txn_id]][1] += money_out
+    labels = dict(TxnKind.choices)
+    kind_rows = sorted(((str(labels.get(k, k)), v[0], v[1]) for k, v in by_kind.items() if v[0] or v[1]),
+                       key=lambda r: (-r[1], -r[2], r[0]))
+    return MoneySummary(start, end, list(accounts.values()), kind_rows)
+
+
 @dataclass
 class CashLine:
     date: date
     receipt: str
     description: str
-    account: str
+    account: str          # the account's short name (Tunai, Bank, Koperasi)
+    account_role: str
     money_in: int
     money_out: int
-    balance: int
+    balance: int          # the balance of this line's account after it
     transaction_id: int
     kind: str
     reversed: bool
@@ -72,14 +191,47 @@ class CashLine:
 
 
 @dataclass
+class BookAccount:
+    role: str
+    opening: int
+    money_in: int = 0
+    money_out: int = 0
+
+    @property
+    def label(self) -> str:
+        return str(MONEY_LABELS.get(self.role, self.role))
+
+    @property
+    def short(self) -> str:
+        return str(MONEY_SHORT.get(self.role, self.role))
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.money_in - self.money_out
+
+
+@dataclass
 class CashBook:
     start: date
     end: date
-    opening: int
+    accounts: list[BookAccount]
     lines: list[CashLine]
-    total_in: int
-    total_out: int
-    closing: int
+
+    @property
+    def opening(self) -> int:
+        return sum(a.opening for a in self.accounts)
+
+    @property
+    def total_in(self) -> int:
+        return sum(a.money_in for a in self.accounts)
+
+    @property
+    def total_out(self) -> int:
+        return sum(a.money_out for a in self.accounts)
+
+    @property
+    def closing(self) -> int:
+        return sum(a.closing for a in self.accounts)
 
 
 def reversed_ids(kube: Kube) -> set[int]:
@@ -92,26 +244,30 @@ def reversed_ids(kube: Kube) -> set[int]:
     return set(Transaction.objects.filter(kube=kube, reverses__isnull=False).values_list("reverses_id", flat=True))
 
 
-def cash_book(kube: Kube, *, start: date, end: date, roles: tuple[str, ...] = CASH_ROLES) -> CashBook:
-    """Buku Kas Umum: date, receipt, description, in, out, running balance."""
+def cash_book(kube: Kube, *, start: date, end: date, roles: tuple[str, ...] = MONEY_ROLES) -> CashBook:
+    """Buku Kas Umum: date, receipt, description, account, in, out, and each account's running
+    balance. One balance for cash and bank together could not be checked against the cash box
+    or the bank statement, so each line carries the balance of its own account."""
     lines = Line.objects.filter(kube=kube, account__role__in=roles)
-    before = lines.filter(date__lt=start).aggregate(d=Sum("debit"), c=Sum("credit"))
-    opening = (before["d"] or 0) - (before["c"] or 0)
+    opening: dict[str, int] = {str(role): 0 for role in roles}
+    for r in lines.filter(date__lt=start).values("account__role").annotate(d=Sum("debit"), c=Sum("credit")):
+        opening[str(r["account__role"])] += (r["d"] or 0) - (r["c"] or 0)
+    accounts = {role: BookAccount(role, value) for role, value in opening.items()}
+    balances = dict(opening)
     rows = (lines.filter(date__gte=start, date__lte=end)
             .select_related("transaction", "account").order_by("date", "transaction_id", "id"))
     reversed_set = reversed_ids(kube)
-    balance = opening
     out: list[CashLine] = []
-    total_in = total_out = 0
     for line in rows:
-        balance += line.debit - line.credit
-        total_in += line.debit
-        total_out += line.credit
+        role = line.account.role or ""
+        balances[role] += line.debit - line.credit
+        accounts[role].money_in += line.debit
+        accounts[role].money_out += line.credit
         txn = line.transaction
-        out.append(CashLine(line.date, txn.receipt, txn.description, line.account.name, line.debit,
-                            line.credit, balance, txn.id, txn.kind, txn.id in reversed_set,
+        out.append(CashLine(line.date, txn.receipt, txn.description, accounts[role].short, role, line.debit,
+                            line.credit, balances[role], txn.id, txn.kind, txn.id in reversed_set,
                             txn.reverses_id is not None))
-    return CashBook(start, end, opening, out, total_in, total_out, balance)
+    return CashBook(start, end, list(accounts.values()), out)
 
 
 @dataclass
@@ -150,12 +306,23 @@ def month_profit(kube: Kube, period: int) -> int:
     return income_statement(kube, start=start, end=end).profit
 
 
+@dataclass(frozen=True)
+class AccountBalance:
+    code: str
+    name: str
+    type: str
+    role: str | None
+    value: int  # in the account's normal direction
+
+
 @dataclass
 class BalanceSheet:
     day: date
     assets: list[tuple[str, int]]
     liabilities: list[tuple[str, int]]
     equity: list[tuple[str, int]]
+    accounts: list[AccountBalance] = field(default_factory=list)  # every balance-sheet account
+    profit_to_date: int = 0  # income − expenses since the books began, not yet closed into equity
 
     @property
     def total_assets(self) -> int:
@@ -169,9 +336,10 @@ class BalanceSheet:
 def balance_sheet(kube: Kube, *, day: date) -> BalanceSheet:
     """Neraca at `day`. Profit not yet closed into equity appears as "Laba berjalan"."""
     rows = (Line.objects.filter(kube=kube, date__lte=day)
-            .values("account__code", "account__name", "account__type")
+            .values("account__code", "account__name", "account__type", "account__role")
             .annotate(d=Sum("debit"), c=Sum("credit")).order_by("account__code"))
     assets, liabilities, equity = [], [], []
+    accounts: list[AccountBalance] = []
     profit = 0
     for r in rows:
         value = signed(r["account__type"], r["d"] or 0, r["c"] or 0)
@@ -186,10 +354,12 @@ def balance_sheet(kube: Kube, *, day: date) -> BalanceSheet:
             profit += value
         else:
             profit -= value
+        if kind in (AccountType.ASSET, AccountType.LIABILITY, AccountType.EQUITY):
+            accounts.append(AccountBalance(r["account__code"], r["account__name"], kind, r["account__role"], value))
     from django.utils.translation import gettext as _
 
     equity.append((_("Laba (rugi) yang belum dibagi"), profit))
-    return BalanceSheet(day, assets, liabilities, equity)
+    return BalanceSheet(day, assets, liabilities, equity, accounts, profit)
 
 
 # --- IKS -----------------------------------------------------------------------------------

@@ -47,6 +47,10 @@ class AccountRole(models.TextChoices):
 
 
 CASH_ROLES = (AccountRole.CASH, AccountRole.BANK)
+# Where the group's money is: the cash box, the bank account and the deposits at the cooperative.
+# The LPJ's cash summary and the Buku Kas Umum keep one balance for each; moving money between
+# them is a transfer, neither income nor spending.
+MONEY_ROLES = (AccountRole.CASH, AccountRole.BANK, AccountRole.COOP)
 
 
 class Account(models.Model):

@@ -70,12 +70,22 @@ def test_the_month_balances_line_by_line(march):
     assert allocation.profit == 850_000  # 4,500,000 sales − 3,500,000 stock − 150,000 transport
     lpj = lpj_build(kube, parse_period("2026-03"))
     assert lpj.closed
-    # Cash summary (cash in hand + bank)
-    assert (lpj.cash_opening, lpj.cash_in, lpj.cash_out, lpj.cash_closing) == (0, 29_620_000, 8_810_000, 20_810_000)
+    # Cash summary per account: the Rp 5 million drawn from the bank and the savings taken to the
+    # cooperative are transfers, not money in or out of the group.
+    cash, bank, coop = lpj.money.accounts
+    # cash: in 4,500,000 sales + 120,000 savings; out 3,500,000 + 150,000 + 40,000 IKS; 5,000,000 from the bank
+    # in, 120,000 to the cooperative out → 4,620,000 − 3,690,000 + 5,000,000 − 120,000 = 5,810,000
+    assert (cash.opening, cash.money_in, cash.money_out, cash.transfer_in, cash.transfer_out, cash.closing) == (
+        0, 4_620_000, 3_690_000, 5_000_000, 120_000, 5_810_000)
+    assert (bank.money_in, bank.money_out, bank.transfer_in, bank.transfer_out, bank.closing) == (
+        20_000_000, 0, 0, 5_000_000, 15_000_000)
+    assert (coop.money_in, coop.transfer_in, coop.closing) == (0, 120_000, 120_000)
+    assert (lpj.cash_opening, lpj.cash_in, lpj.cash_out, lpj.cash_closing) == (0, 24_620_000, 3_690_000, 20_930_000)
     # Income statement
     assert lpj.statement.income == [("Penjualan dan pendapatan usaha", 4_500_000)]
     assert lpj.statement.expenses == [("Belanja barang dagangan/bahan", 3_500_000), ("Biaya operasional", 150_000)]
     assert lpj.statement.profit == 850_000
+    assert (lpj.profit_before_iks, lpj.iks_set_aside, lpj.profit_after_iks) == (850_000, 85_000, 765_000)
     # Balance sheet on 31 March
     assert dict(lpj.balance.assets) == {"Kas tunai": 5_810_000, "Bank (rekening KUBE)": 15_000_000,
                                         "Simpanan anggota di koperasi": 120_000}
@@ -84,6 +94,14 @@ def test_the_month_balances_line_by_line(march):
     assert dict(lpj.balance.equity) == {"Modal bantuan stimulan": 20_000_000, "Penyisihan laba untuk IKS": -85_000,
                                         "Laba (rugi) yang belum dibagi": 850_000}
     assert lpj.balance.total_assets == lpj.balance.total_liabilities_equity == 20_930_000
+    # As printed: no bare negative, the set-aside is a "less" line
+    assert [(r.label, r.amount, r.kind) for r in lpj.neraca.equity.rows] == [
+        ("Modal bantuan stimulan yang diterima", 20_000_000, "item"),
+        ("Modal bantuan yang masih dikelola kelompok", 20_000_000, "subtotal"),
+        ("Laba sejak buku dimulai sampai tanggal ini", 850_000, "item"),
+        ("Dikurangi: laba yang disisihkan untuk dana IKS", 85_000, "less"),
+        ("Sisa laba yang menjadi modal kelompok", 765_000, "subtotal")]
+    assert lpj.neraca.total_assets == lpj.neraca.total_liabilities_equity == 20_930_000
     # IKS: 5 % and 5 % of 850,000, one use
     assert lpj.iks == [("Anggota sakit", 42_500, 40_000, 2_500), ("Posyandu", 42_500, 0, 42_500)]
     # Savings: six members, Rp 20,000 each, all at the cooperative
@@ -98,13 +116,16 @@ def test_the_month_balances_line_by_line(march):
 def test_the_cash_book_runs_its_balance_and_numbers_receipts(march):
     kube, _ = march
     book = cash_book(kube, start=date(2026, 3, 1), end=date(2026, 3, 31))
-    assert book.opening == 0 and book.closing == 20_810_000
+    assert book.opening == 0 and book.closing == 20_930_000  # cash 5,810,000 + bank 15,000,000 + coop 120,000
     assert book.lines[0].money_in == 20_000_000 and book.lines[0].balance == 20_000_000
     assert [line.receipt for line in book.lines[:3]] == ["0001/2026", "0002/2026", "0002/2026"]  # transfer: 2 sides
-    running = 0
+    # each side of the transfer carries its own account's balance: bank 20,000,000 − 5,000,000, cash 0 + 5,000,000
+    assert {(ln.account, ln.balance) for ln in book.lines[1:3]} == {("Bank", 15_000_000), ("Tunai", 5_000_000)}
+    running = {"cash": 0, "bank": 0, "coop": 0}
     for line in book.lines:
-        running += line.money_in - line.money_out
-        assert line.balance == running
+        running[line.account_role] += line.money_in - line.money_out
+        assert line.balance == running[line.account_role]
+    assert running == {"cash": 5_810_000, "bank": 15_000_000, "coop": 120_000}
 
 
 def test_the_closed_month_cannot_be_posted_into_but_can_be_corrected_by_reversal(march, cast):

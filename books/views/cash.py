@@ -19,7 +19,7 @@ from accounts.access import Kind, require
 from books.errors import BooksError
 from books.forms import AccountForm, CashEntryForm, ReverseForm, TransferForm, default_description
 from books.models import Account, Transaction, TxnKind
-from books.selectors import cash_balance, cash_book, month_bounds, role_balance
+from books.selectors import cash_balance, cash_book, money_summary, month_bounds, role_balance
 from books.services import cash_entry_record, cash_transfer, transaction_reverse
 from books.services.ledger import SIMPLE_KINDS, account_add, last_closed_period
 from books.views.common import book_context, book_kube, month_param, shift_month
@@ -39,7 +39,8 @@ def books_home(request: HttpRequest, kube_id: int) -> HttpResponse:
     book = cash_book(kube, start=start, end=end)
     return render(request, "books/home.html", book_context(
         request, kube, "books", cash=cash_balance(kube), in_hand=role_balance(kube, "cash"),
-        bank=role_balance(kube, "bank"), month=book, recent=list(reversed(book.lines[-5:])),
+        bank=role_balance(kube, "bank"), month=book, money=money_summary(kube, start=start, end=end),
+        recent=list(reversed(book.lines[-5:])),
         entry_kinds=[(k, TxnKind(k).label) for k in ENTRY_KINDS], closed=last_closed_period(kube)))
 
 
@@ -108,11 +109,12 @@ def cash_book_view(request: HttpRequest, kube_id: int) -> HttpResponse:
     year, month = month_param(request)
     start, end = month_bounds(year, month)
     book = cash_book(kube, start=start, end=end)
+    money = money_summary(kube, start=start, end=end)
     prev_y, prev_m = shift_month(year, month, -1)
     next_y, next_m = shift_month(year, month, 1)
     today = timezone.localdate()
     return render(request, "books/cash_book.html", book_context(
-        request, kube, "cash", book=book, month_label=date_format(start, "F Y"), month_code=f"{year}-{month:02d}",
+        request, kube, "cash", book=book, money=money, month_label=date_format(start, "F Y"), month_code=f"{year}-{month:02d}",
         prev=f"{prev_y}-{prev_m:02d}", next=f"{next_y}-{next_m:02d}" if (next_y, next_m) <= (today.year, today.month)
         else None))
 
@@ -124,12 +126,14 @@ def cash_book_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
     start, end = month_bounds(year, month)
     book = cash_book(kube, start=start, end=end)
     wb = Workbook()
-    rows: list[list[object]] = [[start, "", _("Saldo awal"), "", None, None, book.opening]]
+    # Each account keeps its own running balance, as on the page.
+    rows: list[list[object]] = [[start, "", _("Saldo awal"), a.label, None, None, a.opening] for a in book.accounts]
     rows += [[ln.date, ln.receipt, ln.description, ln.account, ln.money_in or None, ln.money_out or None, ln.balance]
              for ln in book.lines]
-    rows.append([end, "", _("Jumlah dan saldo akhir"), "", book.total_in, book.total_out, book.closing])
+    rows += [[end, "", _("Jumlah dan saldo akhir"), a.label, a.money_in, a.money_out, a.closing]
+             for a in book.accounts]
     wb.sheet(_("Buku Kas Umum"), [_("Tanggal"), _("No. bukti"), _("Uraian"), _("Akun"), _("Penerimaan"),
-                                  _("Pengeluaran"), _("Saldo")], rows, widths=[12, 12, 44, 20, 14, 14, 16],
+                                  _("Pengeluaran"), _("Saldo akun")], rows, widths=[12, 12, 44, 20, 14, 14, 16],
              money_columns=[4, 5, 6])
     return xlsx_response(wb.close(), filename=f"buku-kas-{kube.reg_number}-{year}-{month:02d}.xlsx")
 
