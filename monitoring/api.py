@@ -158,7 +158,8 @@ def _scope_and_period(request: HttpRequest, region_code: str, period: str) -> tu
 
 @router.get("/dashboard/{region_code}", response=DashboardOut,
             summary="Angka pemantauan suatu wilayah (kode wilayah, atau 'nasional') dan tiap wilayah di bawahnya")
-def region_dashboard(request: HttpRequest, region_code: str, period: str = Query("", max_length=7, description=PERIOD_HELP)) -> dict[str, Any]:
+def region_dashboard(request: HttpRequest, region_code: str,
+                     period: str = Query("", max_length=7, description=PERIOD_HELP)) -> dict[str, Any]:
     scope, parsed = _scope_and_period(request, region_code, period)
     board = dashboard(scope, parsed)
     name = scope.region.label if scope.region else _("Nasional")

@@ -19,7 +19,6 @@ from monitoring.health import reasons_text
 from monitoring.models import Health, Klass
 from monitoring.selectors import Dashboard, Figures, Scope, dashboard, groups_in
 
-
 COUNT, MONEY, PERCENT = "count", "money", "percent"
 
 

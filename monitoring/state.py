@@ -53,7 +53,7 @@ def compute_months(kube_ids: Sequence[int], periods: Iterable[int] | None = None
     """{(kube, period): flows} for the groups (and months) given, from the ledger, visits and meetings."""
     from books.models import Activity, ActivityAttendance, Line, Transaction
     from books.models.ledger import AccountRole, AccountType
-    from mentoring.models import Visit, BookAudit
+    from mentoring.models import BookAudit, Visit
 
     wanted = sorted(set(periods)) if periods is not None else None
     rows: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(MONTH_FIELDS, 0))
@@ -186,7 +186,8 @@ def compute_states(kube_ids: Sequence[int], *, today: date) -> dict[int, dict[st
                          .values_list("kube_id", "d").order_by())
     activity_count = dict(Activity.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(n=Count("id"))
                           .values_list("kube_id", "n").order_by())
-    visits = {r["kube_id"]: r for r in Visit.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(
+    visits: dict[int, dict[str, Any]] = {r["kube_id"]: dict(r) for r in Visit.objects.filter(
+        kube_id__in=kube_ids).values("kube_id").annotate(
         last=Max("date"), meeting=Max("date", filter=Q(kind="rutin")),
         trained=Count("id", filter=Q(kind="bimtek"))).order_by()}
     # The last audited visit on its own: joined into the query above, the audit rows would multiply it.

@@ -9,8 +9,10 @@ kept the normal way. The only monitoring answers used as input are each group's 
 class (`/api/v1/groups/{id}/health|class`); the oracle adds those up per region itself.
 """
 
+# ruff: noqa: S608  (the oracle's SQL is assembled from fixed table names; every value is a parameter)
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections import defaultdict
@@ -29,6 +31,7 @@ from pypdf import PdfReader
 from assessments.instrument import CODE
 from assessments.models import InstrumentVersion
 from assessments.services import assessment_start, scores_save
+from books.errors import BooksError
 from books.models import TxnKind
 from books.services import (
     cash_entry_record,
@@ -140,16 +143,12 @@ def _month(cast: Any, kube: Any, n: int, period: int, mentor: Any, version: Any)
                         recipients=[("Ibu Entin", "", 250_000)], date=day, note="Perguliran")
     if period < 202611 and not (n == 2 and period >= 202609):
         profit_month = period
-        try:
+        with contextlib.suppress(BooksError):  # no profit this month: nothing to set aside
             iks_allocate(actor=actor, kube=kube, period=profit_month, date=last)
-        except Exception:  # no profit this month: nothing to set aside
-            pass
         fund = kube.iks_funds.order_by("id").first()
         if period % 3 == 1 and fund is not None:
-            try:
+            with contextlib.suppress(BooksError):  # the fund is still empty
                 iks_use(actor=actor, kube=kube, fund=fund, amount=5_000, date=last, description="Anggota sakit")
-            except Exception:  # the fund is still empty
-                pass
         period_close(actor=actor, kube=kube, period=period)
     if period in (202603, 202609) and n != 3:
         assessment = assessment_start(actor=cast.admin, kube=kube, version=version, date=day,
@@ -271,7 +270,7 @@ def _oracle(code: str, periods: list[int], health: dict[int, str], klass: dict[i
             out["par30_amount"] += outstanding
     # PEKA: each group's latest session, its domain means averaged over the region's groups.
     peka: dict[int, list[Decimal]] = defaultdict(list)
-    for kube_id, number, mean in sql(
+    for _kube_id, number, mean in sql(
             f"SELECT a.kube_id, d.number, r.mean FROM assessments_domainresult r "
             f"JOIN assessments_domain d ON d.id = r.domain_id JOIN assessments_assessment a ON a.id = r.assessment_id "
             f"JOIN registry_kube k ON k.id = a.kube_id WHERE {where} AND a.id = (SELECT b.id FROM "
