@@ -6,6 +6,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
@@ -22,8 +23,22 @@ class SpreadsheetError(SikubeError):
     code = "bad_file"
 
 
+# Number formats: grouped thousands, Rupiah with its sign. Excel shows the separators of the reader's
+# locale (1.250.000 in an Indonesian Excel), and the cell stays a number that sums and sorts.
+COUNT_FORMAT = "#,##0"
+MONEY_FORMAT = '"Rp"#,##0'
+DECIMAL_FORMAT = "#,##0.00"
+PERCENT_FORMAT = '#,##0.0" %"'
+MAX_AUTO_WIDTH = 40
+
+
 class Workbook:
-    """A thin wrapper over xlsxwriter with SIKUBE's header style."""
+    """A thin wrapper over xlsxwriter with SIKUBE's header style.
+
+    Every number is written as a number with a grouped format (money columns in Rupiah, percent
+    columns with a % sign), never as formatted text; columns are at least as wide as their
+    header's longest word and the header row is frozen.
+    """
 
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
@@ -33,18 +48,32 @@ class Workbook:
         self.head = self.book.add_format({"bold": True, "bg_color": "#E4EFE9", "border": 1,
                                           "text_wrap": True, "valign": "top"})
         self.text = self.book.add_format({"num_format": "@"})
-        self.money = self.book.add_format({"num_format": "#,##0"})
+        self.money = self.book.add_format({"num_format": MONEY_FORMAT})
+        self.count = self.book.add_format({"num_format": COUNT_FORMAT})
+        self.decimal = self.book.add_format({"num_format": DECIMAL_FORMAT})
+        self.percent = self.book.add_format({"num_format": PERCENT_FORMAT})
         self.date = self.book.add_format({"num_format": "dd-mm-yyyy"})
         self.bold = self.book.add_format({"bold": True})
         self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
 
+    def _number_format(self, value: Any, col: int, money: Sequence[int], percent: Sequence[int]) -> Any:
+        if col in money:
+            return self.money
+        if col in percent:
+            return self.percent
+        return self.count if isinstance(value, int) else self.decimal
+
     def sheet(self, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
               widths: Sequence[int] | None = None, text_columns: Sequence[int] = (),
-              money_columns: Sequence[int] = ()) -> Any:
+              money_columns: Sequence[int] = (), percent_columns: Sequence[int] = ()) -> Any:
         ws = self.book.add_worksheet(name[:31])
         ws.write_row(0, 0, list(headers), self.head)
         ws.freeze_panes(1, 0)
-        for col, width in enumerate(widths or [18] * len(headers)):
+        given = list(widths or [])
+        for col, header in enumerate(headers):
+            # As wide as the header's longest word (the header wraps at spaces), and as asked.
+            longest = max((len(word) for word in str(header).split()), default=0) + 2
+            width = max(given[col] if col < len(given) else min(len(str(header)) + 2, MAX_AUTO_WIDTH), longest)
             fmt = self.text if col in text_columns else self.money if col in money_columns else None
             ws.set_column(col, col, width, fmt)
         count = 0
@@ -58,6 +87,11 @@ class Workbook:
                     ws.write_string(r, c, str(value), self.text)
                 elif value is None:
                     ws.write_blank(r, c, None)
+                elif isinstance(value, bool):
+                    ws.write_string(r, c, _("Ya") if value else _("Tidak"))
+                elif isinstance(value, (int, float, Decimal)):
+                    ws.write_number(r, c, float(value) if isinstance(value, Decimal) else value,
+                                    self._number_format(value, c, money_columns, percent_columns))
                 else:
                     ws.write(r, c, value)
         if count:

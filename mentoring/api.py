@@ -536,7 +536,8 @@ class WorkspaceRowOut(Schema):
     last_audit: dt.date | None
     open_follow_ups: int
     overdue_follow_ups: int
-    attention: int
+    attention: int = Field(..., description="urutan dalam keadaan yang sama (kunjungan dan tindak lanjut terlambat)")
+    health: str = Field(..., description="sehat, perhatian, kritis atau bubar: peringatan dini yang sama dengan dasbor")
     reasons: list[str]
 
 
@@ -550,11 +551,11 @@ def mentor_workspace(request: HttpRequest, mentor_id: ObjectId) -> list[dict[str
     if not groups.exists() and mentor.pk != request.user.pk:
         raise Http404
     rows = workspace(groups, today=timezone.localdate())
-    rows.sort(key=lambda r: (-r.attention, r.next_due, r.kube.name, r.kube.pk))  # the selector's order, then the id
+    rows.sort(key=lambda r: r.order)  # the selector's order (its last key is the id)
     return [{"kube": r.kube.pk, "name": r.kube.name, "desa": r.kube.desa_id, "last_visit": r.last_visit,
              "next_due": r.next_due, "overdue_days": r.overdue_days, "last_audit": r.last_audit,
              "open_follow_ups": r.open_follow_ups, "overdue_follow_ups": r.overdue_follow_ups,
-             "attention": r.attention, "reasons": r.reasons} for r in rows]
+             "attention": r.attention, "health": r.health, "reasons": r.reasons} for r in rows]
 
 
 class MentorOut(Schema):
@@ -562,7 +563,7 @@ class MentorOut(Schema):
     username: str
     full_name: str
     groups: int = Field(..., description="KUBE dampingan dalam jangkauan (yang belum bubar)")
-    attention: int = Field(..., description="KUBE yang perlu perhatian (kunjungan terlambat, dan sebagainya)")
+    attention: int = Field(..., description="KUBE dampingan yang perlu perhatian atau kritis (peringatan dini)")
 
 
 class MentorPage(Page[MentorOut]):
@@ -581,7 +582,7 @@ def list_mentors(request: HttpRequest, pages: PageParams = Query(...)) -> dict[s
     for mentor in page["items"]:
         rows = workspace(kubes.filter(pendamping=mentor), today=today)
         items.append({"id": mentor.pk, "username": mentor.username, "full_name": mentor.full_name,
-                      "groups": len(rows), "attention": sum(1 for r in rows if r.attention >= 10)})
+                      "groups": len(rows), "attention": sum(1 for r in rows if r.needs_attention)})
     page["items"] = items
     page["unassigned"] = kubes.filter(pendamping__isnull=True).exclude(status="bubar").count()
     return page

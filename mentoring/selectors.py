@@ -26,11 +26,32 @@ class WorkspaceRow:
     overdue_days: int = 0
     attention: int = 0
     reasons: list[str] = field(default_factory=list)
+    health: str = "sehat"  # monitoring's early warning: the one word every page uses for the group
+
+    @property
+    def health_label(self) -> str:
+        from monitoring.models import Health
+
+        return str(Health(self.health).label)
+
+    @property
+    def needs_attention(self) -> bool:
+        from monitoring.models import Health
+
+        return self.health in (Health.ATTENTION, Health.CRITICAL)
+
+    @property
+    def order(self) -> tuple[int, int, date, str, int]:
+        """Kritis first, then perlu perhatian, then sehat (the early warning's word, as the office
+        sees it); within each, the mentor's own urgency (overdue visits and follow-ups)."""
+        rank = {"kritis": 0, "perhatian": 1}.get(self.health, 2)
+        return (rank, -self.attention, self.next_due, self.kube.name, self.kube.pk)
 
 
 def workspace(kubes: QuerySet[Kube], *, today: date) -> list[WorkspaceRow]:
-    """The mentor's groups, those that need attention first: overdue visits and overdue follow-ups,
-    then the early warning of monitoring (no meetings, books not written, …).
+    """The mentor's groups, those that need attention first. The group's state (sehat / perlu
+    perhatian / kritis) is monitoring's early warning, the same word the office dashboard shows;
+    within a state, overdue visits and follow-ups and the warning's other reasons order the list.
 
     Six queries whatever the number of groups.
     """
@@ -49,15 +70,19 @@ def workspace(kubes: QuerySet[Kube], *, today: date) -> list[WorkspaceRow]:
     from monitoring.health import reason_text
     from monitoring.models import GroupState
 
-    warnings = {k: [r for r in reasons if r[0] not in ("no_visit", "no_audit", "stagnant")]
-                for k, reasons in GroupState.objects.filter(kube_id__in=ids).values_list("kube_id", "reasons")}
+    warnings: dict[int, list[Any]] = {}
+    health: dict[int, str] = {}
+    for k, reasons, state in GroupState.objects.filter(kube_id__in=ids).values_list("kube_id", "reasons", "health"):
+        warnings[k] = [r for r in reasons if r[0] not in ("no_visit", "no_audit", "stagnant")]
+        health[k] = state
     rows = []
     for kube in groups:
         seen = last_visit.get(kube.pk)
         due = add_months(seen, VISIT_EVERY_MONTHS) if seen else kube.formed_on
         f = follow.get(kube.pk, {"open": 0, "overdue": 0})
         late = (today - due).days
-        row = WorkspaceRow(kube, seen, due, last_audit.get(kube.pk), f["open"], f["overdue"], max(late, 0))
+        row = WorkspaceRow(kube, seen, due, last_audit.get(kube.pk), f["open"], f["overdue"], max(late, 0),
+                           health=health.get(kube.pk, "sehat"))
         if late > 0:
             row.attention += 10 + late // 7
             row.reasons.append(ngettext("Kunjungan terlambat %(d)s hari", "Kunjungan terlambat %(d)s hari", late)
@@ -77,7 +102,7 @@ def workspace(kubes: QuerySet[Kube], *, today: date) -> list[WorkspaceRow]:
             row.attention += points
             row.reasons.append(reason_text(code, params))
         rows.append(row)
-    rows.sort(key=lambda r: (-r.attention, r.next_due, r.kube.name))
+    rows.sort(key=lambda r: r.order)
     return rows
 
 

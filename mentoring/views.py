@@ -70,7 +70,7 @@ def workspace_view(request: HttpRequest, mentor_id: int | None = None) -> HttpRe
     rows = workspace(groups, today=today)
     return render(request, "mentoring/workspace.html", {
         "mentor": mentor, "rows": rows, "today": today, "own": mentor.pk == request.user.pk,
-        "attention": [r for r in rows if r.attention >= 10]})
+        "attention": [r for r in rows if r.needs_attention]})
 
 
 @login_required
@@ -84,7 +84,7 @@ def mentors(request: HttpRequest) -> HttpResponse:
     # The office's own mentors: home region within its reach (accounts.access.mentors_for_user).
     for mentor in mentors_for_user(request.user).order_by("full_name", "id"):
         ws = workspace(kubes.filter(pendamping=mentor), today=today)
-        rows.append((mentor, len(ws), sum(1 for r in ws if r.attention >= 10)))
+        rows.append((mentor, len(ws), sum(1 for r in ws if r.needs_attention)))
     unassigned = kubes.filter(pendamping__isnull=True).exclude(status="bubar").count()
     return render(request, "mentoring/mentors.html", {"rows": rows, "unassigned": unassigned,
                                                       "can_assign": can_write(request.user, Kind.KUBE)})

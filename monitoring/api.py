@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -21,13 +22,15 @@ from monitoring.classification import CRITERIA
 from monitoring.errors import MonitoringError
 from monitoring.health import reason_text, reasons_text
 from monitoring.models import GroupState, Health
-from monitoring.selectors import Figures, Scope, dashboard, scope_for
+from monitoring.selectors import Figures, Scope, dashboard, default_period, running_months, scope_for
 from monitoring.services import class_check_set
 from registry.models import Kube
 
 router = Router(tags=["pemantauan"])
 
 NATIONAL = "nasional"
+PERIOD_HELP = ("2026-10, 2026-Q4 atau 2026; tanpa periode: bulan terakhir yang bukunya sudah ditutup di wilayah itu "
+               "(bukan bulan berjalan)")
 
 
 class ReasonOut(Schema):
@@ -129,6 +132,7 @@ class FiguresOut(Schema):
 class DashboardOut(Schema):
     region: str
     period: str
+    running_months: list[int] = Field(..., description="bulan periode yang belum berakhir (YYYYMM): buku belum lengkap")
     total: FiguresOut
     children: list[FiguresOut]
     trend: list[dict[str, int]]
@@ -143,27 +147,32 @@ def _figures(code: str, name: str, f: Figures) -> dict[str, Any]:
 def _scope_and_period(request: HttpRequest, region_code: str, period: str) -> tuple[Any, Any]:
     from books.errors import BooksError
 
+    scope = scope_for(request.user, "" if region_code == NATIONAL else region_code)
+    if not period:
+        return scope, default_period(scope, today=timezone.localdate())
     try:
         parsed = parse_period(period)
     except BooksError as exc:
         raise MonitoringError(exc.message, field="period", code="bad_period") from exc
-    return scope_for(request.user, "" if region_code == NATIONAL else region_code), parsed
+    return scope, parsed
 
 
 @router.get("/dashboard/{region_code}", response=DashboardOut,
             summary="Angka pemantauan suatu wilayah (kode wilayah, atau 'nasional') dan tiap wilayah di bawahnya")
-def region_dashboard(request: HttpRequest, region_code: str, period: str = Query(..., max_length=7)) -> dict[str, Any]:
+def region_dashboard(request: HttpRequest, region_code: str,
+                     period: str = Query("", max_length=7, description=PERIOD_HELP)) -> dict[str, Any]:
     scope, parsed = _scope_and_period(request, region_code, period)
     board = dashboard(scope, parsed)
     name = scope.region.label if scope.region else _("Nasional")
-    return {"region": scope.code or NATIONAL, "period": parsed.code, "total": _figures(scope.code, name, board.total),
+    return {"region": scope.code or NATIONAL, "period": parsed.code,
+            "running_months": running_months(parsed, today=timezone.localdate()), "total": _figures(scope.code, name, board.total),
             "children": [_figures(r.code, r.name, f) for r, f in board.children],
             "trend": [{"period": p, **row} for p, row in board.trend]}
 
 
 @router.get("/reports/{region_code}", summary="Laporan periode (xlsx atau pdf)", response={200: None},
             openapi_extra=file_answers(XLSX, "application/pdf", description="Laporan periode"))
-def region_report(request: HttpRequest, region_code: str, period: str = Query(..., max_length=7),
+def region_report(request: HttpRequest, region_code: str, period: str = Query("", max_length=7, description=PERIOD_HELP),
                   format: str = Query("xlsx", pattern="^(xlsx|pdf)$")) -> HttpResponse:
     scope, parsed = _scope_and_period(request, region_code, period)
     name = f"laporan-kube-{scope.code or NATIONAL}-{parsed.code}"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.template.defaultfilters import floatformat
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from books.lpj import Period
@@ -15,40 +16,82 @@ from lib.pdf import PdfDocument
 from lib.xlsx import Workbook
 from mentoring.models import AssistanceEvent
 from monitoring.health import reasons_text
-from monitoring.models import Klass
+from monitoring.models import Health, Klass
 from monitoring.selectors import Dashboard, Figures, Scope, dashboard, groups_in
 
-
-def _pct(value: Any) -> str:
-    return "—" if value is None else f"{floatformat(value, 1)} %"
+COUNT, MONEY, PERCENT = "count", "money", "percent"
 
 
-def figure_rows(f: Figures) -> list[tuple[str, Any]]:
-    """The figures of a region, in the order the report prints them."""
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: int | Decimal | None
+    kind: str = COUNT
+
+
+def number(value: int | Decimal | None, places: int = 0) -> str:
+    """A number in the reader's format (Indonesian: 1.234 and 12,5), for the PDF."""
+    if value is None:
+        return "—"
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def percent(value: Decimal | None, places: int = 1) -> str:
+    return "—" if value is None else f"{number(value, places)} %"
+
+
+def shown(figure: Figure) -> str:
+    if figure.kind == MONEY:
+        return rupiah(int(figure.value)) if figure.value is not None else "—"
+    if figure.kind == PERCENT:
+        return percent(figure.value if isinstance(figure.value, Decimal) or figure.value is None
+                       else Decimal(figure.value))
+    return number(figure.value)
+
+
+def figures_of(f: Figures) -> list[Figure]:
+    """Every figure of a region, one number each, in the order the report prints them (one column
+    each in the xlsx, so that a column sums and sorts)."""
     return [
-        (_("KUBE"), f["groups"]),
-        (_("KUBE aktif / stagnan / bubar"), f"{f['status_aktif']} / {f['status_stagnan']} / {f['status_bubar']}"),
-        (_("Tahap pembentukan / pengembangan / kemandirian"),
-         f"{f['stage_pembentukan']} / {f['stage_pengembangan']} / {f['stage_kemandirian']}"),
-        (_("Kelas belum / tumbuh / berkembang / maju"),
-         " / ".join(str(f[f"class_{k}"]) for k in Klass.values)),
-        (_("Kesehatan sehat / perlu perhatian / kritis"),
-         f"{f['health_sehat']} / {f['health_perhatian']} / {f['health_kritis']}"),
-        (_("Anggota (perempuan)"), f"{f['members']} ({f['members_f']})"),
-        (_("Anggota fakir miskin / miskin / hampir miskin"),
-         f"{f['welfare_fakir_miskin']} / {f['welfare_miskin']} / {f['welfare_hampir_miskin']}"),
-        (_("Bantuan stimulan diterima"), rupiah(f["grant_total"])),
-        (_("Modal sekarang (dibanding bantuan)"), f"{rupiah(f['capital'])} ({_pct(f.capital_vs_grant)})"),
-        (_("Pendapatan dalam periode"), rupiah(f["revenue"])),
-        (_("Laba dalam periode"), rupiah(f.profit)),
-        (_("IKS disisihkan / dipakai dalam periode"), f"{rupiah(f['iks_in'])} / {rupiah(f['iks_out'])}"),
-        (_("Simpanan anggota"), rupiah(f["savings"])),
-        (_("Pinjaman anggota beredar (PAR 30)"), f"{rupiah(f['loans_outstanding'])} ({_pct(f.par30)})"),
-        (_("Bantuan yang digulirkan"), rupiah(f["onward_total"])),
-        (_("Kunjungan pendamping (dari yang seharusnya)"), f"{f['visits']} / {f['visits_due']}"),
-        (_("Kehadiran pada kunjungan"), _pct(f.attendance)),
-        (_("Pertemuan kelompok (kehadiran)"), f"{f['meetings']} ({_pct(f.meeting_attendance)})"),
+        Figure(_("KUBE"), f["groups"]),
+        Figure(_("KUBE aktif"), f["status_aktif"]),
+        Figure(_("KUBE stagnan"), f["status_stagnan"]),
+        Figure(_("KUBE bubar"), f["status_bubar"]),
+        Figure(_("Tahap pembentukan"), f["stage_pembentukan"]),
+        Figure(_("Tahap pengembangan"), f["stage_pengembangan"]),
+        Figure(_("Tahap kemandirian"), f["stage_kemandirian"]),
+        *[Figure(_("Kelas %(k)s") % {"k": label}, f[f"class_{k}"]) for k, label in Klass.choices],
+        *[Figure(_("Kesehatan: %(h)s") % {"h": str(label).lower()}, f[f"health_{h}"])
+          for h, label in Health.choices if h != Health.DISSOLVED],
+        Figure(_("Anggota"), f["members"]),
+        Figure(_("Anggota perempuan"), f["members_f"]),
+        Figure(_("Anggota fakir miskin"), f["welfare_fakir_miskin"]),
+        Figure(_("Anggota miskin"), f["welfare_miskin"]),
+        Figure(_("Anggota hampir miskin"), f["welfare_hampir_miskin"]),
+        Figure(_("Bantuan stimulan diterima"), f["grant_total"], MONEY),
+        Figure(_("Modal sekarang"), f["capital"], MONEY),
+        Figure(_("Modal dibanding bantuan"), f.capital_vs_grant, PERCENT),
+        Figure(_("Pendapatan dalam periode"), f["revenue"], MONEY),
+        Figure(_("Beban dalam periode"), f["expense"], MONEY),
+        Figure(_("Laba dalam periode"), f.profit, MONEY),
+        Figure(_("IKS disisihkan dalam periode"), f["iks_in"], MONEY),
+        Figure(_("IKS dipakai dalam periode"), f["iks_out"], MONEY),
+        Figure(_("Simpanan anggota"), f["savings"], MONEY),
+        Figure(_("Pinjaman anggota beredar"), f["loans_outstanding"], MONEY),
+        Figure(_("Pinjaman terlambat lebih dari 30 hari"), f["par30_amount"], MONEY),
+        Figure(_("PAR 30"), f.par30, PERCENT),
+        Figure(_("Bantuan yang digulirkan"), f["onward_total"], MONEY),
+        Figure(_("Kunjungan pendamping"), f["visits"]),
+        Figure(_("Kunjungan yang seharusnya"), f["visits_due"]),
+        Figure(_("Kehadiran pada kunjungan"), f.attendance, PERCENT),
+        Figure(_("Pertemuan kelompok"), f["meetings"]),
+        Figure(_("Kehadiran pada pertemuan"), f.meeting_attendance, PERCENT),
     ]
+
+
+def figure_rows(f: Figures) -> list[tuple[str, str]]:
+    """The figures of a region as the PDF prints them: label and the number in the reader's format."""
+    return [(figure.label, shown(figure)) for figure in figures_of(f)]
 
 
 def _events(scope: Scope, period: Period) -> list[Any]:
@@ -73,15 +116,18 @@ def _title(board: Dashboard) -> tuple[str, str]:
 def report_xlsx(scope: Scope, period: Period) -> bytes:
     board = dashboard(scope, period)
     book = Workbook()
-    headers = [_("Wilayah"), *[label for label, _v in figure_rows(board.total)]]
-    rows = [[board.scope.region.label if board.scope.region else _("Nasional"),
-             *[v for _l, v in figure_rows(board.total)]]]
-    rows += [[region.name, *[v for _l, v in figure_rows(f)]] for region, f in board.children]
-    book.sheet(_("Ringkasan"), headers, rows, widths=[28, *[18] * (len(headers) - 1)])
+    columns = figures_of(board.total)
+    headers = [_("Wilayah"), *[c.label for c in columns]]
+    rows = [[board.scope.region.label if board.scope.region else _("Nasional"), *[c.value for c in columns]]]
+    rows += [[region.name, *[c.value for c in figures_of(f)]] for region, f in board.children]
+    book.sheet(_("Ringkasan"), headers, rows, widths=[28, *[14] * len(columns)],
+               money_columns=[i + 1 for i, c in enumerate(columns) if c.kind == MONEY],
+               percent_columns=[i + 1 for i, c in enumerate(columns) if c.kind == PERCENT])
     book.sheet(_("Tren bulanan"), [_("Bulan"), _("Pendapatan"), _("Beban"), _("Laba"), _("Kunjungan"),
                                    _("Pertemuan"), _("Baris buku")],
                [[f"{p // 100}-{p % 100:02d}", r["revenue"], r["expense"], r["revenue"] - r["expense"], r["visits"],
-                 r["meetings"], r["entries"]] for p, r in board.trend], money_columns=[1, 2, 3])
+                 r["meetings"], r["entries"]] for p, r in board.trend], widths=[10, 16, 16, 16, 11, 11, 11],
+               money_columns=[1, 2, 3])
     attention = list(groups_in(scope, attention_only=True, limit=5000))
     book.sheet(_("Perlu perhatian"), [_("KUBE"), _("Nomor registrasi"), _("Desa/kelurahan"), _("Kesehatan"), _("Skor"),
                                       _("Alasan")],
@@ -101,16 +147,18 @@ def report_pdf(scope: Scope, period: Period, *, printed_by: str = "") -> bytes:
     doc.key_values(figure_rows(board.total))
     if board.children:
         doc.heading(_("Per wilayah: %(w)s") % {"w": board.child_level_name})
-        doc.table([_("Wilayah"), _("KUBE"), _("Sehat"), _("Perhatian"), _("Kritis"), _("Anggota"), _("Laba"),
-                   _("Modal/bantuan"), _("Kunjungan"), _("PAR 30")],
-                  [[r.name, f["groups"], f["health_sehat"], f["health_perhatian"], f["health_kritis"], f["members"],
-                    rupiah(f.profit), _pct(f.capital_vs_grant), f"{f['visits']}/{f['visits_due']}", _pct(f.par30)]
+        doc.table([_("Wilayah"), _("KUBE"), _("Sehat"), _("Perlu perhatian"), _("Kritis"), _("Anggota"), _("Laba"),
+                   _("Modal/bantuan"), _("Kunjungan"), _("Seharusnya"), _("PAR 30")],
+                  [[r.name, number(f["groups"]), number(f["health_sehat"]), number(f["health_perhatian"]),
+                    number(f["health_kritis"]), number(f["members"]), rupiah(f.profit), percent(f.capital_vs_grant),
+                    number(f["visits"]), number(f["visits_due"]), percent(f.par30)]
                    for r, f in board.children],
-                  widths=[0.2, 0.06, 0.07, 0.08, 0.07, 0.08, 0.13, 0.11, 0.1, 0.1], numeric=[1, 2, 3, 4, 5, 6, 7, 8, 9])
+                  widths=[0.18, 0.06, 0.06, 0.08, 0.06, 0.08, 0.13, 0.1, 0.08, 0.08, 0.09],
+                  numeric=[1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     doc.heading(_("Tren bulanan"))
     doc.table([_("Bulan"), _("Pendapatan"), _("Laba"), _("Kunjungan"), _("Pertemuan")],
               [[date_format(date(p // 100, p % 100, 1), "M Y"), rupiah(r["revenue"]),
-                rupiah(r["revenue"] - r["expense"]), r["visits"], r["meetings"]] for p, r in board.trend],
+                rupiah(r["revenue"] - r["expense"]), number(r["visits"]), number(r["meetings"])] for p, r in board.trend],
               widths=[0.2, 0.25, 0.25, 0.15, 0.15], numeric=[1, 2, 3, 4])
     attention = list(groups_in(scope, attention_only=True, limit=200))
     doc.heading(_("KUBE yang perlu perhatian"))
@@ -130,5 +178,6 @@ def report_pdf(scope: Scope, period: Period, *, printed_by: str = "") -> bytes:
     else:
         doc.paragraph(_("Tidak ada asistensi tercatat."))
     doc.paragraph(_("Kunjungan pendamping %(v)s, pertemuan kelompok %(m)s, baris Buku Kas Umum %(e)s dalam periode.")
-                  % {"v": board.total["visits"], "m": board.total["meetings"], "e": board.total["entries"]})
+                  % {"v": number(board.total["visits"]), "m": number(board.total["meetings"]),
+                     "e": number(board.total["entries"])})
     return doc.render()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 
 from books.lpj import Period
@@ -210,6 +211,28 @@ def dashboard(scope: Scope, period: Period, *, trend_months: int = 12) -> Dashbo
         trend.append((p, {k: int(row.get(k) or 0) for k in ("revenue", "expense", "visits", "meetings", "entries")}))
         p = shift(p, 1)
     return Dashboard(scope, period, total, children, trend)
+
+
+def default_period(scope: Scope, *, today: date) -> Period:
+    """The month a dashboard or report opens on: the last month a group of the region has closed
+    (its books are final), else the last ended month with any entry, else the month before this one.
+    Never the running month, whose books are still being written (profit Rp0 would read as a collapse)."""
+    from monitoring.state import period_of, shift
+
+    now = period_of(today)
+    closed = scope.filter(GroupState.objects.filter(last_closed_period__lt=now)).aggregate(
+        p=Max("last_closed_period"))["p"]
+    if closed is None:
+        model: Any = KabupatenMonth if scope.level <= 1 else GroupMonth
+        closed = scope.filter(model.objects.filter(period__lt=now, entries__gt=0)).aggregate(p=Max("period"))["p"]
+    last = closed or shift(now, -1)
+    return Period("month", last // 100, last % 100)
+
+
+def running_months(period: Period, *, today: date) -> list[int]:
+    """The months of the period that have not ended yet (drawn and labelled as still running)."""
+    now = today.year * 100 + today.month
+    return [p for p in period.months if p >= now]
 
 
 def groups_in(scope: Scope, *, attention_only: bool = False, limit: int = 200) -> list[GroupState]:

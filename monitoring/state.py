@@ -53,7 +53,7 @@ def compute_months(kube_ids: Sequence[int], periods: Iterable[int] | None = None
     """{(kube, period): flows} for the groups (and months) given, from the ledger, visits and meetings."""
     from books.models import Activity, ActivityAttendance, Line, Transaction
     from books.models.ledger import AccountRole, AccountType
-    from mentoring.models import Visit
+    from mentoring.models import BookAudit, Visit
 
     wanted = sorted(set(periods)) if periods is not None else None
     rows: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(MONTH_FIELDS, 0))
@@ -97,16 +97,19 @@ def compute_months(kube_ids: Sequence[int], periods: Iterable[int] | None = None
         txns = txns.filter(period__in=wanted)
     for r in txns.values("kube_id", "period").annotate(n=Count("id")).order_by():
         rows[(r["kube_id"], r["period"])]["entries"] += r["n"]
-    visits = (in_months(Visit.objects.filter(kube_id__in=kube_ids))
-              .annotate(y=ExtractYear("date"), m=ExtractMonth("date")).values("kube_id", "y", "m")
-              .annotate(n=Count("id"), present=Sum("members_present"), active=Sum("members_active"),
-                        audited=Count("id", filter=Q(audits__checked=True), distinct=True)).order_by())
-    for r in visits:
+    # Visits and their attendance from the visit rows alone; the audited visits in a query of their
+    # own. One query joining the audit rows would count (and sum) each visit once per book audited.
+    visits = in_months(Visit.objects.filter(kube_id__in=kube_ids)).annotate(y=ExtractYear("date"),
+                                                                            m=ExtractMonth("date"))
+    for r in (visits.values("kube_id", "y", "m")
+              .annotate(n=Count("id"), present=Sum("members_present"), active=Sum("members_active")).order_by()):
         row = rows[(r["kube_id"], r["y"] * 100 + r["m"])]
         row["visits"] += r["n"]
         row["visit_present"] += r["present"] or 0
         row["visit_active"] += r["active"] or 0
-        row["audits"] += r["audited"]
+    audited = visits.filter(pk__in=BookAudit.objects.filter(checked=True).values("visit_id"))
+    for r in audited.values("kube_id", "y", "m").annotate(n=Count("id")).order_by():
+        rows[(r["kube_id"], r["y"] * 100 + r["m"])]["audits"] += r["n"]
     meetings = (in_months(Activity.objects.filter(kube_id__in=kube_ids))
                 .annotate(y=ExtractYear("date"), m=ExtractMonth("date")).values("kube_id", "y", "m")
                 .annotate(n=Count("id")).order_by())
@@ -183,10 +186,14 @@ def compute_states(kube_ids: Sequence[int], *, today: date) -> dict[int, dict[st
                          .values_list("kube_id", "d").order_by())
     activity_count = dict(Activity.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(n=Count("id"))
                           .values_list("kube_id", "n").order_by())
-    visits = {r["kube_id"]: r for r in Visit.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(
+    visits: dict[int, dict[str, Any]] = {r["kube_id"]: dict(r) for r in Visit.objects.filter(
+        kube_id__in=kube_ids).values("kube_id").annotate(
         last=Max("date"), meeting=Max("date", filter=Q(kind="rutin")),
-        audit=Max("date", filter=Q(audits__checked=True)),
         trained=Count("id", filter=Q(kind="bimtek"))).order_by()}
+    # The last audited visit on its own: joined into the query above, the audit rows would multiply it.
+    for kube_id, day in (Visit.objects.filter(kube_id__in=kube_ids, audits__checked=True).values("kube_id")
+                         .annotate(d=Max("date")).values_list("kube_id", "d").order_by()):
+        visits.setdefault(kube_id, {})["audit"] = day
     closed = dict(PeriodClose.objects.filter(kube_id__in=kube_ids).values("kube_id").annotate(p=Max("period"))
                   .values_list("kube_id", "p").order_by())
     events = set(EventKube.objects.filter(kube_id__in=kube_ids).values_list("kube_id", flat=True))

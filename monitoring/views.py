@@ -27,21 +27,20 @@ from monitoring.errors import MonitoringError
 from monitoring.health import reasons_text
 from monitoring.models import GroupState, Health, Klass
 from monitoring.rules import rules, thresholds
-from monitoring.selectors import dashboard, groups_in, scope_for
+from monitoring.selectors import Scope, dashboard, default_period, groups_in, running_months, scope_for
 from monitoring.services import class_check_set
 
 
-def period_param(request: HttpRequest) -> Period:
-    """?periode=2026-10 | 2026-Q3 | 2026; by default the last month that has ended."""
+def period_param(request: HttpRequest, scope: Scope) -> Period:
+    """?periode=2026-10 | 2026-Q3 | 2026; by default the region's last month with final books."""
     raw = request.GET.get("periode", "")
     if raw:
         try:
             return parse_period(raw)
         except BooksError:
-            messages.warning(request, _("Periode tidak terbaca; yang ditampilkan bulan lalu."))
-    today = timezone.localdate()
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return Period("month", year, month)
+            messages.warning(request, _("Periode tidak terbaca; yang ditampilkan bulan terakhir yang bukunya "
+                                        "sudah ditutup."))
+    return default_period(scope, today=timezone.localdate())
 
 
 HEALTH_COLOURS = ["#0b7a53", "#d4a017", "#c0392b", "#9aa5ab"]
@@ -50,12 +49,16 @@ HEALTH_COLOURS = ["#0b7a53", "#d4a017", "#c0392b", "#9aa5ab"]
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user, request.GET.get("wilayah"))
-    period = period_param(request)
+    period = period_param(request, scope)
     board = dashboard(scope, period)
+    today = timezone.localdate()
+    running = running_months(period, today=today)
     t = board.total
     health_chart = chart_json("doughnut", [str(label) for label in Health.labels],
                          [(_("KUBE"), [t[f"health_{h}"] for h in Health.values])], colours=HEALTH_COLOURS)
-    months = [date_format(date(p // 100, p % 100, 1), "M Y") for p, _row in board.trend]
+    # A month still running is labelled so: its low figures are books not yet written, not a collapse.
+    months = [date_format(date(p // 100, p % 100, 1), "M Y") + (" " + _("(berjalan)") if p >= today.year * 100 +
+              today.month else "") for p, _row in board.trend]
     trend_chart = chart_json("line", months, [(_("Pendapatan"), [r["revenue"] for _p, r in board.trend]),
                                          (_("Laba"), [r["revenue"] - r["expense"] for _p, r in board.trend])])
     activity_chart = chart_json("bar", months, [(_("Kunjungan pendamping"), [r["visits"] for _p, r in board.trend]),
@@ -72,7 +75,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         breadcrumbs.insert(0, region)
         region = region.parent
     return render(request, "monitoring/dashboard.html", {
-        "board": board, "t": t, "period": period, "breadcrumbs": breadcrumbs, "health_chart": health_chart,
+        "board": board, "t": t, "period": period, "running": bool(running), "breadcrumbs": breadcrumbs, "health_chart": health_chart,
         "trend_chart": trend_chart, "activity_chart": activity_chart, "children_chart": children_chart,
         "peka_chart": peka_chart, "attention": [
             (s, reasons_text(s.reasons)[:3]) for s in groups_in(scope, attention_only=True, limit=15)],
@@ -93,7 +96,7 @@ def report(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "pdf"):
         raise Http404
     scope = scope_for(request.user, request.GET.get("wilayah"))
-    period = period_param(request)
+    period = period_param(request, scope)
     name = f"laporan-kube-{scope.code or 'nasional'}-{period.code}"
     if fmt == "xlsx":
         return xlsx_response(documents.report_xlsx(scope, period), filename=f"{name}.xlsx")

@@ -1,0 +1,532 @@
+"""An oracle for every figure the offices read: the dashboard page, the dashboard API and the period
+report (xlsx and PDF), at every tier and for twelve months, recomputed with plain SQL over the raw
+tables and compared one by one.
+
+Written independently of monitoring's code: nothing here imports its selectors, its summary rows or
+its state computation. The data is built through the services a treasurer, a mentor and an office
+use (half of the year inside a bulk-load batch, half one change at a time), so the summaries are
+kept the normal way. The only monitoring answers used as input are each group's own health and
+class (`/api/v1/groups/{id}/health|class`); the oracle adds those up per region itself.
+"""
+
+# ruff: noqa: S608  (the oracle's SQL is assembled from fixed table names; every value is a parameter)
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from openpyxl import load_workbook
+from PIL import Image
+from pypdf import PdfReader
+
+from assessments.instrument import CODE
+from assessments.models import InstrumentVersion
+from assessments.services import assessment_start, scores_save
+from books.errors import BooksError
+from books.models import TxnKind
+from books.services import (
+    cash_entry_record,
+    cash_transfer,
+    iks_allocate,
+    iks_policy_set,
+    iks_use,
+    loan_disburse,
+    loan_repay,
+    period_close,
+    savings_deposit,
+    savings_withdraw,
+    transaction_reverse,
+)
+from books.services.registers import activity_record, rules_adopt
+from grants.services import grant_record, onward_transfer
+from lib.events import batch
+from lib.testing import DESA_A, DESA_A2, DESA_B, DESA_C, DESA_D, bearer, make_kube
+from mentoring.models import Book
+from mentoring.services import AuditLine, NewFollowUp, visit_log, visit_photo_add
+from registry.services import kube_status_change, member_leave
+
+NOW = "2026-11-20 10:00 +0700"
+TODAY = date(2026, 11, 20)
+MONTHS = [202512, *range(202601, 202612)]  # the twelve months up to the one still running
+REGIONS = ["", "32", "33", "32.04", "32.71", "33.74", "32.04.06", "32.04.05", "32.71.04", "33.74.01",
+           DESA_A, DESA_A2, DESA_B, DESA_C, DESA_D]
+BOOKS = [Book.CASH, Book.MEMBERS, Book.AGENDA, Book.IKS, Book.SAVINGS]
+
+
+# --- the data ------------------------------------------------------------------------------------
+
+def _month_days(period: int) -> tuple[date, date]:
+    first = date(period // 100, period % 100, 1)
+    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, nxt - timedelta(days=1)
+
+
+def _photo() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 60)).save(buffer, format="JPEG")
+    return SimpleUploadedFile("kunjungan.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _month(cast: Any, kube: Any, n: int, period: int, mentor: Any, version: Any) -> None:
+    """One month of a group's life: trade, savings, a meeting, a mentor's visit (an audit of several
+    books every quarter), loans, IKS; the month closed once over."""
+    first, last = _month_days(period)
+    members = list(kube.members.filter(left_on__isnull=True).order_by("id"))
+    actor = cast.admin
+    end = min(last, TODAY)
+    if period == MONTHS[0]:
+        grant = grant_record(actor=cast.admin, kube=kube, name="Bantuan UEP KUBE", source="apbn",
+                             decree_number=f"{n}/KEP/2025", amount=3_000_000 + 500_000 * n, received_on=first,
+                             bank_name="BRI", account_number=f"00{n}", account_name=kube.name)
+        cash_transfer(actor=actor, kube=kube, amount=2_000_000, to_bank=False, date=first + timedelta(days=1),
+                      description="Tarik tunai modal usaha")
+        iks_policy_set(actor=actor, kube=kube, funds=[("Anggota sakit", 5), ("Posyandu", 5)])
+        rules_adopt(actor=actor, kube=kube, text="Aturan kelompok", adopted_on=first, loan_fee_percent_month=Decimal(1))
+        kube._grant = grant  # type: ignore[attr-defined]
+    day = min(first + timedelta(days=2 + n), end)
+    cash_entry_record(actor=actor, kube=kube, kind=TxnKind.PURCHASE, amount=300_000 + 10_000 * n, date=day,
+                      description="Belanja stok")
+    sale = cash_entry_record(actor=actor, kube=kube, kind=TxnKind.SALE, amount=450_000 + 25_000 * (period % 7 + n),
+                             date=min(day + timedelta(days=3), end), description="Penjualan")
+    if period % 4 == n % 4:
+        transaction_reverse(actor=actor, original=sale, date=min(day + timedelta(days=4), end), reason="salah catat")
+        cash_entry_record(actor=actor, kube=kube, kind=TxnKind.SALE, amount=400_000, date=min(day + timedelta(days=4), end),
+                          description="Penjualan (dibetulkan)")
+    if period % 3 == 0:
+        cash_entry_record(actor=actor, kube=kube, kind=TxnKind.EXPENSE, amount=60_000, date=end,
+                          description="Ongkos angkut")
+    for i, member in enumerate(members[:2]):
+        savings_deposit(actor=actor, kube=kube, member=member, amount=10_000 * (i + 1), date=day)
+    if period % 5 == 1:
+        savings_withdraw(actor=actor, kube=kube, member=members[0], amount=5_000, date=end)
+    present = members[: max(2, len(members) - (period + n) % 4)]
+    activity_record(actor=actor, kube=kube, date=day, kind="rapat", place="Rumah ketua", agenda="Rapat bulanan",
+                    present=present)
+    if mentor is not None and not (kube == cast.kube_c and period in (202609, 202610)):
+        quarter = period % 100 in (2, 5, 8, 11)
+        audits = [AuditLine(b, True, i % 2 == 0, "" if i % 2 == 0 else "Belum ditutup") for i, b in enumerate(BOOKS)] \
+            if quarter else []
+        if period % 100 == 7:
+            audits = [AuditLine(Book.CASH, False, False, "")]  # listed, not checked: no audit
+        visit = visit_log(actor=mentor, kube=kube, date=day, place="Balai RW", problems="Pemasaran",
+                          present=members[: len(members) - 1 - (period % 2)], audits=audits,
+                          follow_ups=[NewFollowUp("Tutup buku kas", members[0], day + timedelta(days=14))]
+                          if period % 2 else [])
+        if period == 202603:
+            visit_photo_add(actor=mentor, visit=visit, upload=_photo(), caption="Rapat")
+        if period % 100 == 6 and n % 2 == 0:  # a second visit in the month
+            visit_log(actor=mentor, kube=kube, date=min(day + timedelta(days=10), end), place="Warung",
+                      problems="Stok", present=members[:2], kind="bimtek")
+    if period == 202602 and len(members) > 4:
+        loan_disburse(actor=actor, kube=kube, member=members[3], amount=600_000, term_months=6, date=day)
+        loan_disburse(actor=actor, kube=kube, member=members[4], amount=300_000, term_months=3, date=day)
+    for loan in kube.loans.all():
+        late = loan.member == members[3] if len(members) > 3 else False
+        if loan.disbursed_on < first and not (late and period >= 202605) and loan.amount > 0:
+            from books.selectors import loan_state
+
+            if loan_state(loan, on=end).outstanding > 0:
+                loan_repay(actor=actor, loan=loan, amount=106_000 if loan.term_months == 6 else 103_000, date=end)
+    if period == 202604 and n == 1:
+        kube_status_change(actor=cast.admin, kube=kube, status="stagnan", effective_on=first, reason="Usaha berhenti")
+    if period == 202608 and n in (0, 2):
+        onward_transfer(actor=actor, grant=kube._grant, recipient_kind="keluarga",  # type: ignore[attr-defined]
+                        recipients=[("Ibu Entin", "", 250_000)], date=day, note="Perguliran")
+    if period < 202611 and not (n == 2 and period >= 202609):
+        profit_month = period
+        with contextlib.suppress(BooksError):  # no profit this month: nothing to set aside
+            iks_allocate(actor=actor, kube=kube, period=profit_month, date=last)
+        fund = kube.iks_funds.order_by("id").first()
+        if period % 3 == 1 and fund is not None:
+            with contextlib.suppress(BooksError):  # the fund is still empty
+                iks_use(actor=actor, kube=kube, fund=fund, amount=5_000, date=last, description="Anggota sakit")
+        period_close(actor=actor, kube=kube, period=period)
+    if period in (202603, 202609) and n != 3:
+        assessment = assessment_start(actor=cast.admin, kube=kube, version=version, date=day,
+                                      participants=members[:4])
+        items = list(version.items.order_by("number"))
+        scores_save(actor=cast.admin, assessment=assessment,
+                    scores={(p.pk, item.pk): 1 + (p.pk + item.number + n + period) % 4
+                            for p in assessment.participants.all() for item in items})
+    if period == 202607 and len(members) > 5:
+        member_leave(actor=cast.admin, member=members[-1], left_on=day, reason="pindah")
+
+
+@pytest.fixture
+def world(cast):
+    """Five groups in four kabupaten of two provinces, a year of records each."""
+    with time_machine.travel(NOW, tick=False):
+        extra = make_kube(name="KUBE Sauyunan", desa=DESA_A2, actor=cast.kab, pendamping=cast.pendamping, n=7,
+                          formed_on=date(2025, 6, 1))
+        kubes = [(cast.kube_a, cast.pendamping), (cast.kube_b, None), (cast.kube_c, cast.pendamping_other),
+                 (cast.kube_d, None), (extra, cast.pendamping)]
+        version = InstrumentVersion.objects.get(instrument__code=CODE, number=1)
+        with batch():  # eleven months as a bulk load writes them (one refresh at the end)
+            for period in MONTHS[:-2]:
+                for n, (kube, mentor) in enumerate(kubes):
+                    _month(cast, kube, n, period, mentor, version)
+        for period in MONTHS[-2:]:  # the last two one change at a time, as the pages and the API do
+            for n, (kube, mentor) in enumerate(kubes):
+                _month(cast, kube, n, period, mentor, version)
+        yield cast, [k for k, _m in kubes]
+
+
+# --- the oracle ----------------------------------------------------------------------------------
+
+def sql(query: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return list(cursor.fetchall())
+
+
+def within(column: str, code: str) -> tuple[str, list[Any]]:
+    """A region's groups: their desa code equals the region's or starts with it and a dot."""
+    if not code:
+        return "1 = 1", []
+    return f"({column} = %s OR {column} LIKE %s)", [code, code + ".%"]
+
+
+def month_in(column: str, periods: list[int]) -> tuple[str, list[Any]]:
+    first, _l = _month_days(periods[0])
+    _f, last = _month_days(periods[-1])
+    return f"{column} BETWEEN %s AND %s", [first, last]
+
+
+_cache: dict[tuple[Any, ...], Any] = {}
+
+
+def oracle(code: str, periods: list[int], health: dict[int, str], klass: dict[int, str]) -> dict[str, Any]:
+    """Every figure of a region for the months given, from the raw tables (remembered per test)."""
+    key = ("oracle", code, tuple(periods))
+    if key not in _cache:
+        _cache[key] = _oracle(code, periods, health, klass)
+    return _cache[key]
+
+
+def _oracle(code: str, periods: list[int], health: dict[int, str], klass: dict[int, str]) -> dict[str, Any]:
+    where, wp = within("k.desa_id", code)
+    out: dict[str, Any] = defaultdict(int)
+    kubes = sql(f"SELECT k.id, k.status, k.stage, k.pendamping_id FROM registry_kube k WHERE {where}", wp)
+    for kube_id, status, stage, mentor in kubes:
+        out["groups"] += 1
+        out["with_mentor"] += mentor is not None
+        out[f"status_{status}"] += 1
+        out[f"stage_{stage}"] += 1
+        out[f"health_{health[kube_id]}"] += 1
+        out[f"class_{klass[kube_id]}"] += 1
+    for sex, welfare, target, n in sql(
+            f"SELECT m.sex, m.welfare_level, m.target_group, COUNT(*) FROM registry_member m "
+            f"JOIN registry_kube k ON k.id = m.kube_id WHERE m.left_on IS NULL AND {where} "
+            f"GROUP BY m.sex, m.welfare_level, m.target_group", wp):
+        out["members"] += n
+        out["members_f"] += n if sex == "P" else 0
+        out[f"welfare_{welfare}"] += n
+        out[f"tg_{target}"] += n
+    # Balances now: every line of the region's groups, by account type and role.
+    for kind, role, debit, credit in sql(
+            f"SELECT a.type, a.role, COALESCE(SUM(l.debit), 0), COALESCE(SUM(l.credit), 0) FROM books_line l "
+            f"JOIN books_account a ON a.id = l.account_id JOIN registry_kube k ON k.id = l.kube_id "
+            f"WHERE {where} GROUP BY a.type, a.role", wp):
+        if kind in ("equity", "income", "expense"):
+            out["capital"] += credit - debit
+        if role == "grant_capital":
+            out["grant_total"] += credit - debit
+        elif role == "onward":
+            out["onward_total"] += debit - credit
+        elif role == "iks":
+            out["iks_collected"] += credit
+            out["iks_used"] += debit
+        elif role == "savings":
+            out["savings"] += credit - debit
+    for loan_id, amount, disbursed, term in sql(
+            f"SELECT l.id, l.amount, l.disbursed_on, l.term_months FROM books_loan l "
+            f"JOIN registry_kube k ON k.id = l.kube_id WHERE {where}", wp):
+        (paid,) = sql("SELECT COALESCE(SUM(ln.credit), 0) FROM books_line ln JOIN books_account a ON "
+                      "a.id = ln.account_id WHERE ln.loan_id = %s AND a.role = 'loans'", [loan_id])[0]
+        outstanding = amount - paid
+        out["loans_outstanding"] += outstanding
+        disbursed = disbursed if isinstance(disbursed, date) else date.fromisoformat(str(disbursed))
+        base = amount // term
+        covered, late = paid, 0
+        for i in range(1, term + 1):
+            principal = base + (amount - base * term if i == term else 0)
+            if covered >= principal:
+                covered -= principal
+                continue
+            month = disbursed.month - 1 + i
+            due = date(disbursed.year + month // 12, month % 12 + 1, min(disbursed.day, 28))
+            late = (TODAY - due).days if due < TODAY else 0
+            break
+        if outstanding > 0 and late > 30:
+            out["par30_amount"] += outstanding
+    # PEKA: each group's latest session, its domain means averaged over the region's groups.
+    peka: dict[int, list[Decimal]] = defaultdict(list)
+    for _kube_id, number, mean in sql(
+            f"SELECT a.kube_id, d.number, r.mean FROM assessments_domainresult r "
+            f"JOIN assessments_domain d ON d.id = r.domain_id JOIN assessments_assessment a ON a.id = r.assessment_id "
+            f"JOIN registry_kube k ON k.id = a.kube_id WHERE {where} AND a.id = (SELECT b.id FROM "
+            f"assessments_assessment b WHERE b.kube_id = a.kube_id ORDER BY b.date DESC, b.id DESC LIMIT 1)", wp):
+        peka[number].append(Decimal(str(mean)))
+    out["peka_means"] = [(sum(peka[n], Decimal(0)) / len(peka[n])).quantize(Decimal("0.01")) if peka[n] else None
+                         for n in range(1, 8)]
+    out.update(month_figures(code, periods))
+    out["visits_due"] = out["with_mentor"] * len(periods)
+    return out
+
+
+def month_figures(code: str, periods: list[int]) -> dict[str, int]:
+    """The flows of the months given (remembered per test)."""
+    key = ("months", code, tuple(periods))
+    if key not in _cache:
+        _cache[key] = _month_figures(code, periods)
+    return _cache[key]
+
+
+def _month_figures(code: str, periods: list[int]) -> dict[str, int]:
+    where, wp = within("k.desa_id", code)
+    out: dict[str, int] = defaultdict(int)
+    when, mp = month_in("l.date", periods)
+    for kind, role, debit, credit in sql(
+            f"SELECT a.type, a.role, COALESCE(SUM(l.debit), 0), COALESCE(SUM(l.credit), 0) FROM books_line l "
+            f"JOIN books_account a ON a.id = l.account_id JOIN registry_kube k ON k.id = l.kube_id "
+            f"WHERE {where} AND {when} GROUP BY a.type, a.role", wp + mp):
+        if kind == "income":
+            out["revenue"] += credit - debit
+        elif kind == "expense":
+            out["expense"] += debit - credit
+        if role == "grant_capital":
+            out["grant_in"] += credit - debit
+        elif role == "onward":
+            out["onward_out"] += debit - credit
+        elif role == "iks":
+            out["iks_in"] += credit
+            out["iks_out"] += debit
+        elif role == "savings":
+            out["savings_in"] += credit
+            out["savings_out"] += debit
+    when, mp = month_in("t.date", periods)
+    out["entries"] = sql(f"SELECT COUNT(*) FROM books_transaction t JOIN registry_kube k ON k.id = t.kube_id "
+                         f"WHERE {where} AND {when}", wp + mp)[0][0]
+    when, mp = month_in("v.date", periods)
+    n, present, active = sql(f"SELECT COUNT(*), COALESCE(SUM(v.members_present), 0), "
+                             f"COALESCE(SUM(v.members_active), 0) FROM mentoring_visit v "
+                             f"JOIN registry_kube k ON k.id = v.kube_id WHERE {where} AND {when}", wp + mp)[0]
+    out.update(visits=n, visit_present=present, visit_active=active)
+    out["audits"] = sql(f"SELECT COUNT(*) FROM mentoring_visit v JOIN registry_kube k ON k.id = v.kube_id "
+                        f"WHERE {where} AND {when} AND EXISTS (SELECT 1 FROM mentoring_bookaudit b "
+                        f"WHERE b.visit_id = v.id AND b.checked)", wp + mp)[0][0]
+    when, mp = month_in("a.date", periods)
+    out["meetings"] = sql(f"SELECT COUNT(*) FROM books_activity a JOIN registry_kube k ON k.id = a.kube_id "
+                          f"WHERE {where} AND {when}", wp + mp)[0][0]
+    recorded, present = sql(f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.present THEN 1 ELSE 0 END), 0) "
+                            f"FROM books_activityattendance r JOIN books_activity a ON a.id = r.activity_id "
+                            f"JOIN registry_kube k ON k.id = a.kube_id WHERE {where} AND {when}", wp + mp)[0]
+    out.update(meeting_recorded=recorded, meeting_present=present)
+    return out
+
+
+def pct(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else None
+
+
+def derived(o: dict[str, Any]) -> dict[str, Any]:
+    return {"profit": o["revenue"] - o["expense"], "attendance": pct(o["visit_present"], o["visit_active"]),
+            "meeting_attendance": pct(o["meeting_present"], o["meeting_recorded"]),
+            "par30": pct(o["par30_amount"], o["loans_outstanding"]),
+            "capital_vs_grant": pct(o["capital"], o["grant_total"])}
+
+
+def period_code(periods: list[int]) -> str:
+    return f"{periods[0] // 100}-{periods[0] % 100:02d}"
+
+
+def shift(period: int, months: int) -> int:
+    index = (period // 100) * 12 + period % 100 - 1 + months
+    return (index // 12) * 100 + index % 12 + 1
+
+
+def each_group(client: Any, auth: dict[str, Any], kubes: list[Any]) -> tuple[dict[int, str], dict[int, str]]:
+    health = {k.pk: client.get(f"/api/v1/groups/{k.pk}/health", **auth).json()["health"] for k in kubes}
+    klass = {k.pk: client.get(f"/api/v1/groups/{k.pk}/class", **auth).json()["klass"] for k in kubes}
+    return health, klass
+
+
+def compare(where: str, got: dict[str, Any], want: dict[str, Any]) -> list[str]:
+    wrong = []
+    values = {k: v for k, v in got["values"].items() if not k.startswith("peka_")}
+    for key in sorted(set(values) | {k for k, v in want.items() if isinstance(v, int)}):
+        if values.get(key, 0) != want.get(key, 0):
+            wrong.append(f"{where} {key}: shown {values.get(key, 0)}, raw {want.get(key, 0)}")
+    d = derived(want)
+    for api_key, key in (("profit", "profit"), ("attendance_percent", "attendance"), ("par30_percent", "par30"),
+                         ("capital_vs_grant_percent", "capital_vs_grant")):
+        shown = got[api_key]
+        if (Decimal(str(shown)) if shown is not None else None) != d[key]:
+            wrong.append(f"{where} {api_key}: shown {shown}, raw {d[key]}")
+    means = [Decimal(str(m)) if m is not None else None for m in got["peka_means"]]
+    if means != want["peka_means"]:
+        wrong.append(f"{where} peka_means: shown {means}, raw {want['peka_means']}")
+    return wrong
+
+
+# --- the comparisons -----------------------------------------------------------------------------
+
+def test_every_figure_of_the_dashboard_api_page_and_report_equals_the_raw_records(client, world):
+    """One dataset (built once: it is the slow part), three readers of it."""
+    _cache.clear()
+    check_dashboard_api(client, world)
+    check_period_report(client, world)
+    check_dashboard_page(client, world)
+    _cache.clear()
+
+
+def check_dashboard_api(client: Any, world: Any) -> None:
+    cast, kubes = world
+    auth = bearer(cast.admin)
+    with time_machine.travel(NOW, tick=False):
+        health, klass = each_group(client, auth, kubes)
+        assert set(health.values()) >= {"sehat", "perhatian"} or len(set(health.values())) > 1
+        wrong: list[str] = []
+        for period in MONTHS:
+            for code in REGIONS:
+                got = client.get(f"/api/v1/dashboard/{code or 'nasional'}", {"period": period_code([period])},
+                                 **auth).json()
+                wrong += compare(f"{code or 'nasional'} {period}", got["total"], oracle(code, [period], health, klass))
+                for child in got["children"]:
+                    wrong += compare(f"{child['region']} {period} (anak)", child,
+                                     oracle(child["region"], [period], health, klass))
+                months = [shift(period, -i) for i in range(11, -1, -1)]
+                want_trend = [{"period": p, **{k: month_figures(code, [p])[k] for k in
+                                               ("revenue", "expense", "visits", "meetings", "entries")}}
+                              for p in months]
+                if got["trend"] != want_trend:
+                    wrong.append(f"{code or 'nasional'} {period} trend: {got['trend']} != {want_trend}")
+        for code in ("", "32.04"):  # a quarter and a year
+            for text, periods in (("2026-Q3", [202607, 202608, 202609]), ("2026", list(range(202601, 202613)))):
+                got = client.get(f"/api/v1/dashboard/{code or 'nasional'}", {"period": text}, **auth).json()
+                wrong += compare(f"{code or 'nasional'} {text}", got["total"], oracle(code, periods, health, klass))
+    assert wrong == []
+    # The dataset holds what it claims to: audits of several books, photos, reversals, PAR 30, leavers.
+    assert sql("SELECT COUNT(*) FROM mentoring_bookaudit WHERE checked", [])[0][0] > 20
+    assert sql("SELECT COUNT(*) FROM mentoring_visitphoto", [])[0][0] >= 3
+    assert sql("SELECT COUNT(*) FROM books_transaction WHERE kind = 'reversal'", [])[0][0] >= 5
+    assert sql("SELECT COUNT(*) FROM registry_member WHERE left_on IS NOT NULL", [])[0][0] >= 1
+    national = oracle("", [202611], health, klass)
+    assert national["par30_amount"] > 0 and national["onward_total"] > 0 and national["iks_used"] > 0
+    assert national["savings_out"] + oracle("", [202601], health, klass)["savings_out"] >= 0
+
+
+def _pdf_text(content: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages))
+
+
+def rupiah(amount: int) -> str:
+    text = f"{abs(amount):,}".replace(",", ".")
+    return f"-Rp{text}" if amount < 0 else f"Rp{text}"
+
+
+def indonesian(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:,}".replace(",", "_").replace(".", ",").replace("_", ".") + " %"
+
+
+def report_columns(o: dict[str, Any]) -> dict[str, Any]:
+    """The Ringkasan sheet's columns and what each must hold, by header."""
+    d = derived(o)
+    return {
+        "KUBE": o["groups"], "KUBE aktif": o["status_aktif"], "KUBE stagnan": o["status_stagnan"],
+        "KUBE bubar": o["status_bubar"], "Tahap pembentukan": o["stage_pembentukan"],
+        "Tahap pengembangan": o["stage_pengembangan"], "Tahap kemandirian": o["stage_kemandirian"],
+        "Kelas Belum Tumbuh": o["class_belum"], "Kelas Tumbuh": o["class_tumbuh"],
+        "Kelas Berkembang": o["class_berkembang"], "Kelas Maju/Mandiri": o["class_maju"],
+        "Kesehatan: sehat": o["health_sehat"], "Kesehatan: perlu perhatian": o["health_perhatian"],
+        "Kesehatan: kritis": o["health_kritis"], "Anggota": o["members"], "Anggota perempuan": o["members_f"],
+        "Anggota fakir miskin": o["welfare_fakir_miskin"], "Anggota miskin": o["welfare_miskin"],
+        "Anggota hampir miskin": o["welfare_hampir_miskin"], "Bantuan stimulan diterima": o["grant_total"],
+        "Modal sekarang": o["capital"], "Modal dibanding bantuan": d["capital_vs_grant"],
+        "Pendapatan dalam periode": o["revenue"], "Beban dalam periode": o["expense"],
+        "Laba dalam periode": d["profit"], "IKS disisihkan dalam periode": o["iks_in"],
+        "IKS dipakai dalam periode": o["iks_out"], "Simpanan anggota": o["savings"],
+        "Pinjaman anggota beredar": o["loans_outstanding"],
+        "Pinjaman terlambat lebih dari 30 hari": o["par30_amount"], "PAR 30": d["par30"],
+        "Bantuan yang digulirkan": o["onward_total"], "Kunjungan pendamping": o["visits"],
+        "Kunjungan yang seharusnya": o["visits_due"], "Kehadiran pada kunjungan": d["attendance"],
+        "Pertemuan kelompok": o["meetings"], "Kehadiran pada pertemuan": d["meeting_attendance"],
+    }
+
+
+def check_period_report(client: Any, world: Any) -> None:
+    cast, kubes = world
+    client.force_login(cast.admin)
+    with time_machine.travel(NOW, tick=False):
+        health, klass = each_group(client, bearer(cast.admin), kubes)
+        wrong: list[str] = []
+        cases = [(code, [202611]) for code in REGIONS] + [("", [p]) for p in MONTHS[:-1]] + [
+            ("32", [202607, 202608, 202609])]
+        for code, periods in cases:
+            text = period_code(periods) if len(periods) == 1 else "2026-Q3"
+            xlsx = client.get("/pemantauan/laporan.xlsx", {"wilayah": code, "periode": text})
+            sheet = load_workbook(io.BytesIO(xlsx.content))["Ringkasan"]
+            rows = list(sheet.iter_rows(values_only=True))
+            headers, first = rows[0], rows[1]
+            want = report_columns(oracle(code, periods, health, klass))
+            assert set(headers[1:]) == set(want), set(headers[1:]) ^ set(want)
+            for header, value in zip(headers[1:], first[1:], strict=True):
+                expected = want[header]
+                same = (value is None and expected is None) or (
+                    value is not None and expected is not None and Decimal(str(value)) == Decimal(expected))
+                if not same:
+                    wrong.append(f"xlsx {code or 'nasional'} {text} {header}: {value!r} != {expected!r}")
+            # A region's row is the sum of its sub-regions' rows (counts and money).
+            children = rows[2:]
+            if children:
+                for i, header in enumerate(headers):
+                    if i and isinstance(first[i], int) and not isinstance(want[header], Decimal | None):
+                        assert first[i] == sum(r[i] for r in children), (code, header)
+        for code in ("", "32", "32.04", "32.04.06", DESA_A):
+            pdf = client.get("/pemantauan/laporan.pdf", {"wilayah": code, "periode": "2026-11"})
+            text = _pdf_text(pdf.content)
+            o = oracle(code, [202611], health, klass)
+            for label, value in report_columns(o).items():
+                shown = (indonesian(value) if isinstance(value, Decimal) or value is None
+                         else rupiah(value) if label in MONEY_LABELS else f"{value:,}".replace(",", "."))
+                if f"{label} {shown}" not in text:
+                    wrong.append(f"pdf {code or 'nasional'} {label}: {shown} not in the text")
+    assert wrong == [], wrong[:20]
+
+
+MONEY_LABELS = {"Bantuan stimulan diterima", "Modal sekarang", "Pendapatan dalam periode", "Beban dalam periode",
+                "Laba dalam periode", "IKS disisihkan dalam periode", "IKS dipakai dalam periode", "Simpanan anggota",
+                "Pinjaman anggota beredar", "Pinjaman terlambat lebih dari 30 hari", "Bantuan yang digulirkan"}
+
+
+def check_dashboard_page(client: Any, world: Any) -> None:
+    cast, kubes = world
+    client.force_login(cast.admin)
+    with time_machine.travel(NOW, tick=False):
+        health, klass = each_group(client, bearer(cast.admin), kubes)
+        for code in REGIONS:
+            for period in (202608, 202611):
+                html = client.get("/pemantauan/", {"wilayah": code, "periode": period_code([period])}).content.decode()
+                o = oracle(code, [period], health, klass)
+                kpi = dict(re.findall(r'data-testid="kpi-([a-z]+)">([^<]*)<', html))
+                assert kpi["groups"] == str(o["groups"]), (code, period)
+                assert kpi["members"] == str(o["members"]), (code, period)
+                assert kpi["attention"] == str(o["health_perhatian"] + o["health_kritis"]), (code, period)
+                assert kpi["profit"] == rupiah(o["revenue"] - o["expense"]), (code, period)
+                for child, cells in re.findall(r'<tr data-region="([^"]+)">(.*?)</tr>', html):
+                    c = oracle(child, [period], health, klass)
+                    numbers = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', cells)
+                    assert numbers[:6] == [str(c["groups"]), str(c["health_sehat"]), str(c["health_perhatian"]),
+                                           str(c["health_kritis"]), str(c["members"]),
+                                           rupiah(c["revenue"] - c["expense"])], (child, period, numbers)
+                    assert f'{c["visits"]}/{c["visits_due"]}' in cells or (
+                        str(c["visits"]) in numbers and str(c["visits_due"]) in numbers), (child, period, cells)
