@@ -45,6 +45,18 @@ METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Answers never kept: refusals that a retry with another token or role must not see replayed,
 # the rate limit (a retry later should run) and server errors (a retry should run).
 NOT_KEPT = {401, 403, 429}
+# Work that may run before the transaction opens, registered by the apps whose writes carry heavy
+# uploads (a photo to decode): with a key, the whole request runs inside one transaction (the key
+# must commit with the work), which on SQLite holds the write lock from its first statement.
+BEFORE_LOCK: list[Callable[[HttpRequest], None]] = []
+
+
+def before_lock(prepare: Callable[[HttpRequest], None]) -> Callable[[HttpRequest], None]:
+    """Register `prepare(request)`, run for every keyed write before its transaction opens. It
+    must write nothing and raise nothing: it leaves its result (or its refusal) on the request's
+    objects for the view, which then decides as it would without a key."""
+    BEFORE_LOCK.append(prepare)
+    return prepare
 
 
 def _scope(request: HttpRequest) -> str | None:
@@ -98,6 +110,8 @@ class IdempotencyMiddleware:
         if scope is None:  # no token in force: authentication refuses it, and nothing is written
             return self.get_response(request)
         fingerprint = _fingerprint(request)
+        for prepare in BEFORE_LOCK:
+            prepare(request)
         with transaction.atomic():
             try:
                 with transaction.atomic():

@@ -4,6 +4,7 @@ the stage checklist and promotion, and a mentor's workspace. Same reach and serv
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -28,6 +29,7 @@ from accounts.access import (
     region_root,
 )
 from accounts.models import Role, User
+from api.idempotency import before_lock
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Codes, Date, Flag, LocalTime, file_answers
 from books.models import Activity
@@ -45,6 +47,7 @@ from mentoring.services import (
     follow_up_close,
     latest_checks,
     mentor_assign_kecamatan,
+    photo_prepare_upload,
     stage_check_set,
     stage_promote,
     visit_log,
@@ -220,6 +223,18 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Reply[dict[str, Any]
 @router.get("/visits/{visit_id}", response=VisitOut, summary="Satu kunjungan")
 def get_visit(request: HttpRequest, visit_id: ObjectId) -> dict[str, Any]:
     return _visit_out(get_object_or_404(_visits(request), pk=visit_id))
+
+
+PHOTO_UPLOAD = re.compile(r"^/api/v1/visits/\d+/photos/?$")
+
+
+@before_lock
+def _photos_before_lock(request: HttpRequest) -> None:
+    """A photo sent with an Idempotency-Key is decoded before the key's transaction opens, as one
+    sent without a key is (visit_photo_add), so the write lock is held only for the inserts."""
+    if request.method == "POST" and PHOTO_UPLOAD.match(request.path):
+        for upload in request.FILES.values():
+            photo_prepare_upload(upload)
 
 
 @router.post("/visits/{visit_id}/photos", response={201: PhotoOut}, summary="Unggah foto kunjungan")

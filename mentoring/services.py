@@ -178,8 +178,31 @@ def follow_up_close(*, actor: Any, follow_up: FollowUp, closed_on: date, note: s
     return follow_up
 
 
+PREPARED = "_sikube_prepared_photo"
+
+
+def photo_prepare_upload(upload: Any) -> None:
+    """Check and resize an uploaded photo ahead of its request's transaction and keep the result
+    (or the refusal) on the upload, for visit_photo_add to use; writes nothing, raises nothing."""
+    if not hasattr(upload, PREPARED):
+        try:
+            setattr(upload, PREPARED, _photo_read(upload))
+        except MentoringError as refusal:
+            setattr(upload, PREPARED, refusal)
+
+
 def _photo_prepared(upload: Any) -> PreparedPhoto:
-    """Read, check and resize an uploaded photo; raises MentoringError saying what to send instead."""
+    """The photo prepared ahead (photo_prepare_upload), or read, checked and resized now; raises
+    MentoringError saying what to send instead."""
+    ahead = getattr(upload, PREPARED, None)
+    if isinstance(ahead, MentoringError):
+        raise ahead
+    if ahead is not None:
+        return ahead
+    return _photo_read(upload)
+
+
+def _photo_read(upload: Any) -> PreparedPhoto:
     name = getattr(upload, "name", "foto")
     size = getattr(upload, "size", None)
     limit = min(PHOTO_MAX_BYTES, settings.MAX_UPLOAD_BYTES)

@@ -165,8 +165,6 @@ def test_no_transaction_is_open_while_a_photo_is_decoded(monkeypatch):
     assert VisitPhoto.objects.filter(visit=visit).count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="api/idempotency.py holds one transaction around the whole request, so "
-                   "with an Idempotency-Key the photo is still decoded inside it; remove this mark when it no longer does")
 def test_with_an_idempotency_key_the_photo_is_decoded_before_the_transaction_too(client, cast, monkeypatch):
     visit = log(cast)
     outside = len(connection.atomic_blocks)
@@ -175,3 +173,12 @@ def test_with_an_idempotency_key_the_photo_is_decoded_before_the_transaction_too
                            HTTP_IDEMPOTENCY_KEY="foto-1", **bearer(cast.pendamping))
     assert response.status_code == 201, response.json()
     assert seen["decode"] == [outside]
+
+
+def test_with_an_idempotency_key_a_refused_photo_is_refused_as_without_one(client, cast):
+    visit = log(cast)
+    response = client.post(f"/api/v1/visits/{visit.pk}/photos", {"photo": upload(encoded("BMP", (40, 30)))},
+                           HTTP_IDEMPOTENCY_KEY="foto-bmp", **bearer(cast.pendamping))
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "photo_format"
+    assert not VisitPhoto.objects.filter(visit=visit).exists()
