@@ -57,7 +57,6 @@ _GROUPED = re.compile(r"[0-9]{1,3}(?:(\.)[0-9]{3})+|[0-9]{1,3}(?:( )[0-9]{3})+")
 _PREFIX = re.compile(r"^rp ?", re.IGNORECASE)
 _FRACTION = re.compile(r"^[0-9.\s]*[0-9],[0-9]+$|^[0-9]+\.[0-9]{1,2}$|^[0-9]+(\.[0-9]{3})*\.[0-9]{1,2}$")
 
-EXAMPLE = "1250000 atau 1.250.000"
 
 
 class MoneyError(ValueError):
@@ -68,13 +67,17 @@ class MoneyError(ValueError):
         self.message = message
 
 
+def _example() -> str:
+    return _("1250000 atau 1.250.000")
+
+
 def parse_rupiah(value: object, *, minimum: int = 0, maximum: int = MONEY_MAX) -> int:
     """The whole Rupiah a person wrote, or MoneyError saying what to write instead.
 
     An int is taken as it is (an Excel number cell, a JSON integer); a float only when it is
     whole (Excel stores every number as one); bool never (True is not Rp1)."""
     if isinstance(value, bool):
-        raise MoneyError(_("Tulis jumlah dalam Rupiah sebagai angka, misalnya %(e)s.") % {"e": EXAMPLE})
+        raise MoneyError(_("Tulis jumlah dalam Rupiah sebagai angka, misalnya %(e)s.") % {"e": _example()})
     if isinstance(value, float):
         if not value.is_integer():
             raise MoneyError(_("Jumlah Rupiah tanpa sen: tulis angka bulat, misalnya 1500, bukan 1500,5."))
@@ -87,13 +90,13 @@ def parse_rupiah(value: object, *, minimum: int = 0, maximum: int = MONEY_MAX) -
         raise MoneyError(_("Jumlah tidak boleh negatif."))
     number = _digits(body)
     if number is not None and len(body) > 1 and body.startswith("0"):
-        raise MoneyError(_("Tulis jumlah tanpa angka nol di depan, misalnya %(e)s.") % {"e": EXAMPLE})
+        raise MoneyError(_("Tulis jumlah tanpa angka nol di depan, misalnya %(e)s.") % {"e": _example()})
     if number is None:
         if _FRACTION.match(body):
             raise MoneyError(_("Jumlah Rupiah tanpa sen: tulis angka bulat, misalnya 1500, bukan 1500,5 atau 1500.5."))
         if body and all(ch.isdigit() or ch in ". " for ch in body):
             raise MoneyError(_("Titik atau spasi pemisah ribuan harus tiap tiga angka dari kanan, misalnya 1.250.000."))
-        raise MoneyError(_("Tulis jumlah dalam Rupiah dengan angka saja, misalnya %(e)s.") % {"e": EXAMPLE})
+        raise MoneyError(_("Tulis jumlah dalam Rupiah dengan angka saja, misalnya %(e)s.") % {"e": _example()})
     return _bounded(number, minimum=minimum, maximum=maximum)
 
 

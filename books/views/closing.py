@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from books.errors import BooksError
 from books.lpj import Lpj, Period, Row, lpj_build, parse_period
@@ -225,7 +225,7 @@ def _notes_section(doc: PdfDocument, report: Lpj) -> None:
     doc.paragraph(_("e. Pinjaman anggota yang beredar"))
     if notes.loans:
         doc.table([_("Nomor"), _("Cair"), _("Pokok"), _("Sisa pokok"), _("Terlambat")],
-                  [[n, date_format(d, "j M Y"), rupiah(a), rupiah(o), _("%(d)s hari") % {"d": late} if late else "—"]
+                  [[n, date_format(d, "j M Y"), rupiah(a), rupiah(o), ngettext("%(d)s hari", "%(d)s hari", late) % {"d": late} if late else "—"]
                    for n, d, a, o, late in notes.loans],
                   widths=[0.2, 0.2, 0.2, 0.2, 0.2], numeric=[2, 3],
                   total_row=[pgettext("total", "Jumlah"), "", "", rupiah(report.loans.outstanding),
