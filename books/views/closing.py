@@ -225,7 +225,8 @@ def _notes_section(doc: PdfDocument, report: Lpj) -> None:
     doc.paragraph(_("e. Pinjaman anggota yang beredar"))
     if notes.loans:
         doc.table([_("Nomor"), _("Cair"), _("Pokok"), _("Sisa pokok"), _("Terlambat")],
-                  [[n, date_format(d, "j M Y"), rupiah(a), rupiah(o), ngettext("%(d)s hari", "%(d)s hari", late) % {"d": late} if late else "—"]
+                  [[n, date_format(d, "j M Y"), rupiah(a), rupiah(o),
+                    ngettext("%(d)s hari", "%(d)s hari", late) % {"d": late} if late else "—"]
                    for n, d, a, o, late in notes.loans],
                   widths=[0.2, 0.2, 0.2, 0.2, 0.2], numeric=[2, 3],
                   total_row=[pgettext("total", "Jumlah"), "", "", rupiah(report.loans.outstanding),
