@@ -124,8 +124,10 @@ class Codes:
 
     def _check(self, value: str) -> str:
         if value not in self.values:
-            raise PydanticCustomError("enum", "{expected}",
-                                      {"expected": ", ".join(v or '""' for v in self.values)})
+            expected = ", ".join(v for v in self.values if v)
+            if "" in self.values:
+                expected += _(" (atau kosongkan)")
+            raise PydanticCustomError("enum", "{expected}", {"expected": expected})
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:

@@ -35,7 +35,8 @@ def test_the_admin_lists_users_by_name_and_role_in_a_stable_order(client, cast):
     mentors = client.get("/api/v1/users?role=pendamping", **auth).json()["items"]
     assert {u["username"] for u in mentors} == {"pendamping.cimenyan", "pendamping.bogor"}
     bad = client.get("/api/v1/users?role=raja", **auth)
-    assert bad.status_code == 400 and bad.json()["message"] == "Peran tidak dikenal."
+    assert bad.status_code == 422 and bad.json()["field"] == "role"
+    assert bad.json()["message"].startswith("Peran harus salah satu dari: admin, pusat")
 
 
 def test_the_user_list_is_the_administrators_alone(client, cast):
@@ -65,13 +66,20 @@ def test_the_admin_creates_an_office_account_through_the_api(client, cast):
     ({"username": "dinsos bandung!"}, "username", "hanya boleh berisi huruf"),
     ({"username": "dinsos.bandung"}, "username", "sudah dipakai"),
     ({"password": "12345678"}, "password", "sandi"),
-    ({"role": "raja"}, "role", "Peran tidak dikenal."),
 ])
 def test_a_bad_user_is_refused_in_indonesian_and_nothing_is_saved(client, cast, overrides, field, message):
     before = User.objects.count()
     response = post(client, "/api/v1/users", new_user(**overrides), bearer(cast.admin))
     assert response.status_code == 400, response.json()
     assert response.json()["field"] == field and message in response.json()["message"]
+    assert User.objects.count() == before
+
+
+def test_an_unknown_role_is_refused_by_the_schema_with_the_codes_to_choose_from(client, cast):
+    before = User.objects.count()
+    response = post(client, "/api/v1/users", new_user(role="raja"), bearer(cast.admin))
+    assert response.status_code == 422 and response.json()["field"] == "role"
+    assert response.json()["message"].startswith("Peran harus salah satu dari: admin, pusat")
     assert User.objects.count() == before
 
 

@@ -28,6 +28,7 @@ from django.apps import apps
 from accounts.services import token_create
 from api.api import api
 from api.tests.test_reach_sweep import DAY, far  # noqa: F401  (the fixture of Sido Rukun's objects)
+from api.types import TIME_PATTERN
 
 PATH_ROLES = ["pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 BODY_ROLES = ["admin", *PATH_ROLES]
@@ -194,6 +195,8 @@ class Body:
         if kind == "string":
             if node.get("format") in FORMATS:
                 return FORMATS[node["format"]]
+            if node.get("pattern") == TIME_PATTERN:  # a wall-clock time (api.types.LocalTime)
+                return "09:00"
             return "Uji sapu tulis"[: node.get("maxLength", 50)] or "x"
         return None
 

@@ -50,7 +50,8 @@ def test_bad_filters_are_refused_in_indonesian(client, cast, query, field, messa
 
 def test_a_date_that_is_not_a_date_is_invalid(client, cast):
     response = client.get("/api/v1/audit?date_from=kemarin", **bearer(cast.admin))
-    assert response.status_code == 422 and "date_from" in response.json()["message"]
+    assert response.status_code == 422 and response.json()["field"] == "date_from"
+    assert response.json()["message"].startswith("Tanggal awal harus tanggal")
 
 
 @pytest.mark.parametrize("who", ["pusat", "prov", "kab", "pendamping", "ketua", "outsider"])

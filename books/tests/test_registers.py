@@ -189,7 +189,7 @@ def test_it_refuses_an_item_value_too_large_on_the_page_without_saving(client, c
         "name": "Mesin", "quantity": "1", "unit": "unit", "acquired_on": "2026-05-12", "source": "own",
         "value": "99999999999999999999", "location": "", "code": ""})
     assert response.status_code == 200
-    assert response.context["form"].errors["value"] == ["Jumlah terlalu besar."]
+    assert response.context["form"].errors["value"] == ["Jumlah paling banyak Rp9.999.999.999.999."]
     assert not InventoryItem.objects.exists()
 
 

@@ -60,7 +60,7 @@ def test_a_mentor_logs_a_visit_on_a_phone(browser, live_server, mentor):
     sign_in(page, live_server.url, mentor.pendamping.username)
     page.wait_for_selector("[data-testid=workspace]")  # a mentor's home is the workspace
     assert order(page) == ["KUBE Maju Sejahtera 11", "KUBE Mekar Jaya 02"]
-    assert "perlu perhatian" in page.inner_text(f"[data-testid=ws-{kube.pk}]")
+    assert "Kunjungan terlambat" in page.inner_text(f"[data-testid=ws-{kube.pk}]")  # why it is on top
     assert page.evaluate("document.documentElement.scrollWidth") <= 361
     page.screenshot(path=str(ARTIFACTS / "workspace-before-360.png"), full_page=True)
 
@@ -101,7 +101,7 @@ def test_a_mentor_logs_a_visit_on_a_phone(browser, live_server, mentor):
     page.click("[data-testid=nav-narrow] a[data-menu=workspace]")
     page.wait_for_selector("[data-testid=workspace]")
     assert order(page) == ["KUBE Mekar Jaya 02", "KUBE Maju Sejahtera 11"]  # moved down: visited, nothing late
-    assert "perlu perhatian" not in page.inner_text(f"[data-testid=ws-{kube.pk}]")
+    assert "Kunjungan terlambat" not in page.inner_text(f"[data-testid=ws-{kube.pk}]")
     page.screenshot(path=str(ARTIFACTS / "workspace-after-360.png"), full_page=True)
     assert csp == []
     context.close()
