@@ -23,6 +23,10 @@ from lib.money import MONEY_MAX, MoneyError, parse_rupiah
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LOCAL_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+# What books.lpj.parse_period reads, in the document too (years 2000 to 2100): a month, and a
+# month, quarter or year.
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = r"^(20[0-9]{2}|2100)(-(0[1-9]|1[0-2])|-Q[1-4])?$"
 
 
 def _iso_date(value: Any) -> Any:
@@ -51,7 +55,27 @@ def _local_time(value: Any) -> Any:
     raise PydanticCustomError("time_type", "time")
 
 
+def _matching(pattern: str, kind: str) -> BeforeValidator:
+    """Text that matches the pattern the document states, or the error `kind` (an Indonesian
+    sentence in api/validation.py): the document and the validation are one regular expression."""
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and compiled.fullmatch(value):
+            return value
+        raise PydanticCustomError(kind, kind)
+
+    return BeforeValidator(check)
+
+
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+# A month ("2026-03") and a period of the books (a month, "2026-Q1" or "2026"), as
+# books.lpj.parse_period reads them (no spaces around: the document cannot say "trimmed").
+Month = Annotated[str, _matching(MONTH_PATTERN, "month_type"), WithJsonSchema({
+    "type": "string", "pattern": MONTH_PATTERN, "description": "Bulan TTTT-BB, misalnya 2026-03"})]
+Period = Annotated[str, _matching(PERIOD_PATTERN, "period_type"), WithJsonSchema({
+    "type": "string", "pattern": PERIOD_PATTERN,
+    "description": "2026-03 (bulan), 2026-Q1 (triwulan) atau 2026 (tahun)"})]
 Flag = Annotated[bool, BeforeValidator(_strict_bool)]
 # A visit's start and end are the clock on the wall where it happened (Indonesia has three
 # zones; the group's desa decides which): no offset, and the document says so.

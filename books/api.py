@@ -19,7 +19,7 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, body_ref, kubes_for_user, require
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Codes, Date, Money, MoneyOrZero, file_answers
+from api.types import Codes, Date, Money, MoneyOrZero, Month, Period, file_answers
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
 from books.models import Account, AccountType, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
@@ -201,7 +201,7 @@ def accounts(request: HttpRequest, kube_id: ObjectId, until: Date | None = None)
 
 
 @router.get("/groups/{kube_id}/transactions", response=Page[TransactionOut], summary="Transaksi")
-def list_transactions(request: HttpRequest, kube_id: ObjectId, month: str | None = Query(None, max_length=7),
+def list_transactions(request: HttpRequest, kube_id: ObjectId, month: Month | None = None,
                       kind: str | None = Query(None, max_length=16),
                       pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
@@ -271,7 +271,7 @@ def reverse_transaction(request: HttpRequest, txn_id: ObjectId, payload: Reverse
 
 @router.get("/groups/{kube_id}/cash-book", response=CashBookOut, summary="Buku Kas Umum satu bulan")
 def get_cash_book(request: HttpRequest, kube_id: ObjectId,
-                  month: str = Query(..., max_length=7, description="YYYY-MM")) -> dict[str, Any]:
+                  month: Month) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id)
     period = parse_period(month)
     if period.kind != "month":
@@ -291,7 +291,7 @@ def get_cash_book(request: HttpRequest, kube_id: ObjectId,
 @router.get("/groups/{kube_id}/lpj", summary="LPJ: angka-angka, atau PDF dengan format=pdf",
             response={200: dict[str, Any]}, openapi_extra=file_answers("application/pdf", description="LPJ"))
 def get_lpj(request: HttpRequest, kube_id: ObjectId,
-            period: str = Query(..., max_length=7, description="2026-03, 2026-Q1 atau 2026"),
+            period: Period,
             format: Literal["json", "pdf"] = "json") -> Any:
     kube = access_kube(request.user, kube_id)
     report = lpj_build(kube, parse_period(period))
@@ -324,7 +324,7 @@ class IksPolicyIn(Schema):
 
 
 class IksAllocateIn(Schema):
-    period: str = Field(..., max_length=7, description="YYYY-MM")
+    period: Month = Field(...)
 
 
 class IksUseIn(Schema):
@@ -523,7 +523,7 @@ def repay_loan(request: HttpRequest, loan_id: ObjectId, payload: RepaymentIn) ->
 # --- month close ---------------------------------------------------------------------------
 
 class CloseIn(Schema):
-    period: str = Field(..., max_length=7, description="YYYY-MM")
+    period: Month = Field(...)
 
 
 class CloseOut(Schema):

@@ -111,7 +111,8 @@ def test_the_lpj_as_figures_and_as_pdf(client, cast, kube):
     pdf = client.get(f"/api/v1/groups/{kube.pk}/lpj?period=2026&format=pdf", **auth)
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     bad = client.get(f"/api/v1/groups/{kube.pk}/lpj?period=2026-13", **auth)
-    assert bad.status_code == 400 and bad.json()["code"] == "bad_period"
+    assert bad.status_code == 422 and bad.json()["message"] == (
+        "Periode ditulis 2026-03 (bulan), 2026-Q1 (triwulan) atau 2026 (tahun).")
 
 
 def test_read_only_roles_cannot_post_and_outsiders_see_nothing(client, cast, kube):
