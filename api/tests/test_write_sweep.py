@@ -28,7 +28,7 @@ from django.apps import apps
 from accounts.services import token_create
 from api.api import api
 from api.tests.test_reach_sweep import DAY, far  # noqa: F401  (the fixture of Sido Rukun's objects)
-from api.types import TIME_PATTERN
+from api.types import MONTH_PATTERN, PERIOD_PATTERN, TIME_PATTERN
 
 PATH_ROLES = ["pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 BODY_ROLES = ["admin", *PATH_ROLES]
@@ -197,6 +197,8 @@ class Body:
                 return FORMATS[node["format"]]
             if node.get("pattern") == TIME_PATTERN:  # a wall-clock time (api.types.LocalTime)
                 return "09:00"
+            if node.get("pattern") in (MONTH_PATTERN, PERIOD_PATTERN):  # api.types.Month, Period
+                return DAY.isoformat()[:7]
             return "Uji sapu tulis"[: node.get("maxLength", 50)] or "x"
         return None
 
