@@ -185,7 +185,10 @@ def world(cast):
 def sql(query: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        return list(cursor.fetchall())
+        # PostgreSQL answers SUM over a bigint as numeric (Decimal); SQLite as an integer. Sums of
+        # whole Rupiah and counts are whole numbers: read them as int on both.
+        return [tuple(int(v) if isinstance(v, Decimal) and v == v.to_integral_value() else v for v in row)
+                for row in cursor.fetchall()]
 
 
 def within(column: str, code: str) -> tuple[str, list[Any]]:
