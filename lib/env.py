@@ -54,7 +54,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Window:
-    """At most `limit` attempts in each clock window of `seconds` (lib/ratelimit.py)."""
+    """At most `limit` attempts in any `seconds` (lib/ratelimit.py)."""
 
     limit: int
     seconds: int

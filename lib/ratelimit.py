@@ -1,11 +1,13 @@
 """Counting attempts in a shared store, so that a limit holds across workers and machines.
 
-A limit is a list of windows, e.g. "30/m,100/h": at most 30 attempts in each clock minute and
-100 in each clock hour. Counters live in Django's default cache (lib/cache.py on the embedded
-install, Redis where deployed), keyed by a hash of what is counted (an address, a user id), never
-the value itself, and expire with their window. Fixed windows can let twice the limit through
-across a boundary; for slowing guessers that is enough, and each attempt costs one `add` and one
-`incr`.
+A limit is a list of windows, e.g. "30/m,100/h": at most 30 attempts in any minute and 100 in
+any hour. Counters live in Django's default cache (lib/cache.py on the embedded install, Redis
+where deployed), keyed by a hash of what is counted (an address, a user id), never the value
+itself. Each window is counted per clock window and judged as a sliding one: the previous clock
+window's count weighs by the part of it still inside the last `seconds` (the approximation
+Cloudflare and nginx-style limiters use). A plain fixed window would let twice the limit through
+across a boundary and forget a burst the moment the clock turns over. Each attempt costs one
+`add`, one `incr` and one `get` per window.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ def hit(scope: str, ident: str, windows: tuple[Window, ...]) -> int | None:
     for window in windows:
         start = int(now // window.seconds) * window.seconds
         key = f"rl:{scope}:{window.seconds}:{start}:{digest}"
-        cache.add(key, 0, timeout=window.seconds + 1)
+        cache.add(key, 0, timeout=2 * window.seconds + 1)  # read again as the previous window
         try:
             count = cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window.seconds + 1)
+            cache.set(key, 1, timeout=2 * window.seconds + 1)
             count = 1
-        if count > window.limit:
+        previous = cache.get(f"rl:{scope}:{window.seconds}:{start - window.seconds}:{digest}") or 0
+        still_inside = 1 - (now - start) / window.seconds
+        if count + previous * still_inside > window.limit:
             wait = max(wait or 0, math.ceil(start + window.seconds - now), 1)
     return wait

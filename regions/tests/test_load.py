@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from regions.models import Level, Region
@@ -8,14 +6,12 @@ from regions.services import regions_sync
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_the_whole_kemendagri_hierarchy_loads_in_seconds_and_again_changes_nothing():
-    started = time.monotonic()
+def test_the_whole_kemendagri_hierarchy_loads_and_again_changes_nothing():
+    # How long it takes is measured by bench/regions_bench.py (bench/RESULTS.md), not asserted here.
     first = regions_sync()
-    elapsed = time.monotonic() - started
     counts = {level: Region.objects.filter(level=level).count() for level in Level.values}
     assert counts == {1: 38, 2: 514, 3: 7285, 4: 83762}
     assert first.total == 91599
-    assert elapsed < 60  # "seconds, not minutes"; measured ~4 s (bench/RESULTS.md)
     again = regions_sync()
     assert (again.created, again.updated, again.deactivated) == (0, 0, 0)
     cibeunying = Region.objects.get(pk="32.04.06.1002")
