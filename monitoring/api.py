@@ -19,6 +19,7 @@ from books.lpj import parse_period
 from lib.http import XLSX, pdf_response, xlsx_response
 from monitoring import documents
 from monitoring.classification import CRITERIA
+from monitoring.drain import drain_group
 from monitoring.errors import MonitoringError
 from monitoring.health import reason_text, reasons_text
 from monitoring.models import GroupState, Health
@@ -115,6 +116,7 @@ def group_class(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
 def check_class(request: HttpRequest, kube_id: ObjectId, payload: ClassCheckIn) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id, write=Kind.STAGE)
     class_check_set(actor=request.user, kube=kube, code=payload.code, met=payload.met, evidence=payload.evidence)
+    drain_group(kube.pk)  # the answer shows the class the tick gives
     return _class_out(kube, _state_of(kube))
 
 

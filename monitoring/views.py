@@ -23,6 +23,7 @@ from lib.charts import chart_json
 from lib.http import pdf_response, xlsx_response
 from monitoring import documents
 from monitoring.classification import CRITERIA, ORDER
+from monitoring.drain import drain_group
 from monitoring.errors import MonitoringError
 from monitoring.health import reasons_text
 from monitoring.models import GroupState, Health, Klass
@@ -125,6 +126,7 @@ def group_view(request: HttpRequest, kube_id: int) -> HttpResponse:
         except MonitoringError as exc:
             messages.error(request, exc.message)
         else:
+            drain_group(kube.pk)
             messages.success(request, _("Kriteria diperbarui."))
         return redirect("monitoring:group", kube.pk)
     state = GroupState.objects.filter(kube=kube).first()
