@@ -44,12 +44,7 @@ def drain(*, limit: int = 500, today: date | None = None, kube_ids: list[int] | 
 def drain_once(*, limit: int = 500, today: date | None = None, kube_ids: list[int] | None = None) -> int:
     """One pass: take up to `limit` rows no other drainer holds, refresh what they name, delete them."""
     with transaction.atomic():
-        taken = PendingChange.objects.order_by("id")
-        if kube_ids is not None:
-            taken = taken.filter(kube_id__in=kube_ids)
-        if connection.features.has_select_for_update_skip_locked:
-            taken = taken.select_for_update(skip_locked=True)
-        rows = list(taken.values_list("id", "kube_id", "month")[:limit])
+        rows = take(limit, kube_ids)
         if not rows:
             return 0
         changes: dict[int, set[int]] = defaultdict(set)
@@ -59,6 +54,16 @@ def drain_once(*, limit: int = 500, today: date | None = None, kube_ids: list[in
         refresh_groups(changes, today=today)
         PendingChange.objects.filter(pk__in=[r[0] for r in rows]).delete()
     return len(rows)
+
+
+def take(limit: int, kube_ids: list[int] | None = None) -> list[tuple[int, int, int | None]]:
+    """The oldest pending rows no other drainer holds (locked until this transaction ends)."""
+    pending = PendingChange.objects.order_by("id")
+    if kube_ids is not None:
+        pending = pending.filter(kube_id__in=kube_ids)
+    if connection.features.has_select_for_update_skip_locked:
+        pending = pending.select_for_update(skip_locked=True)
+    return list(pending.values_list("id", "kube_id", "month")[:limit])
 
 
 def drain_group(kube_id: int) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import access_region, region_root
 from books.lpj import Period
+from lib.regioncode import within_q
 from monitoring.figures import MONTH_SUMS, grouped, state_figures
 from monitoring.models import GroupMonth, GroupState, Health, KabupatenMonth, KabupatenState
 from monitoring.state import period_of, shift
@@ -233,6 +234,6 @@ def freshness(scope: Scope) -> Freshness:
     waiting = list(PendingChange.objects.values_list("kube_id", flat=True)[:10_000])
     if not waiting:
         return Freshness(as_of, 0)
-    prefix = scope.code if scope.level == 4 else scope.code + "."
-    inside = set(Kube.objects.filter(pk__in=set(waiting), desa_id__startswith=prefix).values_list("pk", flat=True))
+    inside = set(Kube.objects.filter(within_q("desa_id", scope.code), pk__in=set(waiting))
+                 .values_list("pk", flat=True))
     return Freshness(as_of, sum(1 for kube_id in waiting if kube_id in inside))

@@ -46,8 +46,8 @@ def batch() -> Iterator[None]:
 
 
 def _write(changes: dict[int, set[int]]) -> None:
-    rows = [PendingChange(kube_id=kube_id, month=month)
-            for kube_id, months in sorted(changes.items()) for month in (sorted(months) or [None])]
+    rows = [PendingChange(kube_id=kube_id, month=month) for kube_id, months in sorted(changes.items())
+            for month in (sorted(months) if months else [None])]
     PendingChange.objects.bulk_create(rows, batch_size=2000)
     transaction.on_commit(drainer.kick)
 
