@@ -74,6 +74,12 @@ def main() -> None:
     lag_ms: list[float] = []
     floor_ms: list[float] = []
     with gunicorn_server() as port:
+        for _ in range(60):  # the workers boot (and import Django) after the socket is bound
+            try:
+                Session(port).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(1)
         for n, (kube_id, user_id, _username) in enumerate(treasurers):
             _t, raw = token_create(user=User.objects.get(pk=user_id), name="bench")
             api = Session(port)
