@@ -14,6 +14,9 @@ def pytest_configure(config: Any) -> None:
 
     # Argon2 is the production hasher (tested on its own); tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No drain thread in tests: a test that commits drains at commit; any other test drains
+    # explicitly (outbox.drainer.drain()) before it reads the summaries.
+    settings.OUTBOX_DRAIN = "sync"
     # The rate limits' shared cache: one folder per xdist worker, emptied before each test.
     if not getattr(settings, "REDIS_URL", ""):
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -78,9 +81,13 @@ def regions(db: None) -> None:
 
 @pytest.fixture
 def cast(db: None) -> Any:
+    """The cast, with monitoring's summaries of its groups drained (as the app would within a second)."""
     from lib import testing
+    from outbox import drainer
 
-    return testing.build_cast()
+    cast = testing.build_cast()
+    drainer.drain()
+    return cast
 
 
 @pytest.fixture(scope="session")

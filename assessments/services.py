@@ -35,7 +35,7 @@ from assessments.models import (
 from audit.models import Action
 from audit.services import audit_record
 from books.models import Activity
-from lib.events import changed
+from outbox import services as outbox
 from registry.models import Kube, Member
 
 CENT = Decimal("0.01")
@@ -340,7 +340,7 @@ def results_recompute(assessment: Assessment) -> None:
     DomainResult.objects.bulk_create([DomainResult(assessment=assessment, domain_id=domain_id,
                                                    mean=round_half_up(sum(means, Fraction(0)) / len(means)))
                                       for domain_id, means in per_domain.items()])
-    changed(assessment.kube_id)
+    outbox.record(assessment.kube_id)
 
 
 # --- priorities and the follow-up plan ----------------------------------------------------------

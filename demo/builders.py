@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from demo import names
 from lib.nik import nik_date_part
+from outbox.services import batch
 from regions.models import Region
 from registry.choices import (
     Bond,
@@ -140,9 +141,7 @@ def _member(people: _People, kecamatan: str, rng: random.Random, *, position: st
 
 @transaction.atomic
 def demo_load() -> dict[str, int]:
-    """Everything through the services; the listeners (monitoring's summaries) hear once, at the end."""
-    from lib.events import batch
-
+    """Everything through the services; the outbox rows for monitoring's summaries are written once, at the end."""
     with batch():
         return _demo_load()
 

@@ -19,7 +19,6 @@ from audit.models import Action
 from audit.services import audit_record
 from books.models import Activity
 from books.selectors import cash_balance
-from lib.events import changed
 from lib.images import ImageRefused, PreparedPhoto, photo_prepare
 from mentoring.errors import MentoringError
 from mentoring.models import (
@@ -39,6 +38,7 @@ from mentoring.models import (
     VisitKind,
     VisitPhoto,
 )
+from outbox import services as outbox
 from regions.models import Region
 from registry.choices import Stage, Status
 from registry.models import Kube, Member
@@ -155,7 +155,7 @@ def visit_log(*, actor: Any, kube: Kube, date: date, place: str, problems: str, 
     audit_record(actor=actor, action=Action.CREATE, obj=visit, kube_id=kube.pk, changes={
         "date": [None, date.isoformat()], "present": [None, len(present_ids)], "members": [None, len(members)],
         "audits": [None, len(audits)], "follow_ups": [None, len(follow_ups)], "closed": [None, len(close)]})
-    changed(kube.pk, date.year * 100 + date.month)
+    outbox.record(kube.pk, date.year * 100 + date.month)
     return visit
 
 
@@ -296,7 +296,7 @@ def event_record(*, actor: Any, title: str, date: date, kabupaten: Region, topic
     audit_record(actor=actor, action=Action.CREATE, obj=event,
                  changes={"date": [None, date.isoformat()], "kubes": [None, len(kubes)]})
     for kube, _n in kubes:  # taking part counts as training for the group's class
-        changed(kube.pk)
+        outbox.record(kube.pk)
     return event
 
 

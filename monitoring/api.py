@@ -19,10 +19,11 @@ from books.lpj import parse_period
 from lib.http import XLSX, pdf_response, xlsx_response
 from monitoring import documents
 from monitoring.classification import CRITERIA
+from monitoring.drain import drain_group
 from monitoring.errors import MonitoringError
 from monitoring.health import reason_text, reasons_text
 from monitoring.models import GroupState, Health
-from monitoring.selectors import Figures, Scope, dashboard, default_period, running_months, scope_for
+from monitoring.selectors import Figures, Scope, dashboard, default_period, freshness, running_months, scope_for
 from monitoring.services import class_check_set
 from registry.models import Kube
 
@@ -115,6 +116,7 @@ def group_class(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
 def check_class(request: HttpRequest, kube_id: ObjectId, payload: ClassCheckIn) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id, write=Kind.STAGE)
     class_check_set(actor=request.user, kube=kube, code=payload.code, met=payload.met, evidence=payload.evidence)
+    drain_group(kube.pk)  # the answer shows the class the tick gives
     return _class_out(kube, _state_of(kube))
 
 
@@ -136,6 +138,9 @@ class DashboardOut(Schema):
     total: FiguresOut
     children: list[FiguresOut]
     trend: list[dict[str, int]]
+    as_of: dt.datetime | None = Field(..., description="waktu ringkasan wilayah ini terakhir dihitung ulang")
+    pending_changes: int = Field(..., description="perubahan di wilayah ini yang sudah tersimpan tetapi belum "
+                                                  "dihitung ke ringkasan (biasanya kurang dari satu detik)")
 
 
 def _figures(code: str, name: str, f: Figures) -> dict[str, Any]:
@@ -164,7 +169,8 @@ def region_dashboard(request: HttpRequest, region_code: str,
     scope, parsed = _scope_and_period(request, region_code, period)
     board = dashboard(scope, parsed)
     name = scope.region.label if scope.region else _("Nasional")
-    return {"region": scope.code or NATIONAL, "period": parsed.code,
+    fresh = freshness(scope)
+    return {"as_of": fresh.as_of, "pending_changes": fresh.pending,"region": scope.code or NATIONAL, "period": parsed.code,
             "running_months": running_months(parsed, today=timezone.localdate()), "total": _figures(scope.code, name, board.total),
             "children": [_figures(r.code, r.name, f) for r, f in board.children],
             "trend": [{"period": p, **row} for p, row in board.trend]}

@@ -3,8 +3,9 @@ tables): one row per group per month of flows (`GroupMonth`), and one row per gr
 state (`GroupState`: balances, last dates, members, PEKA, health and class). Both carry the region
 code at every tier, so a region's figures are sums over an indexed equality.
 
-They are rewritten for a group in the same transaction as the change that affects them (the
-`lib.events.group_changed` signal), refreshed nightly for what time alone changes (days since the
+They are rewritten for a group shortly after the change that affects them commits: the change leaves
+a row in the outbox (outbox.services.record, in its own transaction) and a drain
+(monitoring/drain.py) recomputes what it names. They are refreshed nightly for what time alone changes (days since the
 last meeting, loans falling due) by `manage.py monitoring_refresh`, and can be rebuilt from the raw
 records with `manage.py monitoring_rebuild --check`.
 """
@@ -133,7 +134,6 @@ class GroupState(RegionCodes):
     # money now
     grant_total = models.BigIntegerField(default=0)
     capital = models.BigIntegerField(default=0)
-    cash = models.BigIntegerField(default=0)
     savings = models.BigIntegerField(default=0)
     savings_3m_ago = models.BigIntegerField(default=0)
     iks_collected = models.BigIntegerField(default=0)
@@ -190,8 +190,8 @@ class ClassCheck(models.Model):
 # --- the kabupaten tier ------------------------------------------------------------------------------
 # The same figures summed over a kabupaten's groups, so that the national and provincial dashboards
 # read ~500 rows instead of 100,000. Rewritten from the group rows (never by increments) for the
-# kabupaten of every changed group, in the same transaction, under a lock on the kabupaten's Region
-# row so that two changes in one kabupaten take turns.
+# kabupaten of every group a drain took, in the drain's transaction, under a lock on the kabupaten's
+# Region row so that two drains in one kabupaten take turns (writers never take that lock).
 
 
 class KabupatenMonth(MonthFlows):
@@ -211,7 +211,8 @@ class KabupatenMonth(MonthFlows):
 class KabupatenState(models.Model):
     kab = models.CharField(max_length=5, primary_key=True)
     prov = models.CharField(max_length=2, db_index=True)
-    figures = models.JSONField(default=dict)  # {figure: int}, as monitoring.selectors.state_figures sums them
+    figures = models.JSONField(default=dict)  # {figure: int}, as monitoring.figures.state_figures sums them
+    refreshed_at = models.DateTimeField(null=True, blank=True)  # the drain (or refresh) that wrote the row: "as of"
 
     def __str__(self) -> str:
         return self.kab

@@ -11,28 +11,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from accounts.access import access_region, region_root
 from books.lpj import Period
-from monitoring.models import TARGET_FIELDS, GroupMonth, GroupState, Health, KabupatenMonth, KabupatenState, Klass
+from lib.regioncode import within_q
+from monitoring.figures import MONTH_SUMS, grouped, state_figures
+from monitoring.models import GroupMonth, GroupState, Health, KabupatenMonth, KabupatenState
+from monitoring.state import period_of, shift
+from outbox.models import PendingChange
 from regions.models import Region
+from registry.models import Kube
 
 # The column that holds a region's code at each level, and the column of its children.
 LEVEL_COLUMN = {0: None, 1: "prov", 2: "kab", 3: "kec", 4: "desa"}
 CHILD_COLUMN = {0: "prov", 1: "kab", 2: "kec", 3: "desa", 4: None}
-
-STATE_SUMS = ["members", "members_f", "welfare_fakir_miskin", "welfare_miskin", "welfare_hampir_miskin",
-              *TARGET_FIELDS, "grant_total", "capital", "savings", "iks_collected", "iks_used", "loans_outstanding",
-              "par30_amount", "onward_total"]
-MONTH_SUMS = ["revenue", "expense", "grant_in", "onward_out", "iks_in", "iks_out", "savings_in", "savings_out",
-              "entries", "visits", "visit_present", "visit_active", "audits", "meetings", "meeting_present",
-              "meeting_recorded"]
-PEKA = [f"peka_d{n}" for n in range(1, 8)]
 
 
 @dataclass
@@ -86,39 +85,6 @@ class Figures:
         return [self.peka(n) for n in range(1, 8)]
 
 
-def _state_aggregates() -> dict[str, Any]:
-    aggregates: dict[str, Any] = {"groups": Count("kube_id"), "with_mentor": Count("kube_id", filter=Q(has_mentor=True))}
-    for status in ("aktif", "stagnan", "bubar"):
-        aggregates[f"status_{status}"] = Count("kube_id", filter=Q(status=status))
-    for stage in ("pembentukan", "pengembangan", "kemandirian"):
-        aggregates[f"stage_{stage}"] = Count("kube_id", filter=Q(stage=stage))
-    for klass in Klass.values:
-        aggregates[f"class_{klass}"] = Count("kube_id", filter=Q(klass=klass))
-    for health in Health.values:
-        aggregates[f"health_{health}"] = Count("kube_id", filter=Q(health=health))
-    for name in STATE_SUMS:
-        aggregates[name] = Sum(name)
-    for name in PEKA:
-        aggregates[f"{name}_sum"] = Sum(name)
-        aggregates[f"{name}_n"] = Count(name)
-    return aggregates
-
-
-def _grouped(qs: QuerySet[Any], column: str | None, aggregates: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    if column is None:
-        return {"": qs.aggregate(**aggregates)}
-    return {row[column]: row for row in qs.values(column).annotate(**aggregates).order_by()}
-
-
-def state_figures(states: QuerySet[GroupState], column: str | None) -> dict[str, dict[str, int]]:
-    """{region code in `column`: {figure: int}} summed over the groups' states (PEKA sums × 100)."""
-    out: dict[str, dict[str, int]] = {}
-    for key, row in _grouped(states, column, _state_aggregates()).items():
-        out[key] = {name: int(value * 100) if name.endswith("_sum") else int(value)
-                    for name, value in row.items() if name != column and value is not None}
-    return out
-
-
 @dataclass
 class Scope:
     code: str
@@ -139,8 +105,6 @@ class Scope:
 
 def scope_for(user: Any, code: str | None) -> Scope:
     """The region asked for, within the user's reach (offices only): Http404 otherwise."""
-    from accounts.access import access_region, region_root
-
     code = access_region(user, (code or region_root(user) or "").strip())
     if not code:
         return Scope("", None, 0)
@@ -160,8 +124,6 @@ class Dashboard:
 
     @property
     def child_level_name(self) -> str:
-        from django.utils.translation import gettext as _
-
         return {0: _("Provinsi"), 1: _("Kabupaten/kota"), 2: _("Kecamatan"), 3: _("Desa/kelurahan")}.get(
             self.scope.level, "")
 
@@ -172,8 +134,6 @@ def _month_aggregates() -> dict[str, Any]:
 
 def dashboard(scope: Scope, period: Period, *, trend_months: int = 12) -> Dashboard:
     """The region's figures, each sub-region's, and the monthly trend up to the period's end."""
-    from monitoring.state import shift
-
     child = scope.child_column
     by_child: dict[str, Figures] = defaultdict(Figures)
     # Above the kabupaten, the kabupaten rows (~500 nationally); from the kabupaten down, the groups'.
@@ -188,7 +148,7 @@ def dashboard(scope: Scope, period: Period, *, trend_months: int = 12) -> Dashbo
             by_child[key].values.update(values)
     month_model: Any = KabupatenMonth if above else GroupMonth
     months = scope.filter(month_model.objects.filter(period__in=period.months))
-    for key, row in _grouped(months, child, _month_aggregates()).items():
+    for key, row in grouped(months, child, _month_aggregates()).items():
         for name, value in row.items():
             if name != child and value is not None:
                 by_child[key].values[name] += int(value)
@@ -217,8 +177,6 @@ def default_period(scope: Scope, *, today: date) -> Period:
     """The month a dashboard or report opens on: the last month a group of the region has closed
     (its books are final), else the last ended month with any entry, else the month before this one.
     Never the running month, whose books are still being written (profit Rp0 would read as a collapse)."""
-    from monitoring.state import period_of, shift
-
     now = period_of(today)
     closed = scope.filter(GroupState.objects.filter(last_closed_period__lt=now)).aggregate(
         p=Max("last_closed_period"))["p"]
@@ -244,8 +202,6 @@ def groups_in(scope: Scope, *, attention_only: bool = False, limit: int = 200) -
         rows = list(scope.filter(GroupState.objects.select_related("kube", "kube__desa"))
                     .order_by("-health_score", "kube__name")[:limit])
     else:  # no join in the ordered query, or the planner starts from the groups and sorts them all
-        from registry.models import Kube
-
         rows = list(scope.filter(GroupState.objects.all()).order_by("-health_score", "-kube_id")[:limit])
         kubes = Kube.objects.select_related("desa").in_bulk([s.kube_id for s in rows])  # batched IN lists
         for s in rows:
@@ -253,3 +209,31 @@ def groups_in(scope: Scope, *, attention_only: bool = False, limit: int = 200) -
     if attention_only:
         rows = [s for s in rows if s.health in (Health.ATTENTION, Health.CRITICAL)]
     return rows
+
+
+@dataclass
+class Freshness:
+    """As of when a region's summary figures are: the last drain that rewrote its kabupaten rows,
+    and the changes already committed in the region that no drain has taken yet."""
+
+    as_of: datetime | None
+    pending: int
+
+
+def freshness(scope: Scope) -> Freshness:
+    kabs = KabupatenState.objects.all()
+    if scope.level == 1:
+        kabs = kabs.filter(prov=scope.code)
+    elif scope.level >= 2:
+        kabs = kabs.filter(kab=scope.code[:5])
+    as_of = kabs.aggregate(t=Max("refreshed_at"))["t"]
+    if scope.level == 0:
+        return Freshness(as_of, PendingChange.objects.count())
+    # The outbox is short (drained within a second, or by cron each minute): read its groups, then
+    # which of them lie in the region, rather than joining it to the 100,000 groups.
+    waiting = list(PendingChange.objects.values_list("kube_id", flat=True)[:10_000])
+    if not waiting:
+        return Freshness(as_of, 0)
+    inside = set(Kube.objects.filter(within_q("desa_id", scope.code), pk__in=set(waiting))
+                 .values_list("pk", flat=True))
+    return Freshness(as_of, sum(1 for kube_id in waiting if kube_id in inside))

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import audit_record
-from lib.events import changed
 from monitoring.classification import CRITERIA
 from monitoring.errors import MonitoringError
 from monitoring.models import ClassCheck
+from outbox import services as outbox
 from registry.models import Kube
 
 
@@ -30,5 +30,5 @@ def class_check_set(*, actor: Any, kube: Kube, code: str, met: bool, evidence: s
                                       checked_by=actor if getattr(actor, "is_authenticated", False) else None)
     audit_record(actor=actor, action=Action.UPDATE, obj=check, kube_id=kube.pk,
                  changes={"criterion": [None, code], "met": [None, met]})
-    changed(kube.pk)
+    outbox.record(kube.pk)
     return check

@@ -1,9 +1,10 @@
 """Computing the summary rows from the raw records.
 
-The same two functions serve both ways of keeping them: `refresh()` for one group inside the
-transaction of a change (lib.events.group_changed), and `rebuild()` for every group in chunks. So
-the incremental and the rebuilt rows can only differ when a write path forgot to announce itself,
-which `monitoring_rebuild --check` (and a property test) would catch.
+The same compute and write functions serve both ways of keeping them: `refresh_groups()` for the
+groups a drain of the outbox took (monitoring/drain.py: after the writers committed, not inside
+their transactions), and `rebuild()` for every group in chunks. So the incremental and the rebuilt
+rows can only differ when a write path forgot to announce itself (outbox.services.record), which
+`monitoring_rebuild --check` (and a property test) would catch.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from assessments.models import Assessment, DomainResult
+from books.models import Activity, ActivityAttendance, Line, Loan, PeriodClose, Transaction
+from books.models.ledger import AccountRole, AccountType
+from books.selectors import portfolio
+from mentoring.models import BookAudit, EventKube, Visit
 from monitoring.classification import classify, evidence_from
+from monitoring.figures import state_figures
 from monitoring.health import assess, unclosed_months
 from monitoring.models import (
     MONTH_FIELDS,
@@ -30,6 +37,8 @@ from monitoring.models import (
     KabupatenMonth,
     KabupatenState,
 )
+from regions.models import Region
+from registry.models import Kube, Member, Officer
 
 SIX_MONTHS = 182
 
@@ -51,10 +60,6 @@ def period_of(day: date) -> int:
 
 def compute_months(kube_ids: Sequence[int], periods: Iterable[int] | None = None) -> dict[tuple[int, int], dict[str, int]]:
     """{(kube, period): flows} for the groups (and months) given, from the ledger, visits and meetings."""
-    from books.models import Activity, ActivityAttendance, Line, Transaction
-    from books.models.ledger import AccountRole, AccountType
-    from mentoring.models import BookAudit, Visit
-
     wanted = sorted(set(periods)) if periods is not None else None
     rows: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(MONTH_FIELDS, 0))
 
@@ -127,8 +132,6 @@ def compute_months(kube_ids: Sequence[int], periods: Iterable[int] | None = None
 
 
 def _write_months(kube_ids: Sequence[int], periods: Iterable[int] | None) -> None:
-    from registry.models import Kube
-
     desas = dict(Kube.objects.filter(pk__in=kube_ids).values_list("pk", "desa_id"))
     computed = compute_months(kube_ids, periods)
     old = GroupMonth.objects.filter(kube_id__in=kube_ids)
@@ -143,8 +146,6 @@ def _write_months(kube_ids: Sequence[int], periods: Iterable[int] | None) -> Non
 
 def _attendance(kube_ids: Sequence[int]) -> dict[int, tuple[int | None, int | None]]:
     """Attendance % over each group's last three meetings, and over the three before."""
-    from books.models import Activity
-
     per: dict[int, list[tuple[int, int]]] = defaultdict(list)
     qs = (Activity.objects.filter(kube_id__in=kube_ids)
           .annotate(n=Count("attendance"), present=Count("attendance", filter=Q(attendance__present=True)))
@@ -162,12 +163,6 @@ def _attendance(kube_ids: Sequence[int]) -> dict[int, tuple[int | None, int | No
 
 def compute_states(kube_ids: Sequence[int], *, today: date) -> dict[int, dict[str, Any]]:
     """{kube: GroupState field values} for the groups given."""
-    from assessments.models import Assessment, DomainResult
-    from books.models import Activity, Loan, PeriodClose, Transaction
-    from books.selectors import portfolio
-    from mentoring.models import EventKube, Visit
-    from registry.models import Kube, Member, Officer
-
     kubes = {k.pk: k for k in Kube.objects.filter(pk__in=kube_ids)}
     out: dict[int, dict[str, Any]] = {}
     members = (Member.objects.filter(kube_id__in=kube_ids, left_on__isnull=True).values("kube_id")
@@ -267,7 +262,7 @@ def compute_states(kube_ids: Sequence[int], *, today: date) -> dict[int, dict[st
             "top_recorder_share": round(100 * max(who.values()) / records) if records else 0,
             **{k: f.get(k, 0) for k in ("capital", "grant_total", "onward_total", "iks_collected", "iks_used",
                                          "savings", "savings_3m_ago", "profit_6m", "profit_prev_6m")},
-            "cash": 0, "loans_outstanding": 0, "par30_amount": 0, "refreshed_on": today,
+            "loans_outstanding": 0, "par30_amount": 0, "refreshed_on": today,
         }
         if kube_id in with_loans:
             book = portfolio(kube, on=today)
@@ -309,8 +304,6 @@ def _write_states(kube_ids: Sequence[int], today: date) -> None:
 def compute_kabupaten(kabs: Sequence[str], periods: Iterable[int] | None = None, *, states: bool = True,
                       ) -> tuple[dict[str, dict[str, int]], dict[tuple[str, int], dict[str, int]]]:
     """({kab: state figures}, {(kab, period): flows}) summed over the groups' rows."""
-    from monitoring.selectors import state_figures
-
     state_rows = state_figures(GroupState.objects.filter(kab__in=kabs), "kab") if states else {}
     months = GroupMonth.objects.filter(kab__in=kabs)
     if periods is not None:
@@ -325,22 +318,21 @@ def compute_kabupaten(kabs: Sequence[str], periods: Iterable[int] | None = None,
 
 def _write_kabupaten(kabs: Iterable[str], periods: Iterable[int] | None = None, *, months: bool = True) -> None:
     """Rewrite the kabupaten rows from their groups' rows. The kabupaten's Region row is locked first,
-    so that on PostgreSQL a second change in the same kabupaten waits and then reads the first's rows."""
-    from regions.models import Region
-
+    so that on PostgreSQL a second drain in the same kabupaten waits and then reads the first's rows."""
     kabs = sorted(set(kabs))
     if not kabs:
         return
     periods = sorted(set(periods)) if periods is not None else None
     if months and periods == []:
         months = False
-    with transaction.atomic():  # the lock needs a transaction; inside a change's it is a savepoint
+    with transaction.atomic():  # the lock needs a transaction; inside a drain's it is a savepoint
         lock = Region.objects.filter(code__in=kabs).order_by("code")
         if transaction.get_connection().features.has_select_for_update:
             list(lock.select_for_update(no_key=True).values_list("code", flat=True))
         state_rows, month_rows = compute_kabupaten(kabs, periods if months else [], states=True)
         KabupatenState.objects.filter(kab__in=kabs).delete()
-        KabupatenState.objects.bulk_create([KabupatenState(kab=k, prov=k[:2], figures=v)
+        now = timezone.now()
+        KabupatenState.objects.bulk_create([KabupatenState(kab=k, prov=k[:2], figures=v, refreshed_at=now)
                                             for k, v in state_rows.items()])
         if months:
             old = KabupatenMonth.objects.filter(kab__in=kabs)
@@ -360,40 +352,29 @@ def _kabupaten_chunks(*extra: Iterable[str]) -> Iterator[list[str]]:
 
 # --- the two ways in ------------------------------------------------------------------------------
 
-def refresh(kube_id: int, periods: Iterable[int] = (), *, today: date | None = None) -> None:
-    """One group after a change: the months it touched, then its state, then its kabupaten's rows
-    (inside the change's transaction). A group that moved to another kabupaten redoes both."""
-    from registry.models import Kube
-
+def refresh_groups(changes: dict[int, set[int]], *, today: date | None = None) -> None:
+    """The groups a drain took, with the months each announced: those months' rows, the groups'
+    states, then their kabupaten rows. A group that moved to another kabupaten redoes every month,
+    in both kabupaten; a group that no longer exists leaves nothing behind."""
     today = today or timezone.localdate()
-    periods = sorted(set(periods))
-    before = GroupState.objects.filter(kube_id=kube_id).values_list("kab", flat=True).first()
-    after = Kube.objects.filter(pk=kube_id).values_list("desa_id", flat=True).get()[:5]
-    moved = before is not None and before != after
+    ids = sorted(changes)
+    before = dict(GroupState.objects.filter(kube_id__in=ids).values_list("kube_id", "kab"))
+    after = {k: desa[:5] for k, desa in Kube.objects.filter(pk__in=ids).values_list("pk", "desa_id")}
+    moved = sorted(k for k in after if k in before and before[k] != after[k])
+    periods = sorted(set().union(*(changes[k] for k in after)))
     if moved:
-        _write_months([kube_id], None)
-    elif periods:
-        _write_months([kube_id], periods)
-    _write_states([kube_id], today)
-    _write_kabupaten({after, before or after}, None if moved else periods)
-
-
-def refresh_many(kube_ids: Sequence[int], *, today: date | None = None) -> None:
-    """A batch of groups (a bulk load, a large import): their rows, then their kabupaten's, once."""
-    from registry.models import Kube
-
-    kabs = set(GroupState.objects.filter(kube_id__in=kube_ids).values_list("kab", flat=True))
-    rebuild(kube_ids=kube_ids, today=today, kabupaten=False)
-    kabs |= {desa[:5] for desa in Kube.objects.filter(pk__in=kube_ids).values_list("desa_id", flat=True)}
-    _write_kabupaten(kabs, None)
+        _write_months(moved, None)
+    rest = [k for k in after if k not in moved]
+    if rest and periods:
+        _write_months(rest, periods)  # a month another group of the drain announced is recomputed too: same rows
+    _write_states(list(after), today)
+    _write_kabupaten(set(before.values()) | set(after.values()), None if moved else periods)
 
 
 def rebuild(*, today: date | None = None, chunk: int = 2000, kube_ids: Sequence[int] | None = None,
             progress: Any = None, kabupaten: bool = True) -> int:
     """Every group's months and state from scratch, a chunk of groups per transaction; then the
     kabupaten rows (all of them, or none when the caller does its own)."""
-    from registry.models import Kube
-
     today = today or timezone.localdate()
     ids = list(kube_ids) if kube_ids is not None else list(Kube.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk):
@@ -422,8 +403,6 @@ def rebuild_kabupaten() -> int:
 
 def refresh_states(*, today: date | None = None, chunk: int = 2000) -> int:
     """What time alone changes (months since the last meeting, loans falling due): every state, nightly."""
-    from registry.models import Kube
-
     today = today or timezone.localdate()
     ids = list(Kube.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk):
@@ -436,8 +415,6 @@ def refresh_states(*, today: date | None = None, chunk: int = 2000) -> int:
 
 def differences(*, today: date | None = None) -> list[str]:
     """Where the stored rows differ from a fresh computation (nothing is written)."""
-    from registry.models import Kube
-
     today = today or timezone.localdate()
     problems: list[str] = []
     ids = list(Kube.objects.order_by("pk").values_list("pk", flat=True))

@@ -23,11 +23,12 @@ from lib.charts import chart_json
 from lib.http import pdf_response, xlsx_response
 from monitoring import documents
 from monitoring.classification import CRITERIA, ORDER
+from monitoring.drain import drain_group
 from monitoring.errors import MonitoringError
 from monitoring.health import reasons_text
 from monitoring.models import GroupState, Health, Klass
 from monitoring.rules import rules, thresholds
-from monitoring.selectors import Scope, dashboard, default_period, groups_in, running_months, scope_for
+from monitoring.selectors import Scope, dashboard, default_period, freshness, groups_in, running_months, scope_for
 from monitoring.services import class_check_set
 
 
@@ -75,7 +76,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         breadcrumbs.insert(0, region)
         region = region.parent
     return render(request, "monitoring/dashboard.html", {
-        "board": board, "t": t, "period": period, "running": bool(running), "breadcrumbs": breadcrumbs, "health_chart": health_chart,
+        "board": board, "t": t, "fresh": freshness(scope),
+        "period": period, "running": bool(running), "breadcrumbs": breadcrumbs, "health_chart": health_chart,
         "trend_chart": trend_chart, "activity_chart": activity_chart, "children_chart": children_chart,
         "peka_chart": peka_chart, "attention": [
             (s, reasons_text(s.reasons)[:3]) for s in groups_in(scope, attention_only=True, limit=15)],
@@ -125,6 +127,7 @@ def group_view(request: HttpRequest, kube_id: int) -> HttpResponse:
         except MonitoringError as exc:
             messages.error(request, exc.message)
         else:
+            drain_group(kube.pk)
             messages.success(request, _("Kriteria diperbarui."))
         return redirect("monitoring:group", kube.pk)
     state = GroupState.objects.filter(kube=kube).first()

@@ -26,6 +26,7 @@ from audit.services import audit_record
 from lib.errors import SikubeError
 from lib.regioncode import is_within, normalize
 from lib.xlsx import Workbook, open_upload
+from outbox.services import batch
 from regions.models import Region
 from registry.choices import (
     Bond,
@@ -243,11 +244,10 @@ def import_workbook(*, actor: User, upload: Any) -> ImportResult:
     _check_groups(groups, issues, actor=actor)
     if issues:
         return result
-    from lib.events import batch
     from registry.services import kube_register
 
     try:
-        with transaction.atomic(), batch():  # monitoring's summaries are built once for the whole import
+        with transaction.atomic(), batch():  # one outbox row per group and month, written once for the whole import
             for group in groups.values():
                 v = group.values
                 kube_register(actor=actor, members=[m for _row, m in group.members], **v)

@@ -15,8 +15,8 @@ from accounts.access import check_mentor_assignable
 from accounts.models import GROUP_ROLES, Role, User
 from audit.models import Action
 from audit.services import audit_record, diff, snapshot
-from lib.events import changed
 from lib.regioncode import is_within
+from outbox import services as outbox
 from regions.models import Region
 from registry.choices import (
     Bond,
@@ -198,7 +198,7 @@ def kube_register(*, actor: Any, name: str, desa: Region, formed_on: date, progr
     chosen = officers_chosen_on or formed_on
     _officers_write(actor=actor, kube=kube, holders=saved, chosen_on=chosen, term_start=chosen,
                     term_end=_add_years(chosen, term_years))
-    changed(kube.pk)
+    outbox.record(kube.pk)
     return kube
 
 
@@ -239,7 +239,7 @@ def kube_update(*, actor: Any, kube: Kube, name: str, desa: Region, formed_on: d
     changes = diff(before, snapshot(kube, KUBE_FIELDS))
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, obj=kube, kube_id=kube.pk, changes=changes)
-    changed(kube.pk)
+    outbox.record(kube.pk)
     return kube
 
 
@@ -278,7 +278,7 @@ def kube_stage_change(*, actor: Any, kube: Kube, stage: str, effective_on: date,
         raise RegistryError(_("KUBE yang sudah bubar tidak dapat berganti tahap."), field="stage")
     _lifecycle(actor=actor, kube=kube, field=LifecycleChange.Field.STAGE, new=stage,
                effective_on=effective_on, reason=reason)
-    changed(kube.pk)
+    outbox.record(kube.pk)
     return kube
 
 
@@ -308,7 +308,7 @@ def kube_status_change(*, actor: Any, kube: Kube, status: str, effective_on: dat
                          changes={"left_on": [None, member.left_on.isoformat()],
                                   "left_reason": ["", LeaveReason.KUBE_BUBAR]})
             _sync_role(member.user, officer=False)
-    changed(kube.pk)
+    outbox.record(kube.pk)
     return kube
 
 
@@ -338,7 +338,7 @@ def kube_assign_pendamping(*, actor: Any, kube: Kube, pendamping: User | None, s
     kube.save(update_fields=["pendamping"])
     audit_record(actor=actor, action=Action.UPDATE, obj=kube, kube_id=kube.pk,
                  changes={"pendamping_id": [old, pendamping.pk if pendamping else None]})
-    changed(kube.pk)
+    outbox.record(kube.pk)
     return kube
 
 
@@ -374,7 +374,7 @@ def member_add(*, actor: Any, kube: Kube, data: MemberData) -> Member:
     _save_member(member)
     audit_record(actor=actor, action=Action.CREATE, obj=member, kube_id=kube.pk,
                  changes={k: [None, v] for k, v in snapshot(member, MEMBER_FIELDS).items()})
-    changed(member.kube_id)
+    outbox.record(member.kube_id)
     return member
 
 
@@ -403,7 +403,7 @@ def member_update(*, actor: Any, member: Member, data: MemberData) -> Member:
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
                      changes=changes)
-    changed(member.kube_id)
+    outbox.record(member.kube_id)
     return member
 
 
@@ -417,7 +417,7 @@ def member_set_task(*, actor: Any, member: Member, task: str) -> Member:
     if old != member.task:
         audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
                      changes={"task": [old, member.task]})
-    changed(member.kube_id)
+    outbox.record(member.kube_id)
     return member
 
 
@@ -445,7 +445,7 @@ def member_leave(*, actor: Any, member: Member, left_on: date, reason: str, note
     audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
                  changes={"left_on": [None, left_on.isoformat()], "left_reason": ["", reason]})
     _sync_role(member.user, officer=False, leaving=True)
-    changed(member.kube_id)
+    outbox.record(member.kube_id)
     return member
 
 
@@ -486,7 +486,7 @@ def _officers_write(*, actor: Any, kube: Kube, holders: dict[str, Member], chose
             _sync_role(officer.member.user, officer=False)
     for member in holders.values():
         _sync_role(member.user, officer=True)
-    changed(kube.pk)
+    outbox.record(kube.pk)
     return created
 
 

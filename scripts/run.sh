@@ -19,6 +19,7 @@ PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
 $PY manage.py regions_load
 $PY manage.py demo_load
+$PY manage.py monitoring_refresh --pending -v0   # changes committed but not drained before a stop
 $PY manage.py monitoring_refresh -v0   # what time alone changes since the last start
 $PY manage.py idempotency_purge -v0    # stored API answers past IDEMPOTENCY_KEEP_HOURS
 $PY manage.py collectstatic --noinput -v0

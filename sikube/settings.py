@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "regions",
     "accounts",
     "audit",
+    "outbox",
     "registry",
     "books",
     "grants",
@@ -159,6 +160,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Summary outbox (outbox/drainer.py) -------------------------------------------
+# "thread": drained by this process shortly after each commit; "sync": in the committing thread;
+# "off": only by `manage.py monitoring_refresh --pending` (cron).
+OUTBOX_DRAIN = env_str("OUTBOX_DRAIN", "thread")
+if OUTBOX_DRAIN not in ("thread", "sync", "off"):
+    raise ImproperlyConfigured("OUTBOX_DRAIN must be thread, sync or off.")
+OUTBOX_DEBOUNCE = env_int("OUTBOX_DEBOUNCE_MS", 200, minimum=0) / 1000
 
 # --- Cache: the rate limits' counters, shared by every worker ---------------------
 # Redis where deployed (several workers or machines); otherwise files under SIKUBE_VAR_DIR,

@@ -14,7 +14,7 @@ from books.errors import BooksError
 from books.models import PeriodClose
 from books.selectors import period_bounds
 from books.services.ledger import last_closed_period, period_of
-from lib.events import changed
+from outbox import services as outbox
 from registry.models import Kube
 
 
@@ -46,7 +46,7 @@ def period_close(*, actor: Any, kube: Kube, period: int) -> PeriodClose:
     audit_record(actor=actor, action=Action.CREATE, obj=closing, kube_id=kube.pk,
                  object_repr=_("Tutup buku sampai %(p)s") % {"p": f"{month:02d}/{year}"},
                  changes={"months": [None, len(months)]})
-    changed(kube.pk)
+    outbox.record(kube.pk)
     return closing
 
 

@@ -37,8 +37,8 @@ from books.models import (
     TxnKind,
 )
 from books.models.ledger import CASH_ROLES
-from lib.events import changed
 from lib.money import rupiah
+from outbox import services as outbox
 from registry.models import Kube, Member
 
 MAX_AMOUNT = 10**13  # Rp 10 trillion: far above any KUBE, far below 2^63
@@ -269,7 +269,7 @@ def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, ki
         "receipt": [None, header.receipt],
         "lines": [None, [[leg.account.code, leg.debit, leg.credit] for leg in resolved]],  # type: ignore[union-attr]
     })
-    changed(kube.pk, header.period)
+    outbox.record(kube.pk, header.period)
     return header
 
 

@@ -32,7 +32,7 @@ from books.models import (
     WorkPlanItem,
     WorkPlanStatus,
 )
-from lib.events import changed
+from outbox import services as outbox
 from registry.models import Kube, Member
 
 
@@ -175,7 +175,7 @@ def activity_record(*, actor: Any, kube: Kube, date: date, kind: str, place: str
     audit_record(actor=actor, action=Action.CREATE, obj=activity, kube_id=kube.pk,
                  changes={"date": [None, date.isoformat()], "kind": [None, kind],
                           "present": [None, len(present_ids)], "members": [None, len(members)]})
-    changed(kube.pk, date.year * 100 + date.month)
+    outbox.record(kube.pk, date.year * 100 + date.month)
     return activity
 
 

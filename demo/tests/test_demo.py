@@ -20,6 +20,7 @@ from mentoring.selectors import workspace
 from mentoring.tests.test_events_and_documents import pdf_text
 from monitoring.models import GroupState
 from monitoring.state import differences
+from outbox import drainer
 from regions.services import regions_sync
 from registry.models import Kube
 
@@ -33,6 +34,7 @@ def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
     testing.ensure_regions()
     regions_sync(only=DEMO_DESAS)
     call_command("demo_load")
+    drainer.drain()  # what `make run` does next (monitoring_refresh --pending)
 
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.filter(username="admin", role=Role.ADMIN).exists()

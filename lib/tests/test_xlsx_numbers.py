@@ -29,6 +29,7 @@ from books.services import (
 from books.services.registers import activity_record, guest_record, inventory_add, workplan_save
 from lib.xlsx import COUNT_FORMAT, DECIMAL_FORMAT, MONEY_FORMAT, PERCENT_FORMAT, Workbook
 from mentoring.services import AuditLine, visit_log
+from outbox import drainer
 
 NOW = "2026-11-20 10:00 +0700"
 NUMBER_FORMATS = {COUNT_FORMAT, MONEY_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT}
@@ -101,6 +102,7 @@ def check(content: bytes, name: str) -> list[str]:
 def test_every_workbook_holds_numbers_with_a_number_format(client, cast):
     with time_machine.travel(NOW, tick=False):
         assessment = books_of(cast)
+        drainer.drain()
         kube = cast.kube_a.pk
         urls = {
             "kas": reverse("books:cash_book_xlsx", args=[kube]) + "?bulan=2026-09",
@@ -133,6 +135,7 @@ def test_the_period_report_sums_like_a_spreadsheet(client, cast):
     """Open the report as a reader would and sum a column: the sub-regions add up to the region."""
     with time_machine.travel(NOW, tick=False):
         books_of(cast)
+        drainer.drain()  # the report reads the summaries
         client.force_login(cast.pusat)
         report = client.get(reverse("monitoring:report", args=["xlsx"]), {"periode": "2026-09"})
     sheet = load_workbook(io.BytesIO(report.content))["Ringkasan"]

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from monitoring.classification import CRITERIA, classify, evidence_from
+from monitoring.drain import drain
 from monitoring.models import ClassCheck, GroupState
 from monitoring.services import class_check_set
 
@@ -59,17 +60,20 @@ def test_a_group_grows_from_its_records_and_the_mentors_tick(cast):
                      account_name="KUBE Maju Sejahtera 11")
         visit_log(actor=cast.pendamping, kube=kube, date=date(2026, 9, 5), kind="bimtek", place="Balai",
                   problems="Pembukuan", present=[])
+        drain()
         state = GroupState.objects.get(kube=kube)
         assert state.klass == "belum" and state.evidence["grant"] and state.evidence["training"]
         assert not state.evidence["name_board"]
         class_check_set(actor=cast.pendamping, kube=kube, code="name_board", met=True,
                         evidence="Papan nama terpasang di depan warung (foto kunjungan)")
+        drain()
         state.refresh_from_db()
         assert state.klass == "tumbuh"
         assert ClassCheck.objects.get().checked_by == cast.pendamping
     with time_machine.travel("2026-11-22 10:00 +0700", tick=False):
         class_check_set(actor=cast.pendamping, kube=kube, code="name_board", met=False,
                         evidence="Papan nama roboh diterpa angin")
+        drain()
     state.refresh_from_db()
     assert state.klass == "belum"
 

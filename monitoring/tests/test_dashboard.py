@@ -20,6 +20,7 @@ from books.services import cash_entry_record
 from lib.testing import assert_csp_clean
 from mentoring.models import Visit
 from mentoring.services import visit_log
+from monitoring.drain import drain
 from monitoring.selectors import dashboard, scope_for
 from registry.models import Member
 
@@ -42,6 +43,7 @@ def books(cast):
                   present=list(cast.kube_a.members.all()[:4]))
         visit_log(actor=cast.pendamping_other, kube=cast.kube_c, date=date(2026, 10, 4), place="Balai", problems="x",
                   present=list(cast.kube_c.members.all()[:2]))
+        drain()
         yield cast
 
 

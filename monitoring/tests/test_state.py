@@ -1,5 +1,6 @@
 """The summary rows are kept current by every write path: after any sequence of postings,
-reversals, visits, meetings, closings and member changes they equal a rebuild from the raw records."""
+reversals, visits, meetings, closings and member changes, drained at any points in between, they
+equal a rebuild from the raw records. Every test drains explicitly before it reads a summary."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from books.models import Transaction, TxnKind
 from books.services import cash_entry_record, period_close, savings_deposit, transaction_reverse
 from books.services.registers import activity_record
 from mentoring.services import AuditLine, visit_log
+from monitoring.drain import drain, drain_once
 from monitoring.models import GroupMonth, GroupState
 from monitoring.state import differences, rebuild
+from outbox.models import PendingChange
 from registry.services import member_leave, member_set_task
 
 NOW = "2026-11-20 10:00 +0700"
@@ -33,10 +36,17 @@ def fund(cast):
                       date=date(2026, 8, 3), description="Modal anggota")
 
 
-def test_a_posting_updates_its_month_and_the_state_in_its_transaction(cast, now):
+def test_a_posting_leaves_an_outbox_row_and_the_drain_updates_its_month_and_state(cast, now):
     fund(cast)
+    drain()
     cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.SALE, amount=450_000, date=date(2026, 10, 7),
                       description="Penjualan")
+    # The writer's transaction wrote the posting and one pending row, and no summary.
+    assert list(PendingChange.objects.values_list("kube_id", "month")) == [(cast.kube_a.pk, 202610)]
+    assert not GroupMonth.objects.filter(kube=cast.kube_a, period=202610).exists()
+    assert GroupState.objects.get(kube=cast.kube_a).last_entry_on == date(2026, 8, 3)
+    assert drain() == 1
+    assert not PendingChange.objects.exists()
     month = GroupMonth.objects.get(kube=cast.kube_a, period=202610)
     assert (month.revenue, month.entries, month.kab, month.kec) == (450_000, 1, "32.04", "32.04.06")
     state = GroupState.objects.get(kube=cast.kube_a)
@@ -59,6 +69,8 @@ def test_the_rebuild_equals_the_incremental_rows_after_every_kind_of_change(cast
     period_close(actor=cast.ketua, kube=kube, period=202609)
     member_set_task(actor=cast.kab, member=members[4], task="Pemasaran")
     member_leave(actor=cast.kab, member=members[5], left_on=date(2026, 10, 20), reason="pindah")
+    assert differences() != []  # nothing drained yet: the summaries are behind the records
+    drain()
     assert differences() == []
     stored = {(r.kube_id, r.period): r.revenue for r in GroupMonth.objects.all()}
     rebuild()
@@ -69,12 +81,14 @@ def test_the_rebuild_equals_the_incremental_rows_after_every_kind_of_change(cast
 
 def test_a_forgotten_write_path_is_caught_by_the_check(cast, now):
     fund(cast)
+    drain()
+    assert differences() == []
     GroupMonth.objects.filter(kube=cast.kube_a).update(revenue=1)
     assert any("bulan" in line for line in differences())
 
 
 OPERATIONS = st.lists(st.tuples(st.sampled_from(["sale", "expense", "savings", "visit", "meeting", "reverse",
-                                                 "close"]),
+                                                 "close", "drain"]),
                                 st.integers(min_value=0, max_value=60), st.integers(min_value=1, max_value=40)),
                       min_size=1, max_size=12)
 
@@ -83,7 +97,8 @@ OPERATIONS = st.lists(st.tuples(st.sampled_from(["sale", "expense", "savings", "
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=OPERATIONS)
 def test_any_sequence_of_postings_and_visits_keeps_the_summaries_exact(cast, operations):
-    """Hypothesis draws a sequence; each example runs in a savepoint that is rolled back after it."""
+    """Hypothesis draws a sequence, with drains at random points in it (a drain that takes some changes
+    and leaves the later ones for the next); each example runs in a savepoint rolled back after it."""
     with time_machine.travel(NOW, tick=False), transaction.atomic():
         kube = cast.kube_a
         fund(cast)
@@ -113,6 +128,10 @@ def test_any_sequence_of_postings_and_visits_keeps_the_summaries_exact(cast, ope
                     transaction_reverse(actor=cast.ketua, original=last, date=max(day, last.date), reason="uji")
             elif op == "close" and day.month < 11 and (not closed or day.year * 100 + day.month > closed):
                 period_close(actor=cast.ketua, kube=kube, period=day.year * 100 + day.month)
+            elif op == "drain":
+                drain_once(limit=1 + size % 3)  # a few rows, the later ones left for the next drain
+        drain()
+        assert not PendingChange.objects.exists()
         assert differences() == []
         transaction.set_rollback(True)
 
@@ -127,6 +146,7 @@ def test_a_group_moved_to_another_kabupaten_takes_its_figures_along(cast, now):
     kube = cast.kube_a
     cash_entry_record(actor=cast.ketua, kube=kube, kind=TxnKind.SALE, amount=300_000, date=date(2026, 9, 9),
                       description="Penjualan")
+    drain()
     bandung = KabupatenMonth.objects.get(kab="32.04", period=202609).revenue
     assert bandung >= 300_000
     # Kab. Bandung's mentor cannot follow the group to Kota Bogor: the group moves without one.
@@ -135,6 +155,7 @@ def test_a_group_moved_to_another_kabupaten_takes_its_figures_along(cast, now):
     kube_update(actor=cast.admin, kube=kube, name=kube.name, desa=Region.objects.get(pk=DESA_C),
                 formed_on=kube.formed_on, programme=kube.programme, business_type=kube.business_type,
                 target_group=kube.target_group, business_mode=kube.business_mode)
+    drain()
     assert differences() == []
     assert KabupatenMonth.objects.get(kab="32.71", period=202609).revenue >= 300_000
     assert KabupatenMonth.objects.filter(kab="32.04", period=202609).values_list("revenue", flat=True).first() \
@@ -144,9 +165,10 @@ def test_a_group_moved_to_another_kabupaten_takes_its_figures_along(cast, now):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_outside_any_transaction_keeps_the_summaries_exact():
-    """A script loading groups in a batch without its own transaction (the kabupaten lock needs one)."""
+    """A script loading groups in a batch without its own transaction: the rows are written when the
+    block ends, and (committed at once) drained right away in the tests' sync mode."""
     from lib import testing
-    from lib.events import batch
+    from outbox.services import batch
 
     cast = testing.build_cast()
     with batch():

@@ -14,6 +14,7 @@ from books.models import TxnKind
 from books.services import cash_entry_record, period_close
 from lib.testing import bearer
 from mentoring.services import AuditLine, visit_log
+from monitoring.drain import drain
 from monitoring.models import GroupState
 
 NOW = "2026-11-20 10:00 +0700"
@@ -27,6 +28,7 @@ def visited_but_idle(cast):
         visit_log(actor=cast.pendamping, kube=cast.kube_a, date=date(2026, 11, 13), place="Balai RW",
                   problems="Usaha berhenti", present=list(cast.kube_a.members.all()[:3]),
                   audits=[AuditLine("kas", True, False, "Tidak diisi")])
+        drain()
         yield cast
 
 
@@ -56,6 +58,7 @@ def test_the_dashboard_opens_on_the_last_closed_month_and_labels_a_running_month
         cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.SALE, amount=700_000,
                           date=date(2026, 9, 10), description="Penjualan")
         period_close(actor=cast.ketua, kube=cast.kube_a, period=202609)
+        drain()
         client.force_login(cast.kab)
         page = client.get(reverse("monitoring:dashboard"))
         assert page.context["period"].code == "2026-09"  # not October (ended, no books) nor November
@@ -75,6 +78,7 @@ def test_without_closed_books_the_last_ended_month_with_entries(client, cast):
     with time_machine.travel(NOW, tick=False):
         cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.SALE, amount=100_000,
                           date=date(2026, 8, 10), description="Penjualan")
+        drain()
         client.force_login(cast.kab)
         assert client.get(reverse("monitoring:dashboard")).context["period"].code == "2026-08"
         client.force_login(cast.kab_other)  # Kota Bogor: no books at all, so the month before this one

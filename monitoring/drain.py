@@ -1,0 +1,83 @@
+"""Draining the summary outbox: the pending rows the services left (outbox.services.record) become
+summary rows, after the writers have committed and outside their transactions.
+
+Each pass takes up to `limit` rows, recomputes the groups and months they name with the same
+functions as the rebuild (monitoring/state.py), rewrites the groups' kabupaten rows and deletes
+the rows it took, all in one transaction: a drain that dies leaves its rows for the next.
+
+Several drainers at once (threads of several app servers, cron) take each row exactly once:
+
+- PostgreSQL: the rows are taken with SELECT … FOR UPDATE SKIP LOCKED, so a second drainer takes
+  other rows instead of waiting; two drainers that took rows of the same group take turns on a
+  transaction-scoped advisory lock per group, and on the kabupaten's Region row (state.py) for the
+  kabupaten rows. Locks are taken in ascending order (groups, then kabupaten), so they cannot
+  deadlock; nothing is locked globally and no writer ever waits for them.
+- SQLite: the drain's transaction begins with BEGIN IMMEDIATE (the project's SQLite setting), which
+  takes the database's write lock at once: one drainer at a time, and the next one starts after
+  the first committed and finds its rows gone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db import connection, transaction
+
+from monitoring.state import refresh_groups
+from outbox.models import PendingChange
+
+# The advisory-lock namespace of a group's summaries (pg_advisory_xact_lock(int, int)).
+GROUP_LOCK = 0x5B0E
+
+
+def drain(*, limit: int = 500, today: date | None = None, kube_ids: list[int] | None = None) -> int:
+    """Drain until the outbox is empty (or holds nothing of `kube_ids`); the number of rows taken."""
+    total = 0
+    while True:
+        taken = drain_once(limit=limit, today=today, kube_ids=kube_ids)
+        if not taken:
+            return total
+        total += taken
+
+
+def drain_once(*, limit: int = 500, today: date | None = None, kube_ids: list[int] | None = None) -> int:
+    """One pass: take up to `limit` rows no other drainer holds, refresh what they name, delete them."""
+    with transaction.atomic():
+        rows = take(limit, kube_ids)
+        if not rows:
+            return 0
+        changes: dict[int, set[int]] = defaultdict(set)
+        for _id, kube_id, month in rows:
+            changes[kube_id].update([month] if month else [])
+        _lock_groups(sorted(changes))
+        refresh_groups(changes, today=today)
+        PendingChange.objects.filter(pk__in=[r[0] for r in rows]).delete()
+    return len(rows)
+
+
+def take(limit: int, kube_ids: list[int] | None = None) -> list[tuple[int, int, int | None]]:
+    """The oldest pending rows no other drainer holds (locked until this transaction ends)."""
+    pending = PendingChange.objects.order_by("id")
+    if kube_ids is not None:
+        pending = pending.filter(kube_id__in=kube_ids)
+    if connection.features.has_select_for_update_skip_locked:
+        pending = pending.select_for_update(skip_locked=True)
+    return list(pending.values_list("id", "kube_id", "month")[:limit])
+
+
+def drain_group(kube_id: int) -> None:
+    """Right after monitoring's own write (a mentor's tick), its page and answer show the result:
+    the group's pending rows are drained in the request, not a moment later."""
+    drain(kube_ids=[kube_id])
+
+
+def _lock_groups(kube_ids: list[int]) -> None:
+    """PostgreSQL: one group's summaries are rewritten by one drainer at a time (released at commit).
+    The rows of the groups themselves are not locked: the writers lock those."""
+    if connection.vendor != "postgresql" or not kube_ids:
+        return
+    with connection.cursor() as cursor:
+        # unnest() yields the (ascending) array in order, so the locks are taken in that order.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, k::int) FROM unnest(%s::bigint[]) AS k",
+                       [GROUP_LOCK, kube_ids])
