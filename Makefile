@@ -36,8 +36,9 @@ bench: venv
 bench-uploads: venv
 	$(PY) -m bench.uploads
 
-bench-capacity: venv
-	@scripts/with_postgres.sh $(PY) -m bench.capacity
+bench-capacity: venv  # CAPACITY_SQLITE=/tmp/copy.sqlite3 runs SQLite on a copy of the national database
+	$(PY) -m bench.capacity $(if $(CAPACITY_SQLITE),--sqlite $(CAPACITY_SQLITE))
+	@scripts/with_postgres.sh $(PY) -m bench.capacity --postgres
 
 messages: venv
 	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench
