@@ -24,6 +24,7 @@ national database instead (it is written to: never the shared original). Bounded
 Run: make bench-capacity                        (SQLite, then PostgreSQL)
      .venv/bin/python -m bench.capacity --sqlite /tmp/copy-of-national.sqlite3 [--mixes write --levels 1,2,8]
      SQLITE_WRITER_LOCK=0 .venv/bin/python -m bench.capacity --mixes write   (before: no writer queue)
+     .venv/bin/python -m bench.capacity --writer-queue [--levels 2,8,16]      (the queue alone, no HTTP)
 """
 
 from __future__ import annotations
@@ -295,7 +296,61 @@ def measure(name: str, ports: list[int], data: dict[str, Any], mixes: list[str],
     return lines
 
 
+def writer_queue(writers_levels: list[int], hold_ms: float = 30.0, seconds: float = 5.0) -> str:
+    """The queue alone, without HTTP: writers that each hold the write lock `hold_ms` (a posting's
+    ~30 ms, issue 21), closed loop, with the file-lock queue and with SQLite's busy handler only."""
+    from django.db import connections, transaction
+
+    lines = [f"#### Writer queue alone: each transaction holds the lock {hold_ms:.0f} ms, {seconds:.0f} s per row", "",
+             "| writers | queue | transactions/s | p50 ms | p95 ms | max ms |", "|---|---|---|---|---|---|"]
+    for writers in writers_levels:
+        for lock in (False, True):
+            path = DATA_DIR / "queue.sqlite3"
+            for suffix in ("", "-wal", "-shm", "-writer.lock"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            alias = f"queue_{writers}_{int(lock)}"
+            connections.settings[alias] = {
+                "ENGINE": "lib.sqlite", "NAME": str(path), "TIME_ZONE": None, "CONN_MAX_AGE": 0,
+                "CONN_HEALTH_CHECKS": False, "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False, "TEST": {},
+                "USER": "", "PASSWORD": "", "HOST": "", "PORT": "",
+                "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 60, "writer_lock": lock,
+                            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=60000"}}
+            with connections[alias].cursor() as cursor:
+                cursor.execute("CREATE TABLE IF NOT EXISTS entry (id INTEGER PRIMARY KEY, n INTEGER)")
+            times: list[float] = []
+            times_lock = threading.Lock()
+            until = time.monotonic() + seconds
+
+            def writer(alias: str = alias, until: float = until, times: list[float] = times,
+                       times_lock: threading.Lock = times_lock) -> None:
+                while time.monotonic() < until:
+                    started = time.perf_counter()
+                    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+                        cursor.execute("INSERT INTO entry (n) VALUES (1)")
+                        time.sleep(hold_ms / 1000)
+                    with times_lock:
+                        times.append((time.perf_counter() - started) * 1000)
+                connections[alias].close()
+
+            threads = [threading.Thread(target=writer) for _ in range(writers)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            lines.append(f"| {writers} | {'queue (after)' if lock else 'busy handler only (before)'} | {len(times) / seconds:.1f} | "
+                         f"{percentile(times, .5):.0f} | {percentile(times, .95):.0f} | {max(times):.0f} |")
+            print(lines[-1], flush=True)
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
+    if "--writer-queue" in sys.argv:
+        setup_django("queue-unused.sqlite3")
+        text = writer_queue([int(x) for x in arg("--levels", "2,8,16").split(",")])
+        OUT_DIR.mkdir(exist_ok=True)
+        (OUT_DIR / "capacity-writer-queue.md").write_text(text)
+        print(text)
+        return
     postgres = "--postgres" in sys.argv
     sqlite_path = arg("--sqlite", "")
     mixes = arg("--mixes", "write,read,realistic").split(",")

@@ -1,22 +1,24 @@
-"""SQLite's writers queue for a file lock (lib/sqlite/base.py) instead of sleeping in the busy handler.
+"""SQLite's writers queue in order (lib/sqlite/base.py) instead of sleeping in the busy handler.
 
 The suite's database is in memory, which has no file to lock beside it, so each test registers an
 extra alias on a SQLite file of its own and writes through `transaction.atomic` as the services do.
-The tests check who holds the lock at each step and in which order writers went, never how long
-anything took.
+The tests check who holds a place in the queue at each step and in which order writers went,
+never how long anything took.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
+
+from lib.sqlite.base import DatabaseWrapper, WriterQueue, queue_is_empty, tickets_taken
 
 ALIAS = "writer_lock_test"
 
@@ -49,15 +51,17 @@ def _registered(path: Path, **options: object) -> Iterator[Path]:
 
 
 def lock_is_free(path: Path) -> bool:
-    """Can a third party take the writer lock right now?"""
-    fd = os.open(str(path) + "-writer.lock", os.O_RDWR | os.O_CREAT)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)
-    return True
+    """Nobody holds or waits for a place in the queue right now."""
+    return queue_is_empty(str(path) + "-writer.lock")
+
+
+def wait_for_tickets(path: Path, n: int) -> None:
+    """Until `n` places have been taken (a writer is queued once it has its ticket)."""
+    for _ in range(3000):
+        if tickets_taken(str(path) + "-writer.lock") >= n:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{n} tickets were never taken")
 
 
 def write(who: str) -> None:
@@ -116,24 +120,56 @@ def test_a_second_writer_waits_for_the_first_to_commit_then_goes(db_file):
     assert lock_is_free(db_file)
 
 
-def test_past_the_timeout_a_writer_goes_on_to_sqlite_and_leaves_no_lock_behind(tmp_path):
+def test_writers_go_in_the_order_they_queued(db_file):
+    order: list[str] = []
+    threads = []
+
+    def writer(name: str) -> None:
+        with transaction.atomic(using=ALIAS):
+            order.append(name)
+            write(name)
+        connections[ALIAS].close()
+
+    with transaction.atomic(using=ALIAS):  # ticket 1 (the fixture's CREATE TABLE ran outside atomic)
+        write("first")
+        for n, name in enumerate(["second", "third", "fourth", "fifth"], start=2):
+            threads.append(threading.Thread(target=writer, args=(name,)))
+            threads[-1].start()
+            wait_for_tickets(db_file, n)  # queued before the next one starts
+        order.append("first")
+    for thread in threads:
+        thread.join(timeout=30)
+    assert order == ["first", "second", "third", "fourth", "fifth"]
+    assert lock_is_free(db_file)
+
+
+def test_past_the_timeout_a_writer_goes_on_to_sqlite_and_passes_its_place_on(tmp_path):
     for path in _registered(tmp_path / "db.sqlite3", timeout=1):
-        holder = os.open(str(path) + "-writer.lock", os.O_RDWR | os.O_CREAT)
-        fcntl.flock(holder, fcntl.LOCK_EX)  # a process that does not let go
-        with transaction.atomic(using=ALIAS):  # gives up on the file lock after 1 s; SQLite is free
+        stuck = WriterQueue(str(path) + "-writer.lock")  # a writer that does not let go
+        assert stuck.enter(timeout=1)
+        with transaction.atomic(using=ALIAS):  # gives up on the queue after 1 s; SQLite itself is free
             write("late")
-        fcntl.flock(holder, fcntl.LOCK_UN)
-        os.close(holder)
-        for _ in range(500):  # the abandoned wait takes the lock when it frees, and lets it go at once
+        stuck.leave()
+        for _ in range(500):  # the abandoned wait passes its place on as soon as the stuck one is done
             if lock_is_free(path):
                 break
-            threading.Event().wait(0.01)
+            time.sleep(0.01)
         assert lock_is_free(path)
+        stuck.close()
+
+
+def test_a_begin_that_sqlite_refuses_gives_the_place_up(tmp_path):
+    for path in _registered(tmp_path / "db.sqlite3", timeout=0.2, init_command="PRAGMA busy_timeout=200"):
+        outsider = sqlite3.connect(path, isolation_level=None)  # e.g. the sqlite3 shell: does not queue
+        outsider.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError), transaction.atomic(using=ALIAS):
+            write("refused")
+        assert lock_is_free(path)
+        outsider.execute("ROLLBACK")
+        outsider.close()
 
 
 def test_it_can_be_turned_off_and_an_in_memory_database_has_none(tmp_path):
-    from lib.sqlite.base import DatabaseWrapper
-
     for path in _registered(tmp_path / "off.sqlite3", writer_lock=False):
         assert connections[ALIAS].writer_lock_path() is None
         with transaction.atomic(using=ALIAS):
