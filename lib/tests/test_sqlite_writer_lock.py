@@ -86,6 +86,7 @@ def test_a_rolled_back_or_dropped_transaction_lets_the_lock_go(db_file):
         _ = 1 / 0
     assert lock_is_free(db_file)
     connection = connections[ALIAS]
+    assert isinstance(connection, DatabaseWrapper)
     connection.set_autocommit(False)
     connection._start_transaction_under_autocommit()
     assert not lock_is_free(db_file)
@@ -171,7 +172,8 @@ def test_a_begin_that_sqlite_refuses_gives_the_place_up(tmp_path):
 
 def test_it_can_be_turned_off_and_an_in_memory_database_has_none(tmp_path):
     for path in _registered(tmp_path / "off.sqlite3", writer_lock=False):
-        assert connections[ALIAS].writer_lock_path() is None
+        off = connections[ALIAS]
+        assert isinstance(off, DatabaseWrapper) and off.writer_lock_path() is None
         with transaction.atomic(using=ALIAS):
             write("a")
             assert lock_is_free(path)
