@@ -259,11 +259,12 @@ def run_level(ports: list[int], mix: str, data: dict[str, Any], clients: int, se
     return level, seconds
 
 
-def floor(ports: list[int], seconds: float = 3.0) -> str:
+def floor(ports: list[int], seconds: float = 3.0, at_least: int = 20) -> str:
+    """One client reading /healthz: the machine's own latency at that moment (a loaded machine shows)."""
     conn = http.client.HTTPConnection("127.0.0.1", ports[0], timeout=30)
-    times = []
+    times: list[float] = []
     until = time.monotonic() + seconds
-    while time.monotonic() < until:
+    while time.monotonic() < until or len(times) < at_least:
         started = time.perf_counter()
         conn.request("GET", "/healthz")
         conn.getresponse().read()
@@ -277,7 +278,7 @@ def measure(name: str, ports: list[int], data: dict[str, Any], mixes: list[str],
             seconds: float) -> list[str]:
     # Every worker imports and connects before anything is timed: 16 clients of the realistic mix for 6 s.
     run_level(ports, "realistic", data, 16, 6.0 - WARM_UP)
-    lines = [f"#### {name}", "", f"Floor (same run): {floor(ports)}", ""]
+    lines = [f"#### {name}", "", f"Floor (same run) before: {floor(ports)}", ""]
     for mix in mixes:
         rows, knee = [], None
         for clients in levels:
@@ -293,6 +294,7 @@ def measure(name: str, ports: list[int], data: dict[str, Any], mixes: list[str],
                      else "knee: none (p95 over 300 ms from the first level)")
         lines += [f"{mix} mix — {knee_text}", "", "| clients | req/s | p50 ms | p95 ms | errors |", "|---|---|---|---|---|",
                   *rows, ""]
+    lines += [f"Floor (same run) after: {floor(ports)}; load average {os.getloadavg()[0]:.1f}", ""]
     return lines
 
 
