@@ -83,7 +83,8 @@ def prepare(*, build_groups: int, clients: int) -> dict[str, Any]:
     kubes = []
     for i in range(clients):
         kab = kab_codes[i % len(kab_codes)]
-        kubes.append(Kube.objects.filter(desa__code__startswith=kab + ".").order_by("id")[i // len(kab_codes)])
+        open_books = Kube.objects.filter(desa__code__startswith=kab + ".").exclude(status="bubar")  # a dissolved group's books are closed
+        kubes.append(open_books.order_by("id")[i // len(kab_codes)])
     treasurers = []
     programme_fm()
     for kube in kubes:
