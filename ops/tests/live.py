@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ class Live:
         self.ports: list[int] = []
         self._turn = itertools.count()
         self._turn_lock = threading.Lock()
+        self.answered: Counter[int] = Counter()  # answers (below 500) per server port
         self.seed: dict[str, Any] = {}  # what the test's seed script printed
 
     def _pg_admin(self, sql: str) -> None:
@@ -135,14 +137,19 @@ class Live:
                  timeout: float = 60, port: int = 0) -> tuple[int, Any, dict[str, str]]:
         """One request to the next server (or `port`): status, decoded JSON body, response headers."""
         payload = data if data is not None else (json.dumps(body).encode() if body is not None else None)
-        req = urllib.request.Request(f"http://127.0.0.1:{port or self.next_port()}{path}", data=payload, method=method,
+        port = port or self.next_port()
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=payload, method=method,
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": content_type,
                                               **(headers or {})})
         try:
             with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310 - http://127.0.0.1
-                return response.status, json.loads(response.read() or b"null"), dict(response.headers)
+                answer = response.status, json.loads(response.read() or b"null"), dict(response.headers)
         except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read() or b"null"), dict(exc.headers)
+            answer = exc.code, json.loads(exc.read() or b"null"), dict(exc.headers)
+        if answer[0] < 500:
+            with self._turn_lock:
+                self.answered[port] += 1
+        return answer
 
 
 def multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:

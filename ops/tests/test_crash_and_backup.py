@@ -80,6 +80,7 @@ class Burst:
 
 def test_two_killed_app_servers_keep_every_acknowledged_posting_and_no_half_transaction(live):
     live.start(servers=2)
+    first_servers = list(live.ports)
     seed = live.seed
     import_answer: list[int] = []
     workbook, content_type = multipart("file", "impor.xlsx", build(150))
@@ -100,6 +101,7 @@ def test_two_killed_app_servers_keep_every_acknowledged_posting_and_no_half_tran
         live.kill()
     importer.join(timeout=60)
     assert len(burst.acknowledged) >= 25
+    assert all(live.answered[port] >= 5 for port in first_servers)  # both servers were posting
 
     after = json.loads(live.python("ops.tests.probe"))
     assert after["ledger_problems"] == []
