@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test test-sqlite test-postgres lint check bench bench-uploads messages clean venv demo
+.PHONY: run test test-sqlite test-postgres lint check bench bench-uploads bench-capacity messages clean venv demo
 
 venv: $(STAMP)
 
@@ -24,7 +24,7 @@ test-sqlite: venv
 	@scripts/test.sh --sqlite-only
 
 test-postgres: venv
-	@scripts/with_postgres.sh $(PY) -m pytest -n 2 --dist loadfile
+	@scripts/with_postgres.sh scripts/with_replica.sh $(PY) -m pytest -n 2 --dist loadfile
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -35,6 +35,10 @@ bench: venv
 
 bench-uploads: venv
 	$(PY) -m bench.uploads
+
+bench-capacity: venv  # CAPACITY_SQLITE=/tmp/copy.sqlite3 runs SQLite on a copy of the national database
+	$(PY) -m bench.capacity $(if $(CAPACITY_SQLITE),--sqlite $(CAPACITY_SQLITE))
+	@scripts/with_postgres.sh $(PY) -m bench.capacity --postgres
 
 messages: venv
 	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench

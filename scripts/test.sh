@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make test: lint, then the whole suite on SQLite, then on a throw-away PostgreSQL.
+# make test: lint, then the whole suite on SQLite, then on a throw-away PostgreSQL and its replica.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SECRET_KEY="test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"
@@ -20,5 +20,5 @@ scripts/ensure_chromium.sh
 echo "==> tests on SQLite"
 scripts/pytest.sh -n "$workers" --dist loadfile
 if [ "${1:-}" = "--sqlite-only" ]; then exit 0; fi
-echo "==> tests on PostgreSQL"
-scripts/with_postgres.sh scripts/pytest.sh -n "$workers" --dist loadfile
+echo "==> tests on PostgreSQL (with a streaming replica for ops/tests/test_replica.py)"
+scripts/with_postgres.sh scripts/with_replica.sh scripts/pytest.sh -n "$workers" --dist loadfile

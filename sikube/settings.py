@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "lib.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
     "api.idempotency.IdempotencyMiddleware",
+    "lib.db.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "sikube.urls"
@@ -135,30 +136,81 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "front.context_processors.navigation",
+                "lib.db.replica_context",
             ],
         },
     },
 ]
 
 # --- Database -------------------------------------------------------------
-# Embedded SQLite by default; PostgreSQL through DATABASE_URL for deployment.
+# Embedded SQLite by default; PostgreSQL through DATABASE_URL for deployment, optionally with a
+# streaming read replica (DATABASE_REPLICA_URL) for dashboards, reports and heavy lists (lib/db.py).
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sikube.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        # Writers queue for the lock (BEGIN IMMEDIATE + busy timeout) instead of
-        # failing with "database is locked" when two requests post at once.
-        "transaction_mode": "IMMEDIATE",
-        "timeout": env_int("SQLITE_TIMEOUT", 20, minimum=1),
-        "init_command": (
-            "PRAGMA journal_mode=WAL;"
-            "PRAGMA synchronous=NORMAL;"
-            "PRAGMA foreign_keys=ON;"
-            "PRAGMA busy_timeout=20000;"
-        ),
-    }
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+# Connections are kept across requests (health-checked before reuse), on SQLite too: opening one
+# on the national database cost 1.3 ms per request. PostgreSQL pools them instead (below).
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60, minimum=0)
+SQLITE_TIMEOUT = env_int("SQLITE_TIMEOUT", 20, minimum=1)
+# psycopg's pool per worker process (Django's "pool" option); 0 turns it off (then CONN_MAX_AGE).
+DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", 8, minimum=0)
+DATABASE_POOL_MIN = env_int("DATABASE_POOL_MIN", 1, minimum=0)
+DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1)
+
+
+def _database(url: str) -> dict[str, Any]:
+    """One DATABASES entry from a URL, with the options SIKUBE relies on for its engine."""
+    db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True))
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # lib.sqlite: write transactions queue for a file lock beside the database and wake when it
+        # frees, instead of sleeping in SQLite's busy handler (lib/sqlite/base.py).
+        db["ENGINE"] = "lib.sqlite"
+        db["OPTIONS"] = {
+            # Writers queue for the lock (BEGIN IMMEDIATE + busy timeout) instead of
+            # failing with "database is locked" when two requests post at once.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_TIMEOUT,
+            "writer_lock": env_bool("SQLITE_WRITER_LOCK", True),
+            # Run on every new connection (Django 5.1+), so a kept connection has them too.
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                f"PRAGMA busy_timeout={SQLITE_TIMEOUT * 1000};"
+            ),
+        }
+    elif db["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_MAX:
+        # Django refuses a pool with persistent connections: the pool keeps them instead.
+        db["CONN_MAX_AGE"] = 0
+        db.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(DATABASE_POOL_MIN, DATABASE_POOL_MAX),
+            "max_size": DATABASE_POOL_MAX,
+            "timeout": DATABASE_POOL_TIMEOUT,
+        }
+    return db
+
+
+DATABASES: dict[str, dict[str, Any]] = {"default": _database(DATABASE_URL)}
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
+    # The test suite reads the replica alias from the primary's test database (no second test
+    # database); the streaming replica itself is tested end to end in ops/tests/test_replica.py.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["lib.db.ReplicaRouter"]
+# GET requests whose path matches one of these read through the replica where there is one
+# (dashboards, period reports, the PEKA roll-up and the offices' lists of groups); everything
+# else, every write and the accounts' own tables always use the primary (lib/db.py).
+REPLICA_READ_PATHS = [
+    r"^/pemantauan/$",
+    r"^/pemantauan/laporan\.",
+    r"^/peka/$",
+    r"^/api/v1/dashboard/",
+    r"^/api/v1/reports/",
+    r"^/api/v1/assessment-rollup$",
+]
+# Only these apps' models are read from the replica, even on those pages: users, sessions, tokens,
+# lockouts, stored API answers and the audit trail always come from the primary.
+REPLICA_READ_APPS = ["regions", "registry", "books", "grants", "mentoring", "assessments", "monitoring"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Summary outbox (outbox/drainer.py) -------------------------------------------

@@ -22,7 +22,7 @@ def main() -> None:
                       date=date(2026, 2, 2), description="Modal")
     _t, ketua = token_create(user=cast.ketua, name="hp ketua")
     _t, kab = token_create(user=cast.kab, name="sistem daerah")
-    print(json.dumps({"kube": cast.kube_a.pk, "ketua": ketua, "kab": kab}))
+    print(json.dumps({"kube": cast.kube_a.pk, "ketua": ketua, "kab": kab, "region": cast.kab.region_id}))
 
 
 if __name__ == "__main__":

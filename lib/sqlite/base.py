@@ -1,0 +1,207 @@
+"""Django's SQLite backend with fair writers: a transaction takes its turn in a queue before BEGIN IMMEDIATE.
+
+Why: SQLite lets one writer in at a time. A connection that finds the write lock taken sleeps in
+SQLite's busy handler, in steps that grow to 100 ms, then tries again. So under a burst, a writer
+that came first can keep losing to later ones: with two writers at once, one posting in twenty
+already waited close to a second (issue 21). Here every write transaction (every `atomic` block;
+the settings open them with BEGIN IMMEDIATE) first takes a numbered place in a queue kept in a
+file beside the database, and waits for the writer before it to finish:
+
+- The place is a ticket, the next number in the file's first 8 bytes, read and written under a
+  short `flock`. A writer holds an open-file-description lock (Linux OFD lock) on byte
+  `TICKETS_AT + ticket` while it waits and while it writes, and waits in the kernel for the lock
+  on the byte of the ticket before its own. So each writer is woken by its predecessor's COMMIT
+  or ROLLBACK, within microseconds, in the order the tickets were taken. Nobody polls, and
+  nobody who came later gets in first.
+- The locks belong to a descriptor each connection opens for itself. So they separate the
+  threads of one worker as well as processes, which fcntl's classic record locks would not: those
+  belong to the process.
+- A process that dies (SIGKILL, OOM) loses its locks with its descriptors, and the next in line
+  goes on. Nothing stays taken.
+- The queue only orders the writers: SQLite's own lock still guarantees one writer at a time.
+  A writer that gives up its wait after SQLITE_TIMEOUT goes on to SQLite's busy handler, as
+  before; its place passes to the next writer as soon as its predecessor is done. Single
+  statements outside `atomic` (autocommit), the sqlite3 shell and backups do not queue, and
+  SQLite's busy timeout covers them.
+- In-memory databases (the test suite's default) have no file beside them and do not queue.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import struct
+import threading
+from typing import Any
+
+from django.db.backends.sqlite3 import base as sqlite3_base
+
+TICKETS_AT = 1 << 20  # byte offsets from here on are places in the queue; bytes 0–7 hold the next ticket
+_FLOCK = "hhqqi4x"  # struct flock on Linux x86-64/arm64: type, whence, start, len, pid (+ padding)
+
+
+def _lock_byte(fd: int, offset: int, *, kind: int, wait: bool) -> bool:
+    """An OFD lock (or unlock) of one byte; False when `wait` is off and someone else holds it."""
+    request = struct.pack(_FLOCK, kind, os.SEEK_SET, offset, 1, 0)
+    try:
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLKW if wait else fcntl.F_OFD_SETLK, request)
+    except (BlockingIOError, PermissionError):
+        return False
+    return True
+
+
+def queue_is_empty(path: str) -> bool:
+    """Nobody holds or waits for a place in the queue of `path` (for tests and diagnostics)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        probe = struct.pack(_FLOCK, fcntl.F_WRLCK, os.SEEK_SET, TICKETS_AT, 0, 0)  # len 0: to the end
+        kind = struct.unpack(_FLOCK, fcntl.fcntl(fd, fcntl.F_OFD_GETLK, probe))[0]
+        return bool(kind == fcntl.F_UNLCK)
+    finally:
+        os.close(fd)
+
+
+def tickets_taken(path: str) -> int:
+    """How many places were ever taken in the queue of `path`."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        return int.from_bytes(os.pread(fd, 8, 0).ljust(8, b"\0"), "little")
+    finally:
+        os.close(fd)
+
+
+class WriterQueue:
+    """One connection's places in the queue of a lock file: `enter` before BEGIN, `leave` after COMMIT."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.place: int | None = None  # the ticket whose byte this connection holds
+
+    def _take_ticket(self) -> int:
+        fcntl.flock(self.fd, fcntl.LOCK_EX)  # held for one read and one write of 8 bytes
+        try:
+            ticket = int.from_bytes(os.pread(self.fd, 8, 0).ljust(8, b"\0"), "little")
+            os.pwrite(self.fd, (ticket + 1).to_bytes(8, "little"), 0)
+            # Locked before the next writer can take its ticket, so it always finds this byte held.
+            _lock_byte(self.fd, TICKETS_AT + ticket, kind=fcntl.F_WRLCK, wait=False)
+        finally:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        return ticket
+
+    def enter(self, timeout: float) -> bool:
+        """Take a place and wait (at most `timeout` s) for the writer before to finish; True when it has."""
+        if self.place is not None:
+            return True
+        ticket = self._take_ticket()
+        self.place = ticket
+        before = TICKETS_AT + ticket - 1
+        if ticket == 0 or _lock_byte(self.fd, before, kind=fcntl.F_WRLCK, wait=False):
+            if ticket:
+                _lock_byte(self.fd, before, kind=fcntl.F_UNLCK, wait=False)
+            return True
+        # Wait in the kernel. flock/fcntl have no timeout, so a helper thread makes the blocking
+        # call while this one waits on a condition. Past the timeout the helper carries on: when the
+        # predecessor finishes it passes the turn on (unlocks this place) for the writer after.
+        waiter = _Waiter(os.dup(self.fd), before, TICKETS_AT + ticket)  # same locks, its own descriptor
+        threading.Thread(target=waiter.block, daemon=True, name="sqlite-writer-queue").start()
+        with waiter.done:
+            if waiter.done.wait_for(lambda: waiter.outcome == "turn", timeout):
+                return True
+            waiter.outcome = "abandoned"
+        self.place = None  # the helper unlocks it in turn; leave() must not unlock it early
+        return False
+
+    def leave(self) -> None:
+        """Let the next writer go (at COMMIT or ROLLBACK)."""
+        place, self.place = self.place, None
+        if place is not None:
+            _lock_byte(self.fd, TICKETS_AT + place, kind=fcntl.F_UNLCK, wait=False)
+
+    def close(self) -> None:
+        self.leave()
+        os.close(self.fd)
+
+
+class _Waiter:
+    """A blocking wait for the predecessor's byte, handed back to the connection or passed on.
+
+    It works on a duplicate of the connection's descriptor (the same open file description, so the
+    same locks), so that the connection may close meanwhile without the number being reused under it.
+    """
+
+    def __init__(self, fd: int, before: int, own: int) -> None:
+        self.fd, self.before, self.own = fd, before, own
+        self.outcome = "waiting"  # then "turn" or "abandoned"
+        self.done = threading.Condition()
+
+    def block(self) -> None:
+        try:
+            _lock_byte(self.fd, self.before, kind=fcntl.F_WRLCK, wait=True)
+            _lock_byte(self.fd, self.before, kind=fcntl.F_UNLCK, wait=False)
+            with self.done:
+                if self.outcome == "abandoned":
+                    _lock_byte(self.fd, self.own, kind=fcntl.F_UNLCK, wait=False)
+                else:
+                    self.outcome = "turn"
+                    self.done.notify()
+        finally:
+            os.close(self.fd)  # a duplicate: the connection's descriptor keeps the locks it holds
+
+
+class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
+    """SQLite with a writer queue: a place in line before BEGIN IMMEDIATE, given up at COMMIT/ROLLBACK."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._queue: WriterQueue | None = None
+        options = self.settings_dict.get("OPTIONS", {})
+        self._writer_wait = float(options.get("timeout", 20))
+
+    def get_connection_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = super().get_connection_params()
+        params.pop("writer_lock", None)  # ours, not sqlite3.connect's
+        return params
+
+    def writer_lock_path(self) -> str | None:
+        """The queue's file beside the database file; None for an in-memory database or when turned off."""
+        name = str(self.settings_dict["NAME"])
+        if self.is_in_memory_db() or name.startswith("file:") or not self.settings_dict["OPTIONS"].get("writer_lock", True):
+            return None
+        return name + "-writer.lock"
+
+    def _start_transaction_under_autocommit(self) -> None:
+        path = self.writer_lock_path()
+        if path is not None:
+            if self._queue is None:
+                self._queue = WriterQueue(path)
+            self._queue.enter(self._writer_wait)  # past the timeout: SQLite's busy handler decides, as before
+        try:
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # not in django-stubs
+        except BaseException:
+            self._leave_queue()
+            raise
+
+    def _leave_queue(self) -> None:
+        if self._queue is not None:
+            self._queue.leave()
+
+    def _commit(self) -> Any:
+        try:
+            return super()._commit()  # type: ignore[misc]  # not in django-stubs
+        finally:
+            self._leave_queue()
+
+    def _rollback(self) -> Any:
+        try:
+            return super()._rollback()  # type: ignore[misc]  # not in django-stubs
+        finally:
+            self._leave_queue()
+
+    def _close(self) -> Any:
+        try:
+            return super()._close()  # type: ignore[misc]  # not in django-stubs
+        finally:
+            if self._queue is not None:
+                self._queue.close()
+                self._queue = None
