@@ -33,7 +33,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.auth import bearer_of, token_owner
+from api.auth import request_token_owner
 from api.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -61,8 +61,7 @@ def before_lock(prepare: Callable[[HttpRequest], None]) -> Callable[[HttpRequest
 
 def _scope(request: HttpRequest) -> str | None:
     """The token's own hash while it is in force; None for anything authentication will refuse."""
-    raw = bearer_of(request)
-    found = token_owner(raw) if raw else None
+    found = request_token_owner(request)
     return found[0].key_hash if found else None
 
 

@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "lib.middleware.NoStoreMiddleware",
     "lib.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "api.middleware.WriteRoleMiddleware",  # before the key: a role refusal writes nothing
     "api.idempotency.IdempotencyMiddleware",
 ]
 
