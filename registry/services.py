@@ -512,7 +512,7 @@ def officers_set(*, actor: Any, kube: Kube, ketua: Member, sekretaris: Member, b
     holders: dict[str, Member] = {Position.KETUA: ketua, Position.SEKRETARIS: sekretaris,
                                   Position.BENDAHARA: bendahara}
     for position, member in holders.items():
-        same_group(actor, member, kube.pk, field=position, label=Position(position).label, error=RegistryError)
+        same_group(actor, member, kube.pk, field=position, label=str(Position(position).label), error=RegistryError)
         if not member.is_active:
             raise RegistryError(_("%(pos)s harus anggota aktif KUBE ini; %(name)s bukan.")
                                 % {"pos": Position(position).label, "name": member.name}, field=position)
