@@ -5,6 +5,7 @@ visit, and writes by roles that may not make them."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -23,13 +24,16 @@ GRANT = {"name": "Bantuan UEP", "source": "apbn", "decree_number": "1/2026", "am
          "bank_name": "BRI", "account_number": "1", "account_name": "KUBE"}
 
 
-def _questions(cast) -> list[tuple[str, str, str, str, dict]]:
+Question = tuple[str, str, str, str, dict[str, Any]]
+
+
+def _questions(cast: Any) -> list[Question]:
     """(what, method, page url, API url, data): the same question asked of both (the data as a form on
     the page, as JSON in the API)."""
     idle = make_user("pendamping.baru", Role.PENDAMPING, "32.04")  # Kab. Bandung's, no group yet
     far_mentor = make_user("pendamping.semarang", Role.PENDAMPING, "33.74")
-    questions = [("mentors overview", "get", "/pendampingan/pendamping/", "/api/v1/mentors", {}),
-                 ("PEKA roll-up", "get", "/peka/", "/api/v1/assessment-rollup", {})]
+    questions: list[Question] = [("mentors overview", "get", "/pendampingan/pendamping/", "/api/v1/mentors", {}),
+                                 ("PEKA roll-up", "get", "/peka/", "/api/v1/assessment-rollup", {})]
     for name, mentor in [("own mentor", cast.pendamping), ("Bogor's mentor", cast.pendamping_other),
                          ("mentor without a group", idle), ("Semarang's mentor", far_mentor)]:
         questions.append((f"workspace of {name}", "get", f"/pendampingan/pendamping/{mentor.pk}/",
