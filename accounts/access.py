@@ -68,6 +68,85 @@ WRITERS: dict[Kind, frozenset[str]] = {
     Kind.IMPORT: frozenset({Role.ADMIN, Role.PROVINSI, Role.KABUPATEN}),
 }
 
+# The write kind of every write operation of the API, declared once: the role is checked against it
+# before the body is read, the object looked up or an Idempotency-Key recorded
+# (api.middleware.WriteRoleMiddleware), so a role that writes none of the kinds gets 403 whatever
+# it sends, without the database's write lock. Several kinds: the role must write one of them (the
+# operation decides further, e.g. an evaluation of a visit or of an event). The operation itself
+# still asks access_kube/access_child with its kind; tests/test_write_kinds.py holds this table
+# equal to the OpenAPI document's write operations.
+OPERATION_KINDS: dict[str, tuple[Kind, ...]] = {
+    "POST /api/v1/accounts": (Kind.SYSTEM,),
+    "PUT /api/v1/assessments/{assessment_id}": (Kind.ASSESSMENT,),
+    "PUT /api/v1/assessments/{assessment_id}/priorities": (Kind.ASSESSMENT,),
+    "POST /api/v1/assessments/{assessment_id}/rtl": (Kind.ASSESSMENT,),
+    "PUT /api/v1/assessments/{assessment_id}/scores": (Kind.ASSESSMENT,),
+    "POST /api/v1/evaluations": (Kind.VISIT, Kind.BOOKS, Kind.EVENT),
+    "POST /api/v1/events": (Kind.EVENT,),
+    "POST /api/v1/follow-ups/{follow_up_id}/close": (Kind.VISIT, Kind.BOOKS),
+    "POST /api/v1/grants/{grant_id}/onward-transfers": (Kind.BOOKS,),
+    "PUT /api/v1/grants/{grant_id}/plan": (Kind.GRANT,),
+    "POST /api/v1/grants/{grant_id}/spends": (Kind.BOOKS,),
+    "POST /api/v1/groups": (Kind.KUBE,),
+    "PUT /api/v1/groups/{kube_id}": (Kind.KUBE,),
+    "POST /api/v1/groups/{kube_id}/agenda": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/assessments": (Kind.ASSESSMENT,),
+    "POST /api/v1/groups/{kube_id}/class/checks": (Kind.STAGE,),
+    "POST /api/v1/groups/{kube_id}/closes": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/grants": (Kind.GRANT,),
+    "POST /api/v1/groups/{kube_id}/guests": (Kind.BOOKS,),
+    "PUT /api/v1/groups/{kube_id}/iks": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/iks/allocations": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/iks/uses": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/inventory": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/inventory/{item_id}/events": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/loans": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/members": (Kind.MEMBER,),
+    "PUT /api/v1/groups/{kube_id}/officers": (Kind.MEMBER,),
+    "POST /api/v1/groups/{kube_id}/pendamping": (Kind.KUBE,),
+    "POST /api/v1/groups/{kube_id}/rules": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/savings": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/stage/checks": (Kind.STAGE,),
+    "POST /api/v1/groups/{kube_id}/stage/correction": (Kind.KUBE,),
+    "POST /api/v1/groups/{kube_id}/stage/promote": (Kind.STAGE,),
+    "POST /api/v1/groups/{kube_id}/status": (Kind.KUBE,),
+    "POST /api/v1/groups/{kube_id}/transactions": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/work-plan": (Kind.BOOKS,),
+    "PUT /api/v1/groups/{kube_id}/work-plan/{item_id}": (Kind.BOOKS,),
+    "POST /api/v1/imports": (Kind.IMPORT,),
+    "POST /api/v1/instrument-versions/{version_id}/retire": (Kind.SYSTEM,),
+    "POST /api/v1/instruments/{instrument_id}/versions": (Kind.SYSTEM,),
+    "POST /api/v1/loans/{loan_id}/repayments": (Kind.BOOKS,),
+    "PUT /api/v1/members/{member_id}": (Kind.MEMBER,),
+    "POST /api/v1/members/{member_id}/account": (Kind.PERSONAL,),
+    "POST /api/v1/members/{member_id}/leave": (Kind.MEMBER,),
+    "POST /api/v1/mentors/{mentor_id}/assignments": (Kind.KUBE,),
+    "POST /api/v1/programmes": (Kind.SYSTEM,),
+    "PUT /api/v1/programmes/{programme_id}": (Kind.SYSTEM,),
+    "PUT /api/v1/rtl/{action_id}/activity": (Kind.ASSESSMENT,),
+    "POST /api/v1/rtl/{action_id}/status": (Kind.ASSESSMENT, Kind.BOOKS),
+    "POST /api/v1/rtl/{action_id}/work-plan": (Kind.ASSESSMENT,),
+    "POST /api/v1/transactions/{txn_id}/reverse": (Kind.BOOKS,),
+    "POST /api/v1/users": (Kind.USER,),
+    "PUT /api/v1/users/{user_id}": (Kind.USER,),
+    "POST /api/v1/users/{user_id}/password": (Kind.USER,),
+    "POST /api/v1/visits": (Kind.VISIT,),
+    "POST /api/v1/visits/{visit_id}/photos": (Kind.VISIT,),
+}
+# Writes any signed-in user makes of their own (their sign-in, tokens and password), and a read sent
+# as POST so a NIK stays out of URLs: no write kind.
+OWN_OPERATIONS: frozenset[str] = frozenset({
+    "POST /api/v1/auth/token", "POST /api/v1/auth/password", "POST /api/v1/auth/tokens/{token_id}/revoke",
+    "POST /api/v1/members/search",
+})
+
+
+def operation_kinds(operation: str) -> tuple[Kind, ...] | None:
+    """The write kinds of an API operation ("POST /api/v1/groups/{kube_id}/loans"); None for one
+    without (its own account, a read sent as POST, an unknown path: the API answers those)."""
+    return OPERATION_KINDS.get(operation)
+
+
 # Who reads unmasked personal data of the groups in their reach: the office that
 # registers and verifies members, and the mentor who meets them. Provincial and
 # national offices work with figures, group members with their own record only.
@@ -168,10 +247,41 @@ def as_id(value: Any) -> int:
     return number
 
 
+WriteKinds = Kind | tuple[Kind, ...]
+
+
+def _kinds(write: WriteKinds | None) -> tuple[Kind, ...]:
+    if write is None:
+        return ()
+    return (write,) if isinstance(write, Kind) else tuple(write)
+
+
+def can_write_any(user: User | AnonymousUser, write: WriteKinds) -> bool:
+    """Whether the role writes at least one of these kinds (a follow-up is closed by its mentor or
+    by the group's officers)."""
+    return any(can_write(user, kind) for kind in _kinds(write))
+
+
+def check_role(user: User | AnonymousUser, write: WriteKinds | None) -> None:
+    """403 for a role that writes none of these kinds (404 where the role may not even see the kind:
+    users, programmes, the import). It runs before any object is looked up, so the answer is the
+    same for every id (a role that may not write learns nothing from it) and the same on a page and
+    in the API (api.middleware.WriteRoleMiddleware asks it before the body is read)."""
+    if write is None or can_write_any(user, write):
+        return
+    kinds = _kinds(write)
+    if not any(can_read_kind(user, kind) for kind in kinds):
+        refused(user, f"write {'/'.join(kinds)}")
+        raise Http404
+    raise PermissionDenied
+
+
 def access_kube(user: User | AnonymousUser, kube_id: Any, *, write: Kind | None = None,
                 for_update: bool = False) -> Kube:
     """The group with this id if the user may see it; with `write`, only if they may change
-    that kind of thing about it. `for_update` locks the row (inside a transaction)."""
+    that kind of thing about it (the role first: 403 whatever the id). `for_update` locks the row
+    (inside a transaction)."""
+    check_role(user, write)
     qs = kubes_for_user(user)
     if for_update:
         qs = qs.select_for_update(of=("self",))
@@ -180,34 +290,84 @@ def access_kube(user: User | AnonymousUser, kube_id: Any, *, write: Kind | None 
     except qs.model.DoesNotExist:
         refused(user, "kube (not found or outside reach)", kube_id)
         raise Http404 from None
-    if write is not None and not can_write(user, write):
-        raise PermissionDenied
     return kube
+
+
+def kube_scope_q(user: User | AnonymousUser, field: str = "kube") -> Q:
+    """A filter for rows that belong to groups in reach, for tables keyed by group (`field` is the
+    path from the row to its group: "kube", "assessment__kube", "participations__kube")."""
+    return Q(**{f"{field}__in": kubes_for_user(user).values("pk")})
+
+
+def access_child(user: User | AnonymousUser, rows: QuerySet[M] | type[M], ident: Any, *,
+                 write: WriteKinds | None = None, via: str = "kube", for_update: bool = False) -> M:
+    """One object that belongs to a group (a transaction, fund, loan, visit, plan line, assessment
+    session, member, follow-up …), named by id in a path, for reading or, with `write`, for that
+    kind of write.
+
+    The role is checked first (403 whatever the id). Then reach: missing and outside reach answer
+    alike (404) and the look is logged (`refused`). Reach is the group's (`kubes_for_user`), so the
+    rule for dissolved groups holds here too: dissolving ends every membership, and a former member
+    no longer sees the group's objects; offices and the mentor still read them, and `may_write`
+    says which writes a dissolved group still takes. `via` is the path from the object to its group
+    ("kube", "assessment__kube", "visit__kube"); `rows` may narrow the objects further (one group's,
+    with `select_related`)."""
+    check_role(user, write)
+    qs = rows if isinstance(rows, QuerySet) else rows._default_manager.all()
+    what = qs.model._meta.model_name
+    try:
+        pk = as_id(ident)
+    except Http404:
+        refused(user, f"{what} (not an id)", ident)
+        raise
+    found = qs.filter(kube_scope_q(user, via), pk=pk)
+    if for_update:
+        found = found.select_for_update(of=("self",))
+    obj = found.first()
+    if obj is None:
+        refused(user, f"{what} (not found or outside reach)", ident)
+        raise Http404
+    return obj
+
+
+# What a dissolved group still takes. Dissolving ends every membership and office
+# (registry.services.kube_status_change); its books, visits, stage, PEKA and members are closed and
+# read only, while offices may still correct its record and its grants' paperwork.
+DISSOLVED = "bubar"  # registry.choices.Status.BUBAR (the registry sits above this module)
+CLOSED_WHEN_DISSOLVED: frozenset[Kind] = frozenset({Kind.BOOKS, Kind.VISIT, Kind.STAGE, Kind.ASSESSMENT,
+                                                    Kind.MEMBER})
+
+
+def may_write(user: User | AnonymousUser, kube: Kube, kind: Kind) -> bool:
+    """Whether the page offers this kind of write on this group (in reach already): the role writes
+    it and the group is not dissolved where dissolving closes it. The services refuse the same."""
+    return can_write(user, kind) and not (kube.status == DISSOLVED and kind in CLOSED_WHEN_DISSOLVED)
 
 
 def members_for_user(user: User | AnonymousUser) -> QuerySet[Member]:
     from registry.models import Member
 
-    return Member.objects.filter(kube__in=kubes_for_user(user).values("pk"))
+    return Member.objects.filter(kube_scope_q(user))
 
 
 def access_member(user: User | AnonymousUser, member_id: Any, *, write: bool = False) -> Member:
     from registry.models import Member
 
-    try:
-        member = members_for_user(user).select_related("kube", "kube__desa").get(pk=as_id(member_id))
-    except Member.DoesNotExist:
-        refused(user, "member (not found or outside reach)", member_id)
-        raise Http404 from None
-    if write and not can_write(user, Kind.MEMBER):
-        raise PermissionDenied
-    return member
+    return access_child(user, Member.objects.select_related("kube", "kube__desa"), member_id,
+                        write=Kind.MEMBER if write else None)
+
+
+def region_in_reach(user: User | AnonymousUser, code: str) -> bool:
+    """Whether region `code` lies inside the user's area (a province or kabupaten office's region,
+    the nation for admin and pusat; nothing for the others). The one test of it: dashboards, the
+    regions named in a body, a mentor's home region."""
+    root = region_root(user)
+    return root is not None and is_within(code, root)
 
 
 def access_region(user: User | AnonymousUser, code: str) -> str:
     """A region the user may look at (dashboards, reports): their root or anything under it."""
-    root = region_root(user)
-    if root is None or not is_within(code, root):
+    if not region_in_reach(user, code):
         refused(user, "region outside reach", code)
         raise Http404
     return code
@@ -223,11 +383,6 @@ def sees_personal_data(user: User | AnonymousUser, member: Member | None = None)
     if role_of(user) in PERSONAL_READERS:
         return True
     return member is not None and member.user_id is not None and member.user_id == user.pk
-
-
-def kube_scope_q(user: User | AnonymousUser, field: str = "kube") -> Q:
-    """A filter for rows that belong to groups in reach, for tables keyed by group."""
-    return Q(**{f"{field}__in": kubes_for_user(user).values("pk")})
 
 
 # --- objects named in a request's body ------------------------------------------------------
@@ -288,21 +443,27 @@ def body_refs(user: User | AnonymousUser, qs: QuerySet[M], idents: list[Any], *,
     return [found[pk] for pk in pks]
 
 
-def same_group(obj: Any, kube_id: int | None, *, field: str, label: str, error: type[SikubeError]) -> None:
+def same_group(user: User | AnonymousUser, obj: Any, kube_id: int | None, *, field: str, label: str,
+               error: type[SikubeError]) -> None:
     """For services handed an object: it must belong to the group the write is about (a member,
-    fund, plan line, follow-up or activity of another group is refused like a missing one)."""
+    fund, plan line, follow-up or activity of another group is refused like a missing one, 404,
+    and the look is logged). Services check it whoever called them: page, API or import."""
     if obj is not None and getattr(obj, "kube_id", None) != kube_id:
+        refused(user, f"{field} of another group", getattr(obj, "pk", None))
         raise not_in_reach(error, field=field, label=label, ident=getattr(obj, "pk", None))
 
 
-def check_region_in_reach(user: User | AnonymousUser, code: str, *, label: str, field: str,
+def check_region_in_reach(user: User | AnonymousUser | None, code: str, *, label: str, field: str,
                           error: type[SikubeError]) -> None:
-    """A region named in a body (a group's desa, an event's kabupaten, a kecamatan to assign) must be
-    in the user's reach; outside it the write is refused with 404 like a missing object."""
+    """A region named in a write (a group's desa, an event's kabupaten, a kecamatan to assign) must be
+    in the user's reach; outside it the write is refused with 404 like a missing object. The
+    region-scoped services call it themselves, so page, API and import refuse alike. `user` None is
+    the system itself (the demo loader, test fixtures), which has no reach to keep."""
     from django.utils.translation import gettext as _
 
-    root = region_root(user)
-    if root is None or not is_within(code, root):
+    if user is None:
+        return
+    if not region_in_reach(user, code):
         refused(user, f"{field} in body (region outside reach)", code)
         exc = error(_("%(region)s di luar wilayah kerja Anda. Pilih wilayah di dalam wilayah kerja Anda.")
                     % {"region": label}, code="not_found", field=field)
@@ -339,10 +500,8 @@ def mentor_assign_problem(actor: User | AnonymousUser, mentor: User, *, region_c
     Outside the actor's reach the mentor is not named (it does not exist for them)."""
     from django.utils.translation import gettext as _
 
-    root = region_root(actor)
-    own = (mentor.role == Role.PENDAMPING and mentor.is_active and root is not None
-           and ((mentor.region_id is None and root == "")
-                or (mentor.region_id is not None and is_within(mentor.region_id, root))))
+    own = (mentor.role == Role.PENDAMPING and mentor.is_active
+           and (region_root(actor) == "" if mentor.region_id is None else region_in_reach(actor, mentor.region_id)))
     if not own:
         refused(actor, "mentor outside reach", mentor.pk)
         return _("Pendamping itu tidak terdaftar di wilayah kerja Anda. Pilih pendamping dari daftar pendamping "
@@ -365,3 +524,45 @@ def check_mentor_assignable(actor: User | AnonymousUser, mentor: User | None, *,
         exc = error(problem, code="not_found", field=field)
         exc.status = 404
         raise exc
+
+
+# --- offices' views of their mentors -----------------------------------------------------------
+
+
+def require_office(user: User | AnonymousUser) -> str:
+    """The root of an office's (or the nation's) area, for the pages only offices have (the mentors
+    overview, mentor assignment). Anyone else gets 404, on the page and in the API alike: for them
+    the page does not exist."""
+    root = region_root(user)
+    if root is None:
+        refused(user, "office page")
+        raise Http404
+    return root
+
+
+def access_mentor_workspace(user: User | AnonymousUser, mentor_id: Any | None) -> tuple[User, QuerySet[Kube]]:
+    """Whose workspace the user may open, and its groups (those in the user's reach).
+
+    A mentor opens their own (`mentor_id` None or their id). An office, and admin and pusat, open the
+    workspace of a mentor they employ (home region in their area, `mentors_for_user`: also one who
+    holds no group yet) or of one who mentors a group in their reach. Everyone else, and any other
+    mentor, gets 404 with a logged refusal, page and API alike."""
+    if not _active(user):
+        raise Http404
+    assert isinstance(user, User)
+    if mentor_id is None or (user.role == Role.PENDAMPING and as_id(mentor_id) == user.pk):
+        if user.role != Role.PENDAMPING:
+            refused(user, "workspace (not a mentor)")
+            raise Http404
+        return user, kubes_for_user(user)
+    pk = as_id(mentor_id)
+    groups = kubes_for_user(user).filter(pendamping_id=pk)
+    mentor = None
+    if region_root(user) is not None:
+        mentor = (User.objects.filter(pk=pk, role=Role.PENDAMPING)
+                  .filter(Q(pk__in=mentors_for_user(user).values("pk")) | Q(pk__in=groups.values("pendamping")))
+                  .first())
+    if mentor is None:
+        refused(user, "mentor workspace (not found or outside reach)", mentor_id)
+        raise Http404
+    return mentor, groups

@@ -10,8 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from accounts.access import WRITERS
-from accounts.models import ApiToken, Role, User, token_hash
+from accounts.models import ApiToken, User, token_hash
 
 
 def bearer_of(request: HttpRequest) -> str | None:
@@ -34,9 +33,21 @@ def token_owner(raw: str) -> tuple[ApiToken, User] | None:
     return api_token, api_token.user
 
 
+def request_token_owner(request: HttpRequest) -> tuple[ApiToken, User] | None:
+    """`token_owner` of the request's bearer token, looked up once per request (the role check
+    before the body, the idempotency key and authentication all ask)."""
+    raw = bearer_of(request)
+    cached = getattr(request, "_sikube_token_owner", None)
+    if cached is not None and cached[0] == raw:
+        return cached[1]
+    found = token_owner(raw) if raw else None
+    request._sikube_token_owner = (raw, found)  # type: ignore[attr-defined]
+    return found
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = token_owner(token)
+        found = request_token_owner(request) if bearer_of(request) == token else token_owner(token)
         if found is None:
             return None
         api_token, user = found
@@ -47,17 +58,3 @@ class BearerToken(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = user
         return user
-
-
-# Roles that may change nothing through the API but their own sign-in (tokens, password).
-READ_ONLY_ROLES = frozenset(str(r) for r in Role.values) - frozenset().union(*WRITERS.values())
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def read_only_write(request: HttpRequest) -> bool:
-    """A write by a role that may write nothing (outside its own sign-in): it gets 403 whatever
-    its body, so a refusal of the body must not answer first. A valid body still reaches the
-    operation, which answers 404 for what the role cannot even see (the chart of accounts)."""
-    user = getattr(request, "user", None)
-    return (request.method not in SAFE_METHODS and getattr(user, "role", None) in READ_ONLY_ROLES
-            and not request.path.startswith("/api/v1/auth/"))

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
-from api.auth import read_only_write
 from api.validation import field_key, message
 from lib.errors import SikubeError
 
@@ -34,8 +33,6 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        if read_only_write(request):
-            return forbidden_ninja(request, AuthorizationError())
         # pydantic's own words are English: each error is said again in Indonesian by its type.
         details = [{"field": field_key(list(e.get("loc", []))), "message": message(e)} for e in exc.errors]
         first = details[0] if details else {"field": "", "message": _("Isi permintaan tidak valid.")}
@@ -65,8 +62,6 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = {400: "bad_request", 405: "method_not_allowed", 413: "too_large",
                 429: "too_many_requests"}.get(exc.status_code, "error")
-        if exc.status_code == 400 and read_only_write(request):
-            return forbidden_ninja(request, AuthorizationError())
         text = str(exc)
         if text.startswith("Cannot parse request body"):  # django-ninja's own, in English
             text = _("Isi permintaan bukan JSON yang sah. Kirim objek JSON dengan Content-Type: application/json.")

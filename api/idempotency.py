@@ -14,9 +14,11 @@ token that sent them and kept for `IDEMPOTENCY_KEEP_HOURS` (24 by default).
 Nothing is written for a request that is refused anyway: the token is checked before the key is
 recorded (an unknown, revoked or inactive user's token goes straight on to the 401, without a
 row and without the database's write lock), so a stored answer is replayed only to a token still
-in force, and a refusal (401, 403, 429) or a server error (5xx) is rolled back with the key: a
-retry runs again. Expired rows of every token go with each recorded write and with the nightly
-`manage.py idempotency_purge`; the answers they hold may carry personal data.
+in force; a role that may not make the write at all is refused in front of this middleware
+(api.middleware.WriteRoleMiddleware), without a row or a transaction; and any other refusal (401,
+403, 429) or a server error (5xx) is rolled back with the key: a retry runs again. Expired rows
+of every token go with each recorded write and with the nightly `manage.py idempotency_purge`;
+the answers they hold may carry personal data.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.auth import bearer_of, token_owner
+from api.auth import request_token_owner
 from api.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -61,8 +63,7 @@ def before_lock(prepare: Callable[[HttpRequest], None]) -> Callable[[HttpRequest
 
 def _scope(request: HttpRequest) -> str | None:
     """The token's own hash while it is in force; None for anything authentication will refuse."""
-    raw = bearer_of(request)
-    found = token_owner(raw) if raw else None
+    found = request_token_owner(request)
     return found[0].key_hash if found else None
 
 

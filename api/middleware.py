@@ -1,11 +1,18 @@
-"""404 and 405 under /api/ answer the API's JSON error, not Django's HTML page."""
+"""The API's answers before any operation runs: 404 and 405 under /api/ as the API's JSON error
+(not Django's HTML page), and 403 for a role that may not make a write, before its body is read."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+
+from accounts.access import check_role, operation_kinds
+from api.auth import request_token_owner
 
 
 class ApiJsonErrorsMiddleware:
@@ -31,3 +38,44 @@ class ApiJsonErrorsMiddleware:
         if allowed:
             answer["Allow"] = allowed
         return answer
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def operation_of(request: HttpRequest) -> str | None:
+    """The request's operation as the OpenAPI document names it ("POST /api/v1/loans/{loan_id}/repayments"),
+    or None for a path the URLs do not know."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    route = _PARAM.sub(r"{\1}", match.route)
+    return f"{request.method} /{route}"
+
+
+class WriteRoleMiddleware:
+    """Role before body, for every role and every write (accounts.access.OPERATION_KINDS): a role
+    that writes none of the operation's kinds gets 403 before its body is parsed or validated, before
+    any object is looked up (so the answer is the same for every id) and before an Idempotency-Key is
+    recorded (it sits in front of api.idempotency, so a refusal takes no write lock and writes
+    nothing). A request without a token in force goes on to authentication (401)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in WRITE_METHODS and request.path.startswith("/api/"):
+            kinds = operation_kinds(operation_of(request) or "")
+            found = request_token_owner(request) if kinds else None
+            if found is not None:
+                try:
+                    check_role(found[1], kinds)
+                except Http404:
+                    return JsonResponse({"code": "not_found", "message": _("Data tidak ditemukan.")}, status=404)
+                except PermissionDenied:
+                    request.user = found[1]  # for the refusal log
+                    return JsonResponse({"code": "forbidden", "message": _("Peran Anda tidak boleh melakukan ini.")},
+                                        status=403)
+        return self.get_response(request)

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, body_ref, body_refs, can_write, kubes_for_user, not_in_reach, region_root
+from accounts.access import (
+    Kind,
+    WriteKinds,
+    access_child,
+    access_kube,
+    body_ref,
+    body_refs,
+    can_write,
+    not_in_reach,
+)
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Codes, Date
 from assessments.errors import AssessmentError
@@ -175,12 +184,8 @@ def _assessment_out(a: Assessment) -> dict[str, Any]:
 
 
 def _assessment(request: HttpRequest, assessment_id: int, *, write: bool = False) -> Assessment:
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("version__instrument", "kube"),
-        pk=assessment_id, kube__in=kubes_for_user(request.user).values("pk"))
-    if write:
-        access_kube(request.user, assessment.kube_id, write=Kind.ASSESSMENT)
-    return assessment
+    return access_child(request.user, Assessment.objects.select_related("version__instrument", "kube"),
+                        assessment_id, write=Kind.ASSESSMENT if write else None)
 
 
 @router.get("/groups/{kube_id}/assessments", response=Page[AssessmentOut], summary="Penilaian kapasitas KUBE")
@@ -407,24 +412,20 @@ def add_rtl(request: HttpRequest, assessment_id: ObjectId, payload: RtlIn) -> Re
     return Reply(201, _rtl_out(action))
 
 
-def _action(request: HttpRequest, action_id: int) -> RtlAction:
-    return get_object_or_404(RtlAction.objects.select_related("assessment", "item", "person"), pk=action_id,
-                             assessment__kube__in=kubes_for_user(request.user).values("pk"))
+def _action(request: HttpRequest, action_id: int, *, write: WriteKinds) -> RtlAction:
+    return access_child(request.user, RtlAction.objects.select_related("assessment", "item", "person"), action_id,
+                        write=write, via="assessment__kube")
 
 
 @router.post("/rtl/{action_id}/status", response=RtlOut, summary="Perbarui status aksi RTL")
 def rtl_status(request: HttpRequest, action_id: ObjectId, payload: RtlStatusIn) -> dict[str, Any]:
-    action = _action(request, action_id)
-    if not (can_write(request.user, Kind.ASSESSMENT) or can_write(request.user, Kind.BOOKS)):
-        raise PermissionDenied
+    action = _action(request, action_id, write=(Kind.ASSESSMENT, Kind.BOOKS))
     return _rtl_out(rtl_action_status(actor=request.user, action=action, status=payload.status, note=payload.note))
 
 
 @router.post("/rtl/{action_id}/work-plan", response=RtlOut, summary="Catat aksi RTL di Buku Rencana Kerja")
 def rtl_work_plan(request: HttpRequest, action_id: ObjectId) -> dict[str, Any]:
-    action = _action(request, action_id)
-    if not can_write(request.user, Kind.ASSESSMENT):
-        raise PermissionDenied
+    action = _action(request, action_id, write=Kind.ASSESSMENT)
     return _rtl_out(rtl_to_work_plan(actor=request.user, action=action))
 
 
@@ -435,9 +436,7 @@ class RtlActivityIn(Schema):
 
 @router.put("/rtl/{action_id}/activity", response=RtlOut, summary="Kegiatan Buku Agenda yang melaksanakan aksi RTL")
 def rtl_activity(request: HttpRequest, action_id: ObjectId, payload: RtlActivityIn) -> dict[str, Any]:
-    action = _action(request, action_id)
-    if not can_write(request.user, Kind.ASSESSMENT):
-        raise PermissionDenied
+    action = _action(request, action_id, write=Kind.ASSESSMENT)
     activity = None
     if payload.activity is not None:
         activity = body_ref(request.user, Activity.objects.filter(kube_id=action.assessment.kube_id), payload.activity,
@@ -495,8 +494,6 @@ class RollupOut(Schema):
 @router.get("/assessment-rollup", response=RollupOut,
             summary="Rata-rata bidang dari penilaian terakhir tiap KUBE di wilayah, dan ciri yang paling sering lemah")
 def assessment_rollup(request: HttpRequest, region: str = Query("", max_length=13)) -> dict[str, Any]:
-    if region_root(request.user) is None:
-        raise PermissionDenied
     code, kubes, instrument = region_groups(request.user, region)
     summary = rollup(kubes, instrument.pk)
     return {"region": code, "groups": summary.groups,

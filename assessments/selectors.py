@@ -185,16 +185,11 @@ def region_groups(user: Any, code: str | None) -> tuple[str, QuerySet[Any], Inst
     instrument the roll-up is about. Outside the reach, or without an instrument: Http404."""
     from django.http import Http404
 
-    from accounts.access import kubes_for_user, region_root
+    from accounts.access import access_region, kubes_for_user, require_office
     from assessments.instrument import CODE
     from lib.regioncode import within_q
 
-    root = region_root(user)
-    if root is None:
-        raise Http404
-    code = code or root
-    if root and not (code == root or code.startswith(root + ".")):
-        raise Http404
+    code = access_region(user, code or require_office(user))
     instrument = Instrument.objects.filter(code=CODE).first() or Instrument.objects.first()
     if instrument is None:
         raise Http404

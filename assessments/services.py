@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.access import same_group
 from assessments.errors import AssessmentError
 from assessments.models import (
     Assessment,
@@ -167,11 +168,10 @@ def instrument_version_retire(*, actor: Any, version: InstrumentVersion, on: dat
 
 # --- a session -------------------------------------------------------------------------------
 
-def _participants(kube: Kube, members: Iterable[Member], day: date) -> list[Member]:
+def _participants(actor: Any, kube: Kube, members: Iterable[Member], day: date) -> list[Member]:
     chosen = list(members)
     for member in chosen:
-        if member.kube_id != kube.pk:
-            raise AssessmentError(_("%(n)s bukan anggota KUBE ini.") % {"n": member.name}, field="participants")
+        same_group(actor, member, kube.pk, field="participants", label=_("Peserta"), error=AssessmentError)
         if member.joined_on > day or (member.left_on is not None and member.left_on < day):
             raise AssessmentError(_("%(n)s bukan anggota aktif KUBE ini pada tanggal penilaian.") % {"n": member.name},
                                   field="participants")
@@ -213,7 +213,7 @@ def assessment_start(*, actor: Any, kube: Kube, version: InstrumentVersion, date
         raise AssessmentError(_("Tanggal tidak boleh sebelum KUBE dibentuk."), field="date")
     if mode not in Mode.values:
         raise AssessmentError(_("Pilih cara menilai."), field="mode")
-    members = _participants(kube, participants, date)
+    members = _participants(actor, kube, participants, date)
     name = facilitator_name or getattr(actor, "full_name", "") or getattr(actor, "username", "")
     assessment = Assessment.objects.create(
         kube=kube, version=version, date=date, mode=mode, facilitator=_by(actor),
@@ -235,7 +235,7 @@ def assessment_details_save(*, actor: Any, assessment: Assessment, participants:
                             facilitator_name: str) -> Assessment:
     """Correct the session's record: who took part, the history timeline and the reflection."""
     assessment = Assessment.objects.select_for_update().select_related("kube").get(pk=assessment.pk)
-    members = _participants(assessment.kube, participants, assessment.date)
+    members = _participants(actor, assessment.kube, participants, assessment.date)
     wanted = {m.pk for m in members}
     current = {p.member_id: p for p in assessment.participants.select_related("member")}
     for member_id, participant in current.items():
@@ -378,7 +378,8 @@ def rtl_action_add(*, actor: Any, assessment: Assessment, item: Item, activity: 
         raise AssessmentError(_("Pilih ciri dari daftar prioritas."), field="item")
     if person is None:
         raise AssessmentError(_("Setiap aksi RTL harus punya penanggung jawab."), field="person")
-    if person.kube_id != assessment.kube_id or not person.is_active:
+    same_group(actor, person, assessment.kube_id, field="person", label=_("Penanggung jawab"), error=AssessmentError)
+    if not person.is_active:
         raise AssessmentError(_("Penanggung jawab harus anggota aktif KUBE ini."), field="person")
     if due_on is None:
         raise AssessmentError(_("Isi waktu pelaksanaannya."), field="due_on")
@@ -437,8 +438,8 @@ def rtl_to_work_plan(*, actor: Any, action: RtlAction) -> RtlAction:
 def rtl_link_activity(*, actor: Any, action: RtlAction, activity: Activity | None) -> RtlAction:
     """The agenda-book activity that carried the action out (it is evaluated there), or none."""
     action = RtlAction.objects.select_for_update().select_related("assessment").get(pk=action.pk)
-    if activity is not None and activity.kube_id != action.assessment.kube_id:
-        raise AssessmentError(_("Kegiatan itu bukan dari Buku Agenda KUBE ini."), field="agenda_activity")
+    same_group(actor, activity, action.assessment.kube_id, field="agenda_activity", label=_("Kegiatan Buku Agenda"),
+               error=AssessmentError)
     before = action.agenda_activity_id
     action.agenda_activity = activity
     action.save(update_fields=["agenda_activity"])

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.access import Kind, access_kube, can_write
+from accounts.access import Kind, access_child, access_kube, can_write
 from assessments import documents
 from assessments.errors import AssessmentError
 from assessments.forms import DetailsForm, RtlForm, RtlStatusForm, StartForm, VersionForm, history_text
@@ -50,8 +50,8 @@ from registry.models import Kube
 def _assessment(request: HttpRequest, kube_id: int, assessment_id: int, *, write: bool = False
                 ) -> tuple[Kube, Assessment]:
     kube = access_kube(request.user, kube_id, write=Kind.ASSESSMENT if write else None)
-    assessment = get_object_or_404(Assessment.objects.select_related("version__instrument", "kube__desa"),
-                                   pk=assessment_id, kube=kube)
+    assessment = access_child(request.user, Assessment.objects.select_related("version__instrument", "kube__desa")
+                              .filter(kube=kube), assessment_id)
     return kube, assessment
 
 
@@ -280,7 +280,7 @@ def rtl_add(request: HttpRequest, kube_id: int, assessment_id: int) -> HttpRespo
 @require_POST
 def rtl_update(request: HttpRequest, kube_id: int, assessment_id: int, action_id: int) -> HttpResponse:
     kube, assessment = _assessment(request, kube_id, assessment_id)
-    action = get_object_or_404(RtlAction, pk=action_id, assessment=assessment)
+    action = access_child(request.user, RtlAction.objects.filter(assessment=assessment), action_id, via="assessment__kube")
     writer = can_write(request.user, Kind.ASSESSMENT)
     if not (writer or can_write(request.user, Kind.BOOKS)):
         raise PermissionDenied
@@ -294,7 +294,7 @@ def rtl_update(request: HttpRequest, kube_id: int, assessment_id: int, action_id
             if not writer:
                 raise PermissionDenied
             raw = request.POST.get("agenda_activity", "")
-            activity = get_object_or_404(Activity, pk=int(raw), kube=kube) if raw.isdigit() else None
+            activity = access_child(request.user, Activity.objects.filter(kube=kube), int(raw)) if raw.isdigit() else None
             rtl_link_activity(actor=request.user, action=action, activity=activity)
             messages.success(request, _("Kegiatan pelaksana tersimpan."))
         else:
@@ -312,7 +312,7 @@ def rtl_update(request: HttpRequest, kube_id: int, assessment_id: int, action_id
 @login_required
 def assessment_compare(request: HttpRequest, kube_id: int, assessment_id: int, earlier_id: int) -> HttpResponse:
     kube, assessment = _assessment(request, kube_id, assessment_id)
-    earlier = get_object_or_404(Assessment, pk=earlier_id, kube=kube)
+    earlier = access_child(request.user, Assessment.objects.filter(kube=kube), earlier_id)
     if earlier.version.instrument_id != assessment.version.instrument_id:
         raise Http404
     comp = comparison(assessment, earlier)

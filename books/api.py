@@ -11,13 +11,12 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, body_ref, kubes_for_user, require
+from accounts.access import Kind, access_child, access_kube, body_ref, require
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Codes, Date, Money, MoneyOrZero, Month, Period, file_answers
 from books.errors import BooksError
@@ -251,9 +250,8 @@ def create_transaction(request: HttpRequest, kube_id: ObjectId, payload: Transac
     return Reply(201, _txn_out(txn))
 
 
-def _transaction_in_reach(request: HttpRequest, txn_id: int) -> Transaction:
-    return get_object_or_404(Transaction.objects.select_related("created_by"), pk=txn_id,
-                             kube__in=kubes_for_user(request.user).values("pk"))
+def _transaction_in_reach(request: HttpRequest, txn_id: int, *, write: Kind | None = None) -> Transaction:
+    return access_child(request.user, Transaction.objects.select_related("created_by"), txn_id, write=write)
 
 
 @router.get("/transactions/{txn_id}", response=TransactionOut, summary="Satu transaksi")
@@ -263,8 +261,7 @@ def get_transaction(request: HttpRequest, txn_id: ObjectId) -> dict[str, Any]:
 
 @router.post("/transactions/{txn_id}/reverse", response={201: TransactionOut}, summary="Balik transaksi")
 def reverse_transaction(request: HttpRequest, txn_id: ObjectId, payload: ReverseIn) -> Reply[dict[str, Any]]:
-    txn = _transaction_in_reach(request, txn_id)
-    access_kube(request.user, txn.kube_id, write=Kind.BOOKS)
+    txn = _transaction_in_reach(request, txn_id, write=Kind.BOOKS)
     fix = transaction_reverse(actor=request.user, original=txn, date=payload.date, reason=payload.reason)
     return Reply(201, _txn_out(fix))
 
@@ -501,9 +498,8 @@ def create_loan(request: HttpRequest, kube_id: ObjectId, payload: LoanIn) -> Rep
     return Reply(201, _loan_out(loan))
 
 
-def _loan_in_reach(request: HttpRequest, loan_id: int) -> Loan:
-    return get_object_or_404(Loan.objects.select_related("member"), pk=loan_id,
-                             kube__in=kubes_for_user(request.user).values("pk"))
+def _loan_in_reach(request: HttpRequest, loan_id: int, *, write: Kind | None = None) -> Loan:
+    return access_child(request.user, Loan.objects.select_related("member"), loan_id, write=write)
 
 
 @router.get("/loans/{loan_id}", response=LoanOut, summary="Satu pinjaman dengan jadwalnya")
@@ -513,8 +509,7 @@ def get_loan(request: HttpRequest, loan_id: ObjectId) -> dict[str, Any]:
 
 @router.post("/loans/{loan_id}/repayments", response={201: TransactionOut}, summary="Catat angsuran")
 def repay_loan(request: HttpRequest, loan_id: ObjectId, payload: RepaymentIn) -> Reply[dict[str, Any]]:
-    loan = _loan_in_reach(request, loan_id)
-    access_kube(request.user, loan.kube_id, write=Kind.BOOKS)
+    loan = _loan_in_reach(request, loan_id, write=Kind.BOOKS)
     txn = loan_repay(actor=request.user, loan=loan, amount=payload.amount, date=payload.date,
                      receipt_no=payload.receipt_no)
     return Reply(201, _txn_out(txn))

@@ -12,12 +12,11 @@ from typing import Annotated, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, body_ref, body_refs
+from accounts.access import Kind, access_child, access_kube, body_ref, body_refs
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Codes, Date, Flag, MoneyOrZero
 from books.errors import BooksError
@@ -139,7 +138,7 @@ def add_inventory(request: HttpRequest, kube_id: ObjectId, payload: InventoryIn)
 def add_inventory_event(request: HttpRequest, kube_id: ObjectId, item_id: ObjectId,
                         payload: InventoryEventIn) -> Reply[dict[str, Any]]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    item = get_object_or_404(InventoryItem, pk=item_id, kube=kube)
+    item = access_child(request.user, InventoryItem.objects.filter(kube=kube), item_id)
     inventory_event(actor=request.user, item=item, date=payload.date, condition=payload.condition,
                     disposed=payload.disposed, note=payload.note)
     return Reply(201, _inventory_out(_inventory_qs(kube).get(pk=item.pk)))
@@ -271,7 +270,7 @@ def add_activity(request: HttpRequest, kube_id: ObjectId, payload: ActivityIn) -
             summary="Satu kegiatan dengan daftar hadirnya")
 def get_activity(request: HttpRequest, kube_id: ObjectId, activity_id: ObjectId) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id)
-    return _activity_out(get_object_or_404(_activities(kube), pk=activity_id), detail=True)
+    return _activity_out(access_child(request.user, _activities(kube), activity_id), detail=True)
 
 
 # --- Buku Rencana Kerja --------------------------------------------------------------------
@@ -345,7 +344,7 @@ def add_workplan(request: HttpRequest, kube_id: ObjectId, payload: WorkPlanIn) -
             summary="Perbarui rencana kerja (persen terlaksana, status, realisasi …)")
 def update_workplan(request: HttpRequest, kube_id: ObjectId, item_id: ObjectId, payload: WorkPlanIn) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    item = get_object_or_404(WorkPlanItem, pk=item_id, kube=kube)
+    item = access_child(request.user, WorkPlanItem.objects.filter(kube=kube), item_id)
     return _workplan_out(_workplan_write(request, kube, item, payload))
 
 

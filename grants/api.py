@@ -6,12 +6,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_kube, body_ref, kubes_for_user, sees_personal_data
+from accounts.access import Kind, access_child, access_kube, body_ref, sees_personal_data
 from api.pagination import ObjectId
 from api.types import Codes, Date, Flag, Money
 from grants.errors import GrantsError
@@ -130,9 +129,8 @@ def _grant_out(request: HttpRequest, grant: Grant) -> dict[str, Any]:
     }
 
 
-def _grant_in_reach(request: HttpRequest, grant_id: int) -> Grant:
-    return get_object_or_404(Grant.objects.select_related("kube"), pk=grant_id,
-                             kube__in=kubes_for_user(request.user).values("pk"))
+def _grant_in_reach(request: HttpRequest, grant_id: int, *, write: Kind | None = None) -> Grant:
+    return access_child(request.user, Grant.objects.select_related("kube"), grant_id, write=write)
 
 
 @router.get("/groups/{kube_id}/grants", response=list[GrantOut], summary="Bantuan stimulan KUBE")
@@ -155,8 +153,7 @@ def get_grant(request: HttpRequest, grant_id: ObjectId) -> dict[str, Any]:
 
 @router.put("/grants/{grant_id}/plan", response=GrantOut, summary="Tetapkan RAB")
 def set_plan(request: HttpRequest, grant_id: ObjectId, payload: PlanIn) -> dict[str, Any]:
-    grant = _grant_in_reach(request, grant_id)
-    access_kube(request.user, grant.kube_id, write=Kind.GRANT)
+    grant = _grant_in_reach(request, grant_id, write=Kind.GRANT)
     plan_set(actor=request.user, grant=grant,
              lines=[(ln.item, ln.quantity, ln.unit, ln.unit_cost, ln.is_asset) for ln in payload.lines])
     return _grant_out(request, grant)
@@ -164,8 +161,7 @@ def set_plan(request: HttpRequest, grant_id: ObjectId, payload: PlanIn) -> dict[
 
 @router.post("/grants/{grant_id}/spends", response={201: GrantOut}, summary="Catat realisasi bantuan")
 def spend(request: HttpRequest, grant_id: ObjectId, payload: SpendIn) -> Reply[dict[str, Any]]:
-    grant = _grant_in_reach(request, grant_id)
-    access_kube(request.user, grant.kube_id, write=Kind.BOOKS)
+    grant = _grant_in_reach(request, grant_id, write=Kind.BOOKS)
     line = body_ref(request.user, grant.plan_lines.all(), payload.plan_line, field="plan_line",
                     label=_("Baris RAB bantuan ini"), error=GrantsError)
     grant_spend(actor=request.user, plan_line=line, amount=payload.amount, description=payload.description,
@@ -175,8 +171,7 @@ def spend(request: HttpRequest, grant_id: ObjectId, payload: SpendIn) -> Reply[d
 
 @router.post("/grants/{grant_id}/onward-transfers", response={201: GrantOut}, summary="Catat perguliran")
 def onward(request: HttpRequest, grant_id: ObjectId, payload: OnwardIn) -> Reply[dict[str, Any]]:
-    grant = _grant_in_reach(request, grant_id)
-    access_kube(request.user, grant.kube_id, write=Kind.BOOKS)
+    grant = _grant_in_reach(request, grant_id, write=Kind.BOOKS)
     recipient_kube = None
     if payload.recipient_kube is not None:
         recipient_kube = access_kube(request.user, payload.recipient_kube)

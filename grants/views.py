@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.access import Kind, access_kube, can_write, kubes_for_user, sees_personal_data
+from accounts.access import Kind, access_child, access_kube, can_write, kubes_for_user, sees_personal_data
 from books.errors import BooksError
 from books.views.common import book_context
 from grants.errors import GrantsError
@@ -22,19 +22,17 @@ from lib.personal import mask_id
 
 @login_required
 def grant_list(request: HttpRequest, kube_id: int) -> HttpResponse:
-    kube = access_kube(request.user, kube_id)
+    kube = access_kube(request.user, kube_id, write=Kind.GRANT if request.method == "POST" else None)
     form = GrantForm(request.POST or None, initial={"account_name": kube.name})
-    if request.method == "POST":
-        kube = access_kube(request.user, kube_id, write=Kind.GRANT)
-        if form.is_valid():
-            try:
-                grant = grant_record(actor=request.user, kube=kube, **form.cleaned_data)
-            except (GrantsError, BooksError) as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, _("Bantuan %(n)s sebesar %(a)s tercatat dan masuk buku KUBE.")
-                                 % {"n": grant.name, "a": rupiah(grant.amount)})
-                return redirect("grants:detail", kube.pk, grant.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = grant_record(actor=request.user, kube=kube, **form.cleaned_data)
+        except (GrantsError, BooksError) as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Bantuan %(n)s sebesar %(a)s tercatat dan masuk buku KUBE.")
+                             % {"n": grant.name, "a": rupiah(grant.amount)})
+            return redirect("grants:detail", kube.pk, grant.pk)
     grants = [(g, passed_on(g)) for g in kube.grants.select_related("transaction").order_by("-received_on")]
     return render(request, "grants/list.html", book_context(
         request, kube, "grants", grants=grants, form=form, can_record=can_write(request.user, Kind.GRANT),
@@ -44,7 +42,7 @@ def grant_list(request: HttpRequest, kube_id: int) -> HttpResponse:
 @login_required
 def grant_detail(request: HttpRequest, kube_id: int, grant_id: int) -> HttpResponse:
     kube = access_kube(request.user, kube_id)
-    grant = get_object_or_404(Grant, pk=grant_id, kube=kube)
+    grant = access_child(request.user, Grant.objects.filter(kube=kube), grant_id)
     plan = [(line, plan_spent(line)) for line in grant.plan_lines.order_by("id")]
     show_nik = sees_personal_data(request.user)
     transfers = [
@@ -65,7 +63,7 @@ def grant_detail(request: HttpRequest, kube_id: int, grant_id: int) -> HttpRespo
 @login_required
 def grant_plan(request: HttpRequest, kube_id: int, grant_id: int) -> HttpResponse:
     kube = access_kube(request.user, kube_id, write=Kind.GRANT)
-    grant = get_object_or_404(Grant, pk=grant_id, kube=kube)
+    grant = access_child(request.user, Grant.objects.filter(kube=kube), grant_id)
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +80,7 @@ def grant_plan(request: HttpRequest, kube_id: int, grant_id: int) -> HttpRespons
 @login_required
 def grant_spend_view(request: HttpRequest, kube_id: int, grant_id: int) -> HttpResponse:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    grant = get_object_or_404(Grant, pk=grant_id, kube=kube)
+    grant = access_child(request.user, Grant.objects.filter(kube=kube), grant_id)
     form = SpendForm(request.POST or None, grant=grant)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -102,7 +100,7 @@ def grant_spend_view(request: HttpRequest, kube_id: int, grant_id: int) -> HttpR
 @login_required
 def grant_onward_view(request: HttpRequest, kube_id: int, grant_id: int) -> HttpResponse:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    grant = get_object_or_404(Grant, pk=grant_id, kube=kube)
+    grant = access_child(request.user, Grant.objects.filter(kube=kube), grant_id)
     form = OnwardForm(request.POST or None, kubes=kubes_for_user(request.user).exclude(pk=kube.pk))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -8,9 +8,8 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -21,14 +20,17 @@ from ninja.responses import Status as Reply
 
 from accounts.access import (
     Kind,
+    access_child,
     access_kube,
-    can_write,
-    check_region_in_reach,
+    access_mentor_workspace,
+    body_ref,
+    body_refs,
+    check_role,
+    kube_scope_q,
     kubes_for_user,
     mentors_for_user,
-    region_root,
+    require_office,
 )
-from accounts.models import Role, User
 from api.idempotency import before_lock
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Codes, Date, Flag, LocalTime, file_answers
@@ -36,7 +38,7 @@ from books.models import Activity
 from lib.http import private_image_response
 from lib.regioncode import normalize
 from mentoring.errors import MentoringError
-from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitKind, VisitPhoto
+from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitKind
 from mentoring.selectors import event_participants, event_participations, events_in_reach, workspace
 from mentoring.services import (
     NEXT_STAGE,
@@ -164,7 +166,7 @@ def _visit_out(v: Visit) -> dict[str, Any]:
 
 
 def _visits(request: HttpRequest) -> Any:
-    return Visit.objects.filter(kube__in=kubes_for_user(request.user).values("pk"))
+    return Visit.objects.filter(kube_scope_q(request.user))
 
 
 class VisitFilters(Schema):
@@ -194,27 +196,21 @@ def list_visits(request: HttpRequest, filters: VisitFilters = Query(...),  # noq
 @router.post("/visits", response={201: VisitOut}, summary="Catat kunjungan dengan kehadiran, pemeriksaan buku, tindak lanjut")
 def create_visit(request: HttpRequest, payload: VisitIn) -> Reply[dict[str, Any]]:
     kube = access_kube(request.user, payload.kube, write=Kind.VISIT)
-    members = {m.pk: m for m in kube.members.all()}
-    unknown = [i for i in payload.present if i not in members]
-    if unknown:
-        raise MentoringError(_("Daftar hadir hanya dari anggota KUBE ini yang aktif pada tanggal kunjungan."),
-                             field="present")
+    present = body_refs(request.user, kube.members.all(), payload.present, field="present",
+                        label=_("Anggota yang hadir"), error=MentoringError)
     follow_ups = []
     for item in payload.follow_ups:
-        person = members.get(item.person) if item.person is not None else None
-        if item.person is not None and person is None:
-            raise MentoringError(_("Penanggung jawab tindak lanjut harus anggota aktif KUBE ini."), field="follow_ups")
+        person = None if item.person is None else body_ref(
+            request.user, kube.members.all(), item.person, field="follow_ups", label=_("Penanggung jawab"),
+            error=MentoringError)
         follow_ups.append(NewFollowUp(item.action, person, item.due_on))
-    close = []
-    for follow_up_id in payload.close_follow_ups:
-        follow_up = kube.follow_ups.filter(pk=follow_up_id).first()
-        if follow_up is None:
-            raise MentoringError(_("Tindak lanjut itu bukan milik KUBE ini."), field="close_follow_ups")
-        close.append((follow_up, ""))
+    close = [(follow_up, "") for follow_up in body_refs(
+        request.user, kube.follow_ups.all(), payload.close_follow_ups, field="close_follow_ups",
+        label=_("Tindak lanjut"), error=MentoringError)]
     visit = visit_log(actor=request.user, kube=kube, date=payload.date, kind=payload.kind, place=payload.place,
                       start_time=payload.start_time, end_time=payload.end_time, problems=payload.problems,
                       solutions=payload.solutions, treasurer_report_reviewed=payload.treasurer_report_reviewed,
-                      present=[members[i] for i in payload.present],
+                      present=present,
                       audits=[AuditLine(a.book, a.checked, a.in_order, a.findings) for a in payload.audits],
                       follow_ups=follow_ups, close=close)
     return Reply(201, _visit_out(visit))
@@ -222,7 +218,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Reply[dict[str, Any]
 
 @router.get("/visits/{visit_id}", response=VisitOut, summary="Satu kunjungan")
 def get_visit(request: HttpRequest, visit_id: ObjectId) -> dict[str, Any]:
-    return _visit_out(get_object_or_404(_visits(request), pk=visit_id))
+    return _visit_out(access_child(request.user, Visit, visit_id))
 
 
 PHOTO_UPLOAD = re.compile(r"^/api/v1/visits/\d+/photos/?$")
@@ -239,8 +235,7 @@ def _photos_before_lock(request: HttpRequest) -> None:
 
 @router.post("/visits/{visit_id}/photos", response={201: PhotoOut}, summary="Unggah foto kunjungan")
 def upload_photo(request: HttpRequest, visit_id: ObjectId, photo: UploadedFile = File(...)) -> Reply[dict[str, Any]]:  # noqa: B008
-    visit = get_object_or_404(_visits(request), pk=visit_id)
-    access_kube(request.user, visit.kube_id, write=Kind.VISIT)
+    visit = access_child(request.user, Visit, visit_id, write=Kind.VISIT)
     saved = visit_photo_add(actor=request.user, visit=visit, upload=photo)
     out = next(p for p in _visit_out(visit)["photos"] if p["id"] == saved.pk)
     return Reply(201, out)
@@ -252,8 +247,8 @@ def upload_photo(request: HttpRequest, visit_id: ObjectId, photo: UploadedFile =
 def get_visit_photo(request: HttpRequest, visit_id: ObjectId, photo_id: ObjectId,
                     size: str = Query("large", pattern="^(small|large)$")) -> FileResponse:
     """Photos are personal: served only through the group's reach, never from a public folder."""
-    visit = get_object_or_404(_visits(request), pk=visit_id)
-    photo = get_object_or_404(VisitPhoto, pk=photo_id, visit=visit)
+    visit = access_child(request.user, Visit, visit_id)
+    photo = access_child(request.user, visit.photos.all(), photo_id, via="visit__kube")
     return private_image_response(photo.thumbnail if size == "small" else photo.image)
 
 
@@ -276,10 +271,8 @@ class FollowUpCloseIn(Schema):
 
 @router.post("/follow-ups/{follow_up_id}/close", response=FollowUpOut, summary="Tandai tindak lanjut selesai")
 def close_follow_up(request: HttpRequest, follow_up_id: ObjectId, payload: FollowUpCloseIn) -> dict[str, Any]:
-    follow_up = get_object_or_404(FollowUp.objects.select_related("person"), pk=follow_up_id,
-                                  kube__in=kubes_for_user(request.user).values("pk"))
-    if not (can_write(request.user, Kind.VISIT) or can_write(request.user, Kind.BOOKS)):
-        raise PermissionDenied
+    follow_up = access_child(request.user, FollowUp.objects.select_related("person"), follow_up_id,
+                             write=(Kind.VISIT, Kind.BOOKS))
     follow_up = follow_up_close(actor=request.user, follow_up=follow_up,
                                 closed_on=payload.closed_on or timezone.localdate(), note=payload.note)
     return _follow_up_out(follow_up)
@@ -356,8 +349,7 @@ def list_events(request: HttpRequest, pages: PageParams = Query(...)) -> dict[st
 
 @router.post("/events", response={201: EventOut}, summary="Catat asistensi")
 def create_event(request: HttpRequest, payload: EventIn) -> Reply[dict[str, Any]]:
-    if not can_write(request.user, Kind.EVENT):
-        raise PermissionDenied
+    check_role(request.user, Kind.EVENT)
     kabupaten = Region.objects.filter(pk=payload.kabupaten, level=2).first()
     if kabupaten is None:
         raise MentoringError(_("Kode kabupaten/kota %(c)s tidak dikenal.") % {"c": payload.kabupaten}, field="kabupaten")
@@ -369,9 +361,9 @@ def create_event(request: HttpRequest, payload: EventIn) -> Reply[dict[str, Any]
         if kube is None:
             raise MentoringError(_("Peserta ke-%(n)s: KUBE-nya tidak termasuk KUBE peserta.") % {"n": i},
                                  field="participants")
-        member = kube.members.filter(pk=p.member).first() if p.member is not None else None
-        if p.member is not None and member is None:
-            raise MentoringError(_("Peserta ke-%(n)s: bukan anggota KUBE itu.") % {"n": i}, field="participants")
+        member = None if p.member is None else body_ref(
+            request.user, kube.members.all(), p.member, field="participants",
+            label=_("Peserta ke-%(n)s") % {"n": i}, error=MentoringError)
         if member is None and not p.name.strip():
             raise MentoringError(_("Peserta ke-%(n)s: tulis namanya.") % {"n": i}, field="participants")
         people.append((kube, member, p.name))
@@ -455,19 +447,12 @@ def list_evaluations(request: HttpRequest, kube: int | None = Query(None, ge=1, 
 def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> Reply[dict[str, Any]]:
     subject: dict[str, Any] = {}
     if payload.visit is not None:
-        visit = get_object_or_404(_visits(request), pk=payload.visit)
-        access_kube(request.user, visit.kube_id, write=Kind.VISIT)
-        subject["visit"] = visit
+        subject["visit"] = access_child(request.user, Visit, payload.visit, write=Kind.VISIT)
     if payload.event is not None:
-        if not can_write(request.user, Kind.EVENT):
-            raise PermissionDenied
+        check_role(request.user, Kind.EVENT)
         subject["event"] = get_object_or_404(events_in_reach(request.user), pk=payload.event)
     if payload.activity is not None:
-        activity = get_object_or_404(Activity, pk=payload.activity,
-                                     kube__in=kubes_for_user(request.user).values("pk"))
-        if not (can_write(request.user, Kind.VISIT) or can_write(request.user, Kind.BOOKS)):
-            raise PermissionDenied
-        subject["activity"] = activity
+        subject["activity"] = access_child(request.user, Activity, payload.activity, write=(Kind.VISIT, Kind.BOOKS))
     evaluation = evaluation_record(
         actor=request.user, title=payload.title, date=payload.date, indicators=payload.indicators,
         results=payload.results, supporting=payload.supporting, inhibiting=payload.inhibiting,
@@ -559,12 +544,7 @@ class WorkspaceRowOut(Schema):
 @router.get("/mentors/{mentor_id}/workspace", response=list[WorkspaceRowOut],
             summary="Daftar KUBE dampingan, yang perlu perhatian lebih dulu")
 def mentor_workspace(request: HttpRequest, mentor_id: ObjectId) -> list[dict[str, Any]]:
-    mentor = get_object_or_404(User, pk=mentor_id, role=Role.PENDAMPING)
-    groups = kubes_for_user(request.user).filter(pendamping=mentor)
-    if mentor.pk != request.user.pk and region_root(request.user) is None:
-        groups = groups.none()
-    if not groups.exists() and mentor.pk != request.user.pk:
-        raise Http404
+    _mentor, groups = access_mentor_workspace(request.user, mentor_id)
     rows = workspace(groups, today=timezone.localdate())
     rows.sort(key=lambda r: r.order)  # the selector's order (its last key is the id)
     return [{"kube": r.kube.pk, "name": r.kube.name, "desa": r.kube.desa_id, "last_visit": r.last_visit,
@@ -587,8 +567,7 @@ class MentorPage(Page[MentorOut]):
 
 @router.get("/mentors", response=MentorPage, summary="Pendamping kantor dan keadaan KUBE dampingannya")
 def list_mentors(request: HttpRequest, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
-    if region_root(request.user) is None:  # an office's overview
-        raise PermissionDenied
+    require_office(request.user)  # an office's overview: 404 for anyone else, as on the page
     kubes = kubes_for_user(request.user)
     # The office's own mentors (home region within its reach), also one who holds no group yet.
     page = paginate(mentors_for_user(request.user), pages, order=("full_name", "id"))
@@ -615,17 +594,12 @@ class KecamatanAssignmentOut(Schema):
 @router.post("/mentors/{mentor_id}/assignments", response=KecamatanAssignmentOut,
              summary="Tugaskan pendamping ke setiap KUBE aktif suatu kecamatan")
 def assign_kecamatan(request: HttpRequest, mentor_id: ObjectId, payload: KecamatanAssignmentIn) -> dict[str, Any]:
-    if not can_write(request.user, Kind.KUBE):
-        raise PermissionDenied
-    root = region_root(request.user)
-    if root is None:
-        raise Http404
+    check_role(request.user, Kind.KUBE)
+    require_office(request.user)
     mentor = get_object_or_404(mentors_for_user(request.user), pk=mentor_id)
     kecamatan = Region.objects.filter(pk=normalize(payload.kecamatan), is_active=True).first()
     if kecamatan is None:
         raise MentoringError(_("Kode wilayah %(c)s tidak dikenal.") % {"c": payload.kecamatan}, field="kecamatan")
-    check_region_in_reach(request.user, kecamatan.code, label=_("Wilayah %(name)s") % {"name": kecamatan.label},
-                          field="kecamatan", error=MentoringError)
     count = mentor_assign_kecamatan(actor=request.user, kecamatan=kecamatan, pendamping=mentor,
                                     start_on=payload.start_on or timezone.localdate())
     return {"count": count}

@@ -15,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import check_mentor_assignable, check_region_in_reach, kubes_for_user, region_root, same_group
 from audit.models import Action
 from audit.services import audit_record
 from books.models import Activity
 from books.selectors import cash_balance
 from lib.images import ImageRefused, PreparedPhoto, photo_prepare
+from lib.regioncode import within_q
 from mentoring.errors import MentoringError
 from mentoring.models import (
     AssistanceEvent,
@@ -108,6 +110,9 @@ def visit_log(*, actor: Any, kube: Kube, date: date, place: str, problems: str, 
     problems = _text(problems, field="problems", label=_("Masalah dan keberhasilan yang muncul"), max_length=8000)
     solutions = _text(solutions, field="solutions", label=_("Solusi dan kesepakatan"), max_length=8000, required=False)
     members = members_on(kube, date)
+    present = list(present)
+    for member in present:
+        same_group(actor, member, kube.pk, field="present", label=_("Anggota yang hadir"), error=MentoringError)
     present_ids = {m.pk for m in present}
     if present_ids - {m.pk for m in members}:
         raise MentoringError(_("Daftar hadir hanya dari anggota KUBE ini yang aktif pada tanggal kunjungan."),
@@ -132,7 +137,9 @@ def visit_log(*, actor: Any, kube: Kube, date: date, place: str, problems: str, 
                                  field="follow_ups")
         if item.due_on is None:
             raise MentoringError(_("Tindak lanjut ke-%(n)s: isi batas waktunya.") % {"n": i}, field="follow_ups")
-        if item.person.kube_id != kube.pk or not item.person.is_active:
+        same_group(actor, item.person, kube.pk, field="follow_ups", label=_("Penanggung jawab tindak lanjut"),
+                   error=MentoringError)
+        if not item.person.is_active:
             raise MentoringError(_("Tindak lanjut ke-%(n)s: penanggung jawab harus anggota aktif KUBE ini.")
                                  % {"n": i}, field="follow_ups")
         if item.due_on < date:
@@ -151,7 +158,7 @@ def visit_log(*, actor: Any, kube: Kube, date: date, place: str, problems: str, 
                                            person=item.person, due_on=item.due_on)  # type: ignore[misc]  # checked above
                                   for item in follow_ups])
     for follow_up, note in close:
-        _close(follow_up, kube=kube, on=date, note=note, visit=visit)
+        _close(actor, follow_up, kube=kube, on=date, note=note, visit=visit)
     audit_record(actor=actor, action=Action.CREATE, obj=visit, kube_id=kube.pk, changes={
         "date": [None, date.isoformat()], "present": [None, len(present_ids)], "members": [None, len(members)],
         "audits": [None, len(audits)], "follow_ups": [None, len(follow_ups)], "closed": [None, len(close)]})
@@ -159,9 +166,8 @@ def visit_log(*, actor: Any, kube: Kube, date: date, place: str, problems: str, 
     return visit
 
 
-def _close(follow_up: FollowUp, *, kube: Kube, on: date, note: str, visit: Visit | None) -> None:
-    if follow_up.kube_id != kube.pk:
-        raise MentoringError(_("Tindak lanjut itu bukan milik KUBE ini."), field="close")
+def _close(actor: Any, follow_up: FollowUp, *, kube: Kube, on: date, note: str, visit: Visit | None) -> None:
+    same_group(actor, follow_up, kube.pk, field="close", label=_("Tindak lanjut"), error=MentoringError)
     if follow_up.closed_on is not None:
         raise MentoringError(_("Tindak lanjut \"%(a)s\" sudah selesai.") % {"a": follow_up.action}, field="close")
     follow_up.closed_on, follow_up.closed_in, follow_up.closing_note = on, visit, (note or "").strip()[:300]
@@ -172,7 +178,7 @@ def _close(follow_up: FollowUp, *, kube: Kube, on: date, note: str, visit: Visit
 def follow_up_close(*, actor: Any, follow_up: FollowUp, closed_on: date, note: str = "") -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().select_related("kube").get(pk=follow_up.pk)
     _day(follow_up.kube, closed_on, field="closed_on")
-    _close(follow_up, kube=follow_up.kube, on=closed_on, note=note, visit=None)
+    _close(actor, follow_up, kube=follow_up.kube, on=closed_on, note=note, visit=None)
     audit_record(actor=actor, action=Action.UPDATE, obj=follow_up, kube_id=follow_up.kube_id,
                  changes={"closed_on": [None, closed_on.isoformat()]})
     return follow_up
@@ -250,8 +256,6 @@ def event_record(*, actor: Any, title: str, date: date, kabupaten: Region, topic
                  committee: str = "", problems_raised: str = "", results: str = "",
                  participants: Sequence[tuple[Kube, Member | None, str]] = ()) -> AssistanceEvent:
     """An assistance event (asistensi) an office held for several groups (seed 000)."""
-    from accounts.access import check_region_in_reach, kubes_for_user, region_root
-
     root = region_root(actor)
     if root is None:
         raise MentoringError(_("Hanya Dinas Sosial yang menyelenggarakan asistensi."))
@@ -288,8 +292,7 @@ def event_record(*, actor: Any, title: str, date: date, kabupaten: Region, topic
         if kube.pk not in kube_ids:
             raise MentoringError(_("Peserta %(n)s dari KUBE yang tidak terdaftar dalam asistensi ini.") % {"n": name},
                                  field="participants")
-        if member is not None and member.kube_id != kube.pk:
-            raise MentoringError(_("%(n)s bukan anggota KUBE itu.") % {"n": member.name}, field="participants")
+        same_group(actor, member, kube.pk, field="participants", label=_("Peserta"), error=MentoringError)
         rows.append(EventParticipant(event=event, kube=kube, member=member,
                                      name=(member.name if member else name).strip()[:150]))
     EventParticipant.objects.bulk_create(rows)
@@ -395,12 +398,12 @@ def stage_promote(*, actor: Any, kube: Kube, reason: str, effective_on: date | N
 @transaction.atomic
 def mentor_assign_kecamatan(*, actor: Any, kecamatan: Region, pendamping: Any, start_on: date) -> int:
     """Assign one mentor to every active group of a kecamatan in the office's reach."""
-    from accounts.access import check_mentor_assignable, kubes_for_user
-    from lib.regioncode import within_q
     from registry.services import kube_assign_pendamping
 
     if kecamatan.level != 3:
         raise MentoringError(_("Pilih kecamatan."), field="kecamatan")
+    check_region_in_reach(actor, kecamatan.code, label=_("Wilayah %(name)s") % {"name": kecamatan.label},
+                          field="kecamatan", error=MentoringError)
     # The office's own mentor, working where the kecamatan is (kube_assign_pendamping checks each
     # group again with the same rule).
     check_mentor_assignable(actor, pendamping, region_code=kecamatan.code, error=MentoringError)

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.access import Kind, access_kube, can_write, kubes_for_user, mentors_for_user, region_root, role_of
-from accounts.models import Role, User
+from accounts.access import (
+    Kind,
+    access_child,
+    access_kube,
+    access_mentor_workspace,
+    can_write,
+    check_role,
+    kubes_for_user,
+    may_write,
+    mentors_for_user,
+    require_office,
+)
 from books.models import Activity
 from books.views.common import book_context
 from lib.forms import apply_error
@@ -26,7 +35,7 @@ from lib.http import pdf_response, private_image_response
 from mentoring import documents
 from mentoring.errors import MentoringError
 from mentoring.forms import AssignKecamatanForm, EvaluationForm, EventForm, PromoteForm, VisitForm
-from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitPhoto
+from mentoring.models import AssistanceEvent, Book, Evaluation, StageCriterion, Visit, VisitPhoto
 from mentoring.selectors import event_participations, events_in_reach, participant_names, visit_history, workspace
 from mentoring.services import (
     NEXT_STAGE,
@@ -46,26 +55,9 @@ from registry.choices import Stage
 from registry.models import Kube
 
 
-def _mentor_for(request: HttpRequest, mentor_id: int | None) -> User:
-    """Whose workspace: one's own, or (for an office or admin) a mentor who works in its reach."""
-    user = request.user
-    assert isinstance(user, User)
-    if mentor_id is None or mentor_id == user.pk:
-        if user.role != Role.PENDAMPING:
-            raise Http404
-        return user
-    mentor = get_object_or_404(User, pk=mentor_id, role=Role.PENDAMPING)
-    if role_of(user) in (Role.PENDAMPING, Role.PENGURUS, Role.ANGGOTA, ""):
-        raise Http404
-    if not kubes_for_user(user).filter(pendamping=mentor).exists() and region_root(user) != "":
-        raise Http404
-    return mentor
-
-
 @login_required
 def workspace_view(request: HttpRequest, mentor_id: int | None = None) -> HttpResponse:
-    mentor = _mentor_for(request, mentor_id)
-    groups = kubes_for_user(request.user).filter(pendamping=mentor)
+    mentor, groups = access_mentor_workspace(request.user, mentor_id)
     today = timezone.localdate()
     rows = workspace(groups, today=today)
     return render(request, "mentoring/workspace.html", {
@@ -76,8 +68,7 @@ def workspace_view(request: HttpRequest, mentor_id: int | None = None) -> HttpRe
 @login_required
 def mentors(request: HttpRequest) -> HttpResponse:
     """Offices: the mentors working in their region and how their groups fare."""
-    if region_root(request.user) is None:
-        raise Http404
+    require_office(request.user)
     kubes = kubes_for_user(request.user)
     rows = []
     today = timezone.localdate()
@@ -130,9 +121,9 @@ def visit_new(request: HttpRequest, kube_id: int) -> HttpResponse:
 @login_required
 def visit_detail(request: HttpRequest, kube_id: int, visit_id: int) -> HttpResponse:
     kube = access_kube(request.user, kube_id)
-    visit = get_object_or_404(Visit.objects.select_related("pendamping"), pk=visit_id, kube=kube)
+    visit = access_child(request.user, Visit.objects.select_related("pendamping").filter(kube=kube), visit_id,
+                         write=Kind.VISIT if request.method == "POST" else None)
     if request.method == "POST":
-        access_kube(request.user, kube_id, write=Kind.VISIT)
         for upload in request.FILES.getlist("photos"):
             try:
                 visit_photo_add(actor=request.user, visit=visit, upload=upload)
@@ -150,7 +141,7 @@ def visit_detail(request: HttpRequest, kube_id: int, visit_id: int) -> HttpRespo
 def visit_photo(request: HttpRequest, kube_id: int, photo_id: int, size: str) -> FileResponse:
     """Photos are personal: served only through the group's reach, never from a public folder."""
     kube = access_kube(request.user, kube_id)
-    photo = get_object_or_404(VisitPhoto, pk=photo_id, visit__kube=kube)
+    photo = access_child(request.user, VisitPhoto.objects.filter(visit__kube=kube), photo_id, via="visit__kube")
     return private_image_response(photo.thumbnail if size == "kecil" else photo.image)
 
 
@@ -184,9 +175,7 @@ def evaluations_pdf(request: HttpRequest, kube_id: int) -> HttpResponse:
 @require_POST
 def follow_up_done(request: HttpRequest, kube_id: int, follow_up_id: int) -> HttpResponse:
     kube = access_kube(request.user, kube_id)
-    if not (can_write(request.user, Kind.VISIT) or can_write(request.user, Kind.BOOKS)):
-        raise PermissionDenied
-    follow_up = get_object_or_404(FollowUp, pk=follow_up_id, kube=kube)
+    follow_up = access_child(request.user, kube.follow_ups.all(), follow_up_id, write=(Kind.VISIT, Kind.BOOKS))
     try:
         follow_up_close(actor=request.user, follow_up=follow_up, closed_on=timezone.localdate(),
                         note=request.POST.get("note", ""))
@@ -199,15 +188,12 @@ def follow_up_done(request: HttpRequest, kube_id: int, follow_up_id: int) -> Htt
 
 def _evaluation_subject(request: HttpRequest, kube: Kube | None, kind: str, subject_id: int) -> dict[str, Any]:
     if kind == "kunjungan" and kube is not None:
-        access_kube(request.user, kube.pk, write=Kind.VISIT)
-        return {"visit": get_object_or_404(Visit, pk=subject_id, kube=kube)}
+        return {"visit": access_child(request.user, Visit.objects.filter(kube=kube), subject_id, write=Kind.VISIT)}
     if kind == "kegiatan" and kube is not None:
-        if not (can_write(request.user, Kind.VISIT) or can_write(request.user, Kind.BOOKS)):
-            raise PermissionDenied
-        return {"activity": get_object_or_404(Activity, pk=subject_id, kube=kube)}
+        return {"activity": access_child(request.user, Activity.objects.filter(kube=kube), subject_id,
+                                         write=(Kind.VISIT, Kind.BOOKS))}
     if kind == "asistensi":
-        if not can_write(request.user, Kind.EVENT):
-            raise PermissionDenied
+        check_role(request.user, Kind.EVENT)
         return {"event": get_object_or_404(events_in_reach(request.user), pk=subject_id)}
     raise Http404
 
@@ -256,9 +242,8 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_new(request: HttpRequest) -> HttpResponse:
-    if not can_write(request.user, Kind.EVENT) or region_root(request.user) is None:
-        raise PermissionDenied
-    root = region_root(request.user) or ""
+    check_role(request.user, Kind.EVENT)
+    root = require_office(request.user)
     kubes = kubes_for_user(request.user).exclude(status="bubar").select_related("desa").order_by("name")
     form = EventForm(request.POST or None, kubes=kubes, root=root)
     if request.method == "POST" and form.is_valid():
@@ -304,11 +289,10 @@ def event_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 def stage(request: HttpRequest, kube_id: int) -> HttpResponse:
-    kube = access_kube(request.user, kube_id)
+    kube = access_kube(request.user, kube_id, write=Kind.STAGE if request.method == "POST" else None)
     target = NEXT_STAGE.get(Stage(kube.stage))
-    can_tick = can_write(request.user, Kind.STAGE) and kube.status != "bubar"
+    can_tick = may_write(request.user, kube, Kind.STAGE)
     if request.method == "POST":
-        kube = access_kube(request.user, kube_id, write=Kind.STAGE)
         try:
             if "promote" in request.POST:
                 form = PromoteForm(request.POST)
@@ -336,9 +320,8 @@ def stage(request: HttpRequest, kube_id: int) -> HttpResponse:
 
 @login_required
 def assign(request: HttpRequest) -> HttpResponse:
-    if not can_write(request.user, Kind.KUBE) or region_root(request.user) is None:
-        raise Http404
-    form = AssignKecamatanForm(request.POST or None, root=region_root(request.user) or "")
+    check_role(request.user, Kind.KUBE)
+    form = AssignKecamatanForm(request.POST or None, root=require_office(request.user))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

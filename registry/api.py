@@ -23,7 +23,7 @@ from accounts.access import (
     access_member,
     body_ref,
     can_write,
-    check_region_in_reach,
+    check_role,
     mentors_for_user,
     require,
 )
@@ -332,11 +332,6 @@ def _pendamping(request: HttpRequest, user_id: int | None) -> User | None:
                     label=_("Pendamping"), error=RegistryError)
 
 
-def _within_root(request: HttpRequest, desa: Region) -> None:
-    check_region_in_reach(request.user, desa.code, label=_("Desa %(d)s") % {"d": desa.path}, field="desa",
-                          error=RegistryError)
-
-
 def _member_row(request: HttpRequest, member: Member) -> MemberRow:
     rows = member_rows(request.user, member.kube, on=timezone.localdate(), include_left=True)
     return next(r for r in rows if r.member.pk == member.pk)
@@ -400,12 +395,9 @@ def list_groups(request: HttpRequest, filters: KubeListParams = Query(...),  # n
 
 @router.post("/groups", response={201: KubeOut}, summary="Daftarkan KUBE dengan anggota dan pengurusnya")
 def create_group(request: HttpRequest, payload: KubeIn) -> Reply[dict[str, Any]]:
-    if not can_write(request.user, Kind.KUBE):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    check_role(request.user, Kind.KUBE)
     desa = _region(payload.desa, field="desa")
-    _within_root(request, desa)
+    services.kube_desa_check(request.user, desa)
     kube = services.kube_register(
         actor=request.user, name=payload.name, desa=desa, formed_on=payload.formed_on,
         programme=_programme(payload.programme), business_type=payload.business_type,
@@ -427,7 +419,7 @@ def get_group(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
 def update_group(request: HttpRequest, kube_id: ObjectId, payload: KubeFields) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id, write=Kind.KUBE)
     desa = _region(payload.desa, field="desa")
-    _within_root(request, desa)
+    services.kube_desa_check(request.user, desa)
     kube = services.kube_update(
         actor=request.user, kube=kube, name=payload.name, desa=desa, formed_on=payload.formed_on,
         programme=_programme(payload.programme), business_type=payload.business_type,

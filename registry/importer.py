@@ -19,12 +19,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.access import mentor_assign_problem, mentors_for_user, region_root
+from accounts.access import kubes_for_user, mentor_assign_problem, mentors_for_user, region_in_reach
 from accounts.models import User
 from audit.models import Action
 from audit.services import audit_record
 from lib.errors import SikubeError
-from lib.regioncode import is_within, normalize
+from lib.regioncode import normalize
 from lib.xlsx import Workbook, open_upload
 from outbox.services import batch
 from regions.models import Region
@@ -234,9 +234,8 @@ def import_workbook(*, actor: User, upload: Any) -> ImportResult:
                                 _("Pakai templat impor dan jangan ganti nama lembarnya.")))
     if issues:
         return result
-    root = region_root(actor) or ""
     today = timezone.localdate()
-    groups = _read_groups(book[names[SHEET_KUBE.lower()]], issues, actor=actor, root=root, today=today)
+    groups = _read_groups(book[names[SHEET_KUBE.lower()]], issues, actor=actor, today=today)
     _read_members(book[names[SHEET_MEMBERS.lower()]], issues, groups)
     book.close()
     if issues:
@@ -263,7 +262,7 @@ def import_workbook(*, actor: User, upload: Any) -> ImportResult:
     return result
 
 
-def _read_groups(ws: Any, issues: list[Issue], *, actor: User, root: str, today: date) -> dict[str, _Group]:
+def _read_groups(ws: Any, issues: list[Issue], *, actor: User, today: date) -> dict[str, _Group]:
     rows = _Rows(SHEET_KUBE, KUBE_COLUMNS, issues)
     programmes = {p.code: p for p in Programme.objects.all()}
     pendampings = {u.username: u for u in mentors_for_user(actor).select_related("region")}
@@ -283,7 +282,7 @@ def _read_groups(ws: Any, issues: list[Issue], *, actor: User, root: str, today:
             desa = Region.objects.filter(pk=code, level=4, is_active=True).first()
             if desa is None:
                 rows.add(row, "desa", _("Kode desa/kelurahan %(c)s tidak dikenal.") % {"c": t["desa"]})
-            elif not is_within(desa.code, root):
+            elif not region_in_reach(actor, desa.code):  # kube_register refuses it too (kube_desa_check)
                 rows.add(row, "desa", _("Desa %(d)s di luar wilayah kerja Anda.") % {"d": desa.path})
                 desa = None
         programme = programmes.get(t["programme"].lower()) if t["programme"] else None
@@ -387,8 +386,6 @@ def _check_groups(groups: dict[str, _Group], issues: list[Issue], *, actor: User
     known_kecamatan = set(Region.objects.filter(level=3).values_list("code", flat=True))
     reachable = set()
     if active:
-        from accounts.access import kubes_for_user
-
         reachable = set(kubes_for_user(actor).filter(pk__in={m.kube_id for m in active.values()})
                         .values_list("pk", flat=True))
     seen_nik: dict[str, int] = {}

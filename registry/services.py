@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import check_mentor_assignable
+from accounts.access import check_mentor_assignable, check_region_in_reach, same_group
 from accounts.models import GROUP_ROLES, Role, User
 from audit.models import Action
 from audit.services import audit_record, diff, snapshot
@@ -100,6 +100,15 @@ def _next_reg_number(desa: Region, year: int) -> str:
     return f"KUBE-{kabupaten.replace('.', '')}-{year}-{counter.last:04d}"
 
 
+def kube_desa_check(actor: Any, desa: Region) -> None:
+    """A group is registered in, or moved to, a desa inside the office's own area; outside it the
+    desa does not exist for them (404). kube_register and kube_update check it first, so page, API
+    and import refuse alike; the API and the import also call it as soon as they know the desa, so
+    that an out-of-reach desa is refused before the rest of the request is read."""
+    check_region_in_reach(actor, desa.code, label=_("Desa %(d)s") % {"d": desa.path}, field="desa",
+                          error=RegistryError)
+
+
 def _check_pendamping(actor: Any, pendamping: User | None, desa: Region) -> None:
     """Only a mentor of the assigning office's own (home region in its reach) and of the group's
     region: a mentor reads the group's members unmasked. Page, API and import all land here."""
@@ -154,6 +163,7 @@ def kube_register(*, actor: Any, name: str, desa: Region, formed_on: date, progr
                   term_years: int = DEFAULT_TERM_YEARS) -> Kube:
     """Register a group with its founding members and its three officers, all or nothing."""
     name = " ".join(name.split())
+    kube_desa_check(actor, desa)
     _check_kube_fields(name=name, desa=desa, formed_on=formed_on, programme=programme,
                        target_group=target_group, business_type=business_type,
                        business_mode=business_mode, bonds=bonds)
@@ -216,6 +226,7 @@ def kube_update(*, actor: Any, kube: Kube, name: str, desa: Region, formed_on: d
                 bond_note: str = "", address: str = "", rt: str = "", rw: str = "") -> Kube:
     kube = Kube.objects.select_for_update().get(pk=kube.pk)
     name = " ".join(name.split())
+    kube_desa_check(actor, desa)
     _check_kube_fields(name=name, desa=desa, formed_on=formed_on, programme=programme,
                        target_group=target_group, business_type=business_type,
                        business_mode=business_mode, bonds=bonds, exclude=kube.pk)
@@ -501,7 +512,8 @@ def officers_set(*, actor: Any, kube: Kube, ketua: Member, sekretaris: Member, b
     holders: dict[str, Member] = {Position.KETUA: ketua, Position.SEKRETARIS: sekretaris,
                                   Position.BENDAHARA: bendahara}
     for position, member in holders.items():
-        if member.kube_id != kube.pk or not member.is_active:
+        same_group(actor, member, kube.pk, field=position, label=str(Position(position).label), error=RegistryError)
+        if not member.is_active:
             raise RegistryError(_("%(pos)s harus anggota aktif KUBE ini; %(name)s bukan.")
                                 % {"pos": Position(position).label, "name": member.name}, field=position)
     if len({m.pk for m in holders.values()}) != 3:

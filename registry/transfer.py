@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import Kind, access_kube, can_write, region_root, require
+from accounts.access import Kind, access_kube, region_root, require
 from audit.models import Action
 from audit.services import audit_record
 from lib.http import xlsx_response
@@ -81,11 +81,7 @@ def kube_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def members_export(request: HttpRequest, kube_id: int) -> HttpResponse:
     """A group's members with unmasked personal data: restricted, and recorded in the audit trail."""
-    kube = access_kube(request.user, kube_id)
-    if not can_write(request.user, Kind.PERSONAL):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    kube = access_kube(request.user, kube_id, write=Kind.PERSONAL)
     members = list(kube.members.order_by("joined_on", "id"))
     with transaction.atomic():
         audit_record(actor=request.user, action=Action.EXPORT, obj=kube, kube_id=kube.pk,

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "lib.middleware.NoStoreMiddleware",
     "lib.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "api.middleware.WriteRoleMiddleware",  # before the key: a role refusal writes nothing
     "api.idempotency.IdempotencyMiddleware",
     "lib.db.ReplicaReadsMiddleware",
 ]

@@ -33,12 +33,12 @@ PERSONAL_READERS = {"admin", "kabupaten", "pendamping"}
 
 
 def expected(role: str, where: str, kind: str | None) -> int:
+    """A write by a role that may not make it: 403 before anything is looked up, the same answer for
+    every id, in reach or not (so it tells nothing). Otherwise outside reach is 404 like a missing id."""
+    if kind is not None and role not in WRITERS[kind]:
+        return 403
     in_reach = role != "outsider" and (where == "inside" or role in NATIONAL)
-    if not in_reach:
-        return 404
-    if kind is None:
-        return 200
-    return 200 if role in WRITERS[kind] else 403
+    return 200 if in_reach else 404
 
 
 def kube_payload(kube) -> dict:

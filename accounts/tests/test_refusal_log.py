@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from accounts.services import token_create
 
 
@@ -21,9 +19,10 @@ def test_a_look_outside_reach_and_a_refused_write_are_logged_without_personal_da
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert client.get(f"/api/v1/groups/{cast.kube_c.pk}", **auth).status_code == 404  # Kota Bogor, not Bandung
     member = cast.kube_a.members.first()
-    refused_write = client.post("/api/v1/imports", {"file": SimpleUploadedFile("a.xlsx", b"PK")},
+    refused_write = client.post(f"/api/v1/groups/{cast.kube_a.pk}/status", {"status": "bubar"},
+                                content_type="application/json",
                                 HTTP_AUTHORIZATION=f"Bearer {token_create(user=cast.ketua, name='y')[1]}")
-    assert refused_write.status_code == 403
+    assert refused_write.status_code == 403  # the group's officers do not change its status
     client.logout()
     assert client.get("/api/v1/groups", HTTP_AUTHORIZATION="Bearer skb_not_a_token").status_code == 401
     logged = lines(caplog)
@@ -31,7 +30,7 @@ def test_a_look_outside_reach_and_a_refused_write_are_logged_without_personal_da
         in logged
     assert f"refused user={cast.kab.pk} role=kabupaten what=kube (not found or outside reach) id={cast.kube_c.pk}" \
         in logged
-    assert f"refused status=403 user={cast.ketua.pk} role=pengurus method=POST path=/api/v1/imports" in logged
+    assert f"refused status=403 user={cast.ketua.pk} role=pengurus method=POST path=/api/v1/groups/{cast.kube_a.pk}/status" in logged
     assert "refused status=401 user=- role=- method=GET path=/api/v1/groups" in logged
     text = "\n".join(logged)
     for secret in (cast.anggota.username, cast.anggota.full_name, member.nik, member.name, raw, "skb_not_a_token"):

@@ -1,6 +1,6 @@
 """Every write of the API × every role, against objects outside reach in the path and in the body.
 
-Like the read sweep (test_reach_sweep.py), the operations come from the OpenAPI document, and a body
+Like the read sweep (test_reach_sweep.py), and with its objects (conftest.py), the operations come from the OpenAPI document, and a body
 is generated from each operation's schema, so a new endpoint or a new body field is swept without
 being added here. Two rounds:
 
@@ -27,9 +27,9 @@ from django.apps import apps
 
 from accounts.services import token_create
 from api.api import api
-from api.tests.test_reach_sweep import DAY, far  # noqa: F401  (the fixture of Sido Rukun's objects)
 from api.types import MONTH_PATTERN, PERIOD_PATTERN, TIME_PATTERN
 
+DAY = date(2026, 3, 10)  # the day of the fixtures' objects (conftest.py)
 PATH_ROLES = ["pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 BODY_ROLES = ["admin", *PATH_ROLES]
 # Writes that name no object of a group: the sign-in and one's own password (auth/...), and the NIK
@@ -78,42 +78,15 @@ def _objects(kube: Any, *, admin: Any, mentor: Any, office: Any) -> dict[str, An
 
 
 @pytest.fixture
-def near(cast, far) -> dict[str, Any]:  # noqa: F811
+def near(cast, far, make_group_objects) -> dict[str, Any]:
     """The objects of KUBE Maju Sejahtera 11, by path parameter: in every Jawa Barat role's reach."""
-    from assessments.instrument import CODE
-    from assessments.models import InstrumentVersion
-    from assessments.services import assessment_start
-    from books.models import TxnKind
-    from books.services import cash_entry_record, loan_disburse
-    from books.services.registers import activity_record
-    from grants.services import grant_record
-    from mentoring.services import event_record, visit_log
-    from regions.models import Region
-
-    kube, admin = cast.kube_a, cast.admin
-    members = list(kube.members.order_by("id"))
-    txn = cash_entry_record(actor=admin, kube=kube, kind=TxnKind.CAPITAL_IN, amount=2_000_000, date=DAY,
-                            description="Modal")
-    loan = loan_disburse(actor=admin, kube=kube, member=members[1], amount=300_000, term_months=3, date=DAY)
-    grant = grant_record(actor=admin, kube=kube, name="Bantuan UEP", source="apbn", decree_number="9/2026",
-                         amount=5_000_000, received_on=DAY, bank_name="BRI", account_number="9",
-                         account_name=kube.name)
-    activity = activity_record(actor=admin, kube=kube, date=DAY, kind="rapat", place="Balai", agenda="Rapat",
-                               present=members)
-    visit = visit_log(actor=cast.pendamping, kube=kube, date=DAY, place="Balai", problems="Pemasaran",
-                      present=members)
-    event = event_record(actor=cast.kab, title="Asistensi Cimenyan", date=DAY, kabupaten=Region.objects.get(pk="32.04"),
-                         topic="usaha", speakers="Dinsos", kubes=[(kube, 3)])
-    version = InstrumentVersion.objects.get(instrument__code=CODE, number=1)
-    assessment = assessment_start(actor=admin, kube=kube, version=version, date=DAY, participants=members[:5])
-    objects = _objects(kube, admin=admin, mentor=cast.pendamping, office=cast.kab)
-    return {"kube_id": kube.pk, "member_id": members[0].pk, "txn_id": txn.pk, "loan_id": loan.pk,
-            "grant_id": grant.pk, "activity_id": activity.pk, "visit_id": visit.pk, "event_id": event.pk,
-            "assessment_id": assessment.pk, "mentor_id": cast.pendamping.pk, **objects}
+    objects = make_group_objects(cast.kube_a, admin=cast.admin, mentor=cast.pendamping, office=cast.kab,
+                                 kabupaten="32.04", event_title="Asistensi Cimenyan")
+    return {**objects, **_objects(cast.kube_a, admin=cast.admin, mentor=cast.pendamping, office=cast.kab)}
 
 
 @pytest.fixture
-def far_all(cast, far) -> dict[str, Any]:  # noqa: F811
+def far_all(cast, far) -> dict[str, Any]:
     from accounts.models import User
 
     mentor = User.objects.get(username="pendamping.semarang")

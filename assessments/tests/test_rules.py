@@ -43,7 +43,7 @@ def test_a_score_outside_the_scale_refuses_the_whole_batch(cast, version):
 
 def test_a_participant_who_is_not_a_member_of_the_group_is_refused(cast, version):
     stranger = cast.kube_b.members.first()
-    with pytest.raises(AssessmentError, match=f"{stranger.name} bukan anggota KUBE ini"):
+    with pytest.raises(AssessmentError, match=f"Peserta dengan id {stranger.pk} tidak ditemukan"):
         start(cast, cast.kube_a, version, participants=[*cast.kube_a.members.all()[:3], stranger])
     assert not Assessment.objects.exists()
     other = start(cast, cast.kube_b, version, participants=list(cast.kube_b.members.all()[:3]))

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import same_group
 from audit.models import Action
 from audit.services import audit_record, snapshot
 from books.errors import BooksError
@@ -112,8 +113,7 @@ def iks_allocate(*, actor: Any, kube: Kube, period: int, date: date | None = Non
 def iks_use(*, actor: Any, kube: Kube, fund: IksFund, amount: Any, description: str,
             date: date | None = None, via: str = AccountRole.CASH, receipt_no: str | None = None) -> Transaction:
     """Spend from one fund (help for a sick member, the KUBER charity day …); never overdrawn."""
-    if fund.kube_id != kube.pk:
-        raise BooksError(_("Dana IKS itu bukan milik KUBE ini."), field="fund")
+    same_group(actor, fund, kube.pk, field="fund", label=_("Dana IKS"), error=BooksError)
     amount = check_amount(amount)
     return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(), kind=TxnKind.IKS_USE,
                             description=description, receipt_no=receipt_no,
@@ -122,16 +122,15 @@ def iks_use(*, actor: Any, kube: Kube, fund: IksFund, amount: Any, description: 
 
 # --- savings -------------------------------------------------------------------------------
 
-def _member_of(kube: Kube, member: Member, *, active: bool = True) -> None:
-    if member.kube_id != kube.pk:
-        raise BooksError(_("%(m)s bukan anggota KUBE ini.") % {"m": member.name}, field="member")
+def _member_of(actor: Any, kube: Kube, member: Member, *, active: bool = True) -> None:
+    same_group(actor, member, kube.pk, field="member", label=_("Anggota"), error=BooksError)
     if active and not member.is_active:
         raise BooksError(_("%(m)s sudah keluar dari KUBE.") % {"m": member.name}, field="member")
 
 
 def savings_deposit(*, actor: Any, kube: Kube, member: Member, amount: Any, date: date | None = None,
                     description: str = "", receipt_no: str | None = None) -> Transaction:
-    _member_of(kube, member)
+    _member_of(actor, kube, member)
     amount = check_amount(amount)
     return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(),
                             kind=TxnKind.SAVINGS_DEPOSIT, receipt_no=receipt_no,
@@ -143,7 +142,7 @@ def savings_deposit(*, actor: Any, kube: Kube, member: Member, amount: Any, date
 def savings_withdraw(*, actor: Any, kube: Kube, member: Member, amount: Any, date: date | None = None,
                      description: str = "", receipt_no: str | None = None) -> Transaction:
     """Paid out in cash; a member may take back only what they have saved (checked by the ledger)."""
-    _member_of(kube, member, active=False)
+    _member_of(actor, kube, member, active=False)
     amount = check_amount(amount)
     return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(),
                             kind=TxnKind.SAVINGS_WITHDRAWAL, receipt_no=receipt_no,
@@ -156,7 +155,7 @@ def savings_to_coop(*, actor: Any, kube: Kube, member: Member, amount: Any, date
                     description: str = "", receipt_no: str | None = None) -> Transaction:
     """The treasurer deposits a member's savings at the cooperative (seed 003): cash becomes a
     deposit held at the cooperative on that member's behalf."""
-    _member_of(kube, member)
+    _member_of(actor, kube, member)
     amount = check_amount(amount)
     return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(),
                             kind=TxnKind.COOP_DEPOSIT, receipt_no=receipt_no,
@@ -167,7 +166,7 @@ def savings_to_coop(*, actor: Any, kube: Kube, member: Member, amount: Any, date
 
 def savings_from_coop(*, actor: Any, kube: Kube, member: Member, amount: Any, date: date | None = None,
                       description: str = "", receipt_no: str | None = None) -> Transaction:
-    _member_of(kube, member, active=False)
+    _member_of(actor, kube, member, active=False)
     amount = check_amount(amount)
     return transaction_post(actor=actor, kube=kube, date=date or timezone.localdate(),
                             kind=TxnKind.COOP_WITHDRAWAL, receipt_no=receipt_no,
@@ -182,7 +181,7 @@ def savings_from_coop(*, actor: Any, kube: Kube, member: Member, amount: Any, da
 def loan_disburse(*, actor: Any, kube: Kube, member: Member, amount: Any, term_months: int,
                   date: date | None = None, fee_percent_month: Any = None, purpose: str = "") -> Loan:
     """Lend to a member from the group's cash. The service fee defaults to the group's rules."""
-    _member_of(kube, member)
+    _member_of(actor, kube, member)
     amount = check_amount(amount)
     if not isinstance(term_months, int) or not 1 <= term_months <= 120:
         raise BooksError(_("Jangka waktu 1 sampai 120 bulan."), field="term_months")

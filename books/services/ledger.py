@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.access import same_group
 from audit.models import Action
 from audit.services import audit_record
 from books.errors import BooksError, ClosedPeriodError, OverdraftError
@@ -209,7 +210,7 @@ def _resolve(legs: Iterable[Leg]) -> tuple[list[Leg], dict[int, Account]]:
     return resolved, accounts
 
 
-def _check_legs(kube: Kube, legs: Sequence[Leg]) -> int:
+def _check_legs(actor: Any, kube: Kube, legs: Sequence[Leg]) -> int:
     if len(legs) < 2:
         raise BooksError(_("Satu transaksi paling sedikit dua baris (debit dan kredit)."))
     debit = credit = 0
@@ -222,8 +223,8 @@ def _check_legs(kube: Kube, legs: Sequence[Leg]) -> int:
         debit += leg.debit
         credit += leg.credit
         for owner in (leg.member, leg.loan, leg.iks_fund):
-            if owner is not None and owner.kube_id != kube.pk:
-                raise BooksError(_("Baris jurnal menyebut data KUBE lain."))
+            same_group(actor, owner, kube.pk, field="lines", label=_("Data yang disebut baris jurnal"),
+                       error=BooksError)
     if debit != credit:
         raise BooksError(_("Transaksi tidak seimbang: debit %(d)s, kredit %(c)s.")
                          % {"d": rupiah(debit), "c": rupiah(credit)}, code="unbalanced")
@@ -247,7 +248,7 @@ def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, ki
         raise BooksError(_("KUBE sudah bubar; bukunya tidak dapat ditambah."))
     check_date(kube, date)
     resolved, accounts = _resolve(legs)
-    amount = _check_legs(kube, resolved)
+    amount = _check_legs(actor, kube, resolved)
     _check_not_negative(kube, date, resolved, accounts)
     number = _receipt_number(kube, date.year, receipt_no)
     header = Transaction(kube=kube, date=date, period=period_of(date), receipt_year=date.year,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts.access import same_group
 from audit.models import Action
 from audit.services import audit_record, diff, snapshot
 from books.errors import BooksError
@@ -201,7 +202,8 @@ def workplan_save(*, actor: Any, kube: Kube, item: WorkPlanItem | None = None, a
         raise BooksError(_("Status tidak dikenal."), field="status")
     if status == WorkPlanStatus.DONE and percent_done != 100:
         raise BooksError(_("Kegiatan yang selesai terlaksana 100 %%.") % {}, field="percent_done")
-    if person is not None and (person.kube_id != kube.pk or not person.is_active):
+    same_group(actor, person, kube.pk, field="person", label=_("Penanggung jawab"), error=BooksError)
+    if person is not None and not person.is_active:
         raise BooksError(_("Penanggung jawab harus anggota aktif KUBE ini."), field="person")
     values = {
         "activity": _text(activity, field="activity", label=_("Kegiatan"), max_length=200),
@@ -219,8 +221,7 @@ def workplan_save(*, actor: Any, kube: Kube, item: WorkPlanItem | None = None, a
         audit_record(actor=actor, action=Action.CREATE, obj=item, kube_id=kube.pk,
                      changes={k: [None, v] for k, v in snapshot(item, WORKPLAN_FIELDS).items()})
         return item
-    if item.kube_id != kube.pk:
-        raise BooksError(_("Rencana kerja itu bukan milik KUBE ini."))
+    same_group(actor, item, kube.pk, field="item", label=_("Rencana kerja"), error=BooksError)
     before = snapshot(item, WORKPLAN_FIELDS)
     for key, value in values.items():
         setattr(item, key, value)

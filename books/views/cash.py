@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.access import Kind, require
+from accounts.access import Kind, access_child, require
 from books.errors import BooksError
 from books.forms import AccountForm, CashEntryForm, ReverseForm, TransferForm, default_description
 from books.models import Account, Transaction, TxnKind
@@ -141,20 +141,18 @@ def cash_book_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
 @login_required
 def transaction_detail(request: HttpRequest, kube_id: int, txn_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
-    txn = get_object_or_404(Transaction.objects.select_related("created_by", "reverses"), pk=txn_id, kube=kube)
+    txn = access_child(request.user, Transaction.objects.select_related("created_by", "reverses").filter(kube=kube), txn_id)
     form = ReverseForm(request.POST or None)
-    if request.method == "POST":
-        book_kube(request, kube_id, write=True)
-        if form.is_valid():
-            try:
-                fix = transaction_reverse(actor=request.user, original=txn, date=form.cleaned_data["date"],
-                                          reason=form.cleaned_data["reason"])
-            except BooksError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, _("Transaksi %(r)s sudah dibalik dengan bukti %(n)s.")
-                                 % {"r": txn.receipt, "n": fix.receipt})
-                return redirect("books:transaction", kube.pk, fix.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fix = transaction_reverse(actor=request.user, original=txn, date=form.cleaned_data["date"],
+                                      reason=form.cleaned_data["reason"])
+        except BooksError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Transaksi %(r)s sudah dibalik dengan bukti %(n)s.")
+                             % {"r": txn.receipt, "n": fix.receipt})
+            return redirect("books:transaction", kube.pk, fix.pk)
     reversed_by = Transaction.objects.filter(reverses=txn).first()
     return render(request, "books/transaction.html", book_context(
         request, kube, "cash", txn=txn, lines=txn.lines.select_related("account", "member", "loan", "iks_fund"),

@@ -39,7 +39,6 @@ def _months(kube: Kube) -> list[int]:
 def close(request: HttpRequest, kube_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
     if request.method == "POST":
-        kube = book_kube(request, kube_id, write=True)
         try:
             closing = period_close(actor=request.user, kube=kube, period=int(request.POST.get("period", "0")))
         except (ValueError, BooksError) as exc:

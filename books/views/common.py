@@ -12,12 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.access import Kind, access_kube, can_write
+from accounts.access import Kind, access_kube, may_write
 from registry.models import Kube
 
 
-def book_kube(request: HttpRequest, kube_id: Any, *, write: bool = False) -> Kube:
-    """The group whose books are shown; with `write`, only for those who keep them."""
+def book_kube(request: HttpRequest, kube_id: Any, *, write: bool | None = None) -> Kube:
+    """The group whose books are shown; with `write` (by default: for a POST), only for those who
+    keep them, the role checked before the group is looked up (as in the API)."""
+    if write is None:
+        write = request.method == "POST"
     return access_kube(request.user, kube_id, write=Kind.BOOKS if write else None)
 
 
@@ -72,4 +75,4 @@ def kube_tabs(kube: Kube) -> list[Tab]:
 
 def book_context(request: HttpRequest, kube: Kube, tab: str, **extra: Any) -> dict[str, Any]:
     return {"kube": kube, "tabs": kube_tabs(kube), "tab": tab,
-            "can_keep": can_write(request.user, Kind.BOOKS) and kube.status != "bubar", **extra}
+            "can_keep": may_write(request.user, kube, Kind.BOOKS), **extra}

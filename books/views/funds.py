@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from accounts.access import access_child
 from books.errors import BooksError
 from books.forms import IksPolicyForm, IksUseForm, LoanForm, RepayForm, SavingsForm
 from books.models import IksAllocation, Line, Loan, Transaction
@@ -150,19 +151,17 @@ SAVINGS_ACTIONS = {"deposit": savings_deposit, "withdraw": savings_withdraw, "to
 def savings_view(request: HttpRequest, kube_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
     form = SavingsForm(request.POST or None, kube=kube)
-    if request.method == "POST":
-        book_kube(request, kube_id, write=True)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                txn = SAVINGS_ACTIONS[d["kind"]](actor=request.user, kube=kube, member=d["member"],
-                                                 amount=d["amount"], date=d["date"])
-            except BooksError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, _("%(d)s %(a)s tercatat (bukti %(r)s).")
-                                 % {"d": txn.get_kind_display(), "a": rupiah(txn.amount), "r": txn.receipt})
-                return redirect("books:savings", kube.pk)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            txn = SAVINGS_ACTIONS[d["kind"]](actor=request.user, kube=kube, member=d["member"],
+                                             amount=d["amount"], date=d["date"])
+        except BooksError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("%(d)s %(a)s tercatat (bukti %(r)s).")
+                             % {"d": txn.get_kind_display(), "a": rupiah(txn.amount), "r": txn.receipt})
+            return redirect("books:savings", kube.pk)
     rows = savings(kube)
     return render(request, "books/savings.html", book_context(
         request, kube, "savings", rows=rows, form=form, total=sum(r.balance for r in rows),
@@ -217,20 +216,18 @@ def loan_new(request: HttpRequest, kube_id: int) -> HttpResponse:
 @login_required
 def loan_detail(request: HttpRequest, kube_id: int, loan_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
-    loan = get_object_or_404(Loan.objects.select_related("member"), pk=loan_id, kube=kube)
+    loan = access_child(request.user, Loan.objects.select_related("member").filter(kube=kube), loan_id)
     form = RepayForm(request.POST or None)
-    if request.method == "POST":
-        book_kube(request, kube_id, write=True)
-        if form.is_valid():
-            try:
-                txn = loan_repay(actor=request.user, loan=loan, amount=form.cleaned_data["amount"],
-                                 date=form.cleaned_data["date"])
-            except BooksError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, _("Angsuran %(a)s tercatat (bukti %(r)s).")
-                                 % {"a": rupiah(txn.amount), "r": txn.receipt})
-                return redirect("books:loan", kube.pk, loan.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            txn = loan_repay(actor=request.user, loan=loan, amount=form.cleaned_data["amount"],
+                             date=form.cleaned_data["date"])
+        except BooksError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Angsuran %(a)s tercatat (bukti %(r)s).")
+                             % {"a": rupiah(txn.amount), "r": txn.receipt})
+            return redirect("books:loan", kube.pk, loan.pk)
     return render(request, "books/loan.html", book_context(
         request, kube, "loans", loan=loan, state=loan_state(loan, on=timezone.localdate()), form=form))
 

@@ -15,11 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts.access import Kind, can_write
+from accounts.access import Kind, access_child, can_write
 from books.errors import BooksError
 from books.forms import ActivityForm, GuestForm, InventoryEventForm, InventoryForm, RulesForm, WorkPlanForm
 from books.models import Activity, ActivityAttendance, InventoryItem, RuleVersion, WorkPlanItem
@@ -80,25 +80,23 @@ def inventory_new(request: HttpRequest, kube_id: int) -> HttpResponse:
 def inventory_item(request: HttpRequest, kube_id: int, item_id: int) -> HttpResponse:
     """One item with its history; officers record a change of condition or a disposal here."""
     kube = book_kube(request, kube_id)
-    item = get_object_or_404(InventoryItem.objects.select_related("created_by"), pk=item_id, kube=kube)
+    item = access_child(request.user, InventoryItem.objects.select_related("created_by").filter(kube=kube), item_id)
     form = InventoryEventForm(request.POST or None)
-    if request.method == "POST":
-        book_kube(request, kube_id, write=True)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                inventory_event(actor=request.user, item=item, date=d["date"], condition=d["condition"],
-                                disposed=d["disposed"], note=d["note"])
-            except BooksError as exc:
-                apply_error(form, exc)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            inventory_event(actor=request.user, item=item, date=d["date"], condition=d["condition"],
+                            disposed=d["disposed"], note=d["note"])
+        except BooksError as exc:
+            apply_error(form, exc)
+        else:
+            if d["disposed"]:
+                messages.success(request, _("Barang %(c)s dihapus dari inventaris.") % {"c": item.code})
             else:
-                if d["disposed"]:
-                    messages.success(request, _("Barang %(c)s dihapus dari inventaris.") % {"c": item.code})
-                else:
-                    item.refresh_from_db()
-                    messages.success(request, _("Kondisi barang %(c)s dicatat: %(k)s.")
-                                     % {"c": item.code, "k": item.get_condition_display()})
-                return redirect("books:inventory_item", kube.pk, item.pk)
+                item.refresh_from_db()
+                messages.success(request, _("Kondisi barang %(c)s dicatat: %(k)s.")
+                                 % {"c": item.code, "k": item.get_condition_display()})
+            return redirect("books:inventory_item", kube.pk, item.pk)
     return render(request, "books/registers/inventory_item.html", book_context(
         request, kube, "inventory", item=item, events=item.events.select_related("recorded_by").order_by("date", "id"),
         form=form))
@@ -126,18 +124,16 @@ def guests(request: HttpRequest, kube_id: int) -> HttpResponse:
     """The guest book and, for officers, the form to add a visit on the same page."""
     kube = book_kube(request, kube_id)
     form = GuestForm(request.POST or None)
-    if request.method == "POST":
-        book_kube(request, kube_id, write=True)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                entry = guest_record(actor=request.user, kube=kube, date=d["date"], name=d["name"],
-                                     purpose=d["purpose"], institution=d["institution"], remarks=d["remarks"])
-            except BooksError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, _("Kunjungan %(n)s dicatat di Buku Tamu.") % {"n": entry.name})
-                return redirect("books:guests", kube.pk)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            entry = guest_record(actor=request.user, kube=kube, date=d["date"], name=d["name"],
+                                 purpose=d["purpose"], institution=d["institution"], remarks=d["remarks"])
+        except BooksError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Kunjungan %(n)s dicatat di Buku Tamu.") % {"n": entry.name})
+            return redirect("books:guests", kube.pk)
     page = Paginator(kube.guests.select_related("recorded_by").order_by("-date", "-id"), PAGE_SIZE) \
         .get_page(request.GET.get("page"))
     return render(request, "books/registers/guests.html", book_context(request, kube, "guests", page=page, form=form))
@@ -196,7 +192,7 @@ def activity_new(request: HttpRequest, kube_id: int) -> HttpResponse:
 @login_required
 def activity(request: HttpRequest, kube_id: int, activity_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
-    act = get_object_or_404(Activity.objects.select_related("recorded_by"), pk=activity_id, kube=kube)
+    act = access_child(request.user, Activity.objects.select_related("recorded_by").filter(kube=kube), activity_id)
     rows = list(act.attendance.select_related("member").order_by("member__name", "member_id"))
     present = [r.member for r in rows if r.present]
     absent = [r.member for r in rows if not r.present]
@@ -251,8 +247,8 @@ def _workplan_initial(item: WorkPlanItem) -> dict[str, Any]:
 def workplan_edit(request: HttpRequest, kube_id: int, item_id: int | None = None) -> HttpResponse:
     """A new work-plan item (item_id None) or one item: its detail for everyone, its form for officers."""
     kube = book_kube(request, kube_id, write=item_id is None or request.method == "POST")
-    item = None if item_id is None else get_object_or_404(
-        WorkPlanItem.objects.select_related("person", "recorded_by"), pk=item_id, kube=kube)
+    item = None if item_id is None else access_child(
+        request.user, WorkPlanItem.objects.select_related("person", "recorded_by").filter(kube=kube), item_id)
     form = WorkPlanForm(request.POST or None, kube=kube, initial=_workplan_initial(item) if item else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -322,18 +318,16 @@ def rules(request: HttpRequest, kube_id: int) -> HttpResponse:
     form = RulesForm(request.POST or None, initial={
         "text": current.text if current else "",
         "loan_fee_percent_month": current.loan_fee_percent_month if current else None})
-    if request.method == "POST":
-        book_kube(request, kube_id, write=True)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                adopted = rules_adopt(actor=request.user, kube=kube, text=d["text"], adopted_on=d["adopted_on"],
-                                      loan_fee_percent_month=d["loan_fee_percent_month"])
-            except BooksError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, _("Peraturan KUBE versi %(v)s disahkan dan berlaku mulai %(d)s.")
-                                 % {"v": adopted.version, "d": adopted.adopted_on.strftime("%d-%m-%Y")})
-                return redirect("books:rules", kube.pk)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            adopted = rules_adopt(actor=request.user, kube=kube, text=d["text"], adopted_on=d["adopted_on"],
+                                  loan_fee_percent_month=d["loan_fee_percent_month"])
+        except BooksError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Peraturan KUBE versi %(v)s disahkan dan berlaku mulai %(d)s.")
+                             % {"v": adopted.version, "d": adopted.adopted_on.strftime("%d-%m-%Y")})
+            return redirect("books:rules", kube.pk)
     return render(request, "books/registers/rules.html", book_context(
         request, kube, "rules", shown=view.shown, current=current, versions=view.versions, form=form))
