@@ -101,8 +101,8 @@ def prepare(*, build_groups: int, clients: int) -> dict[str, Any]:
 def build(groups: int) -> None:
     """`groups` groups of 10 members over KABUPATEN kabupaten of Jawa Barat, through the services."""
     from accounts.models import Role
-    from lib.events import batch
     from lib.testing import make_kube, make_user
+    from outbox.services import batch
     from regions.models import Region
 
     admin = make_user("cap.admin", Role.ADMIN, is_staff=True)
