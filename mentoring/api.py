@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
+from pydantic import ConfigDict
 
 from accounts.access import (
     Kind,
@@ -31,13 +32,13 @@ from accounts.access import (
 from accounts.models import Role, User
 from api.idempotency import before_lock
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Codes, Date, Flag, LocalTime, file_answers
+from api.types import NOT_BLANK, Codes, Date, Flag, LocalTime, Percent100, file_answers
 from books.models import Activity
 from lib.http import private_image_response
 from lib.regioncode import normalize
 from mentoring.errors import MentoringError
 from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitKind, VisitPhoto
-from mentoring.selectors import event_participants, event_participations, events_in_reach, workspace
+from mentoring.selectors import event_participants, event_participations, events_in_reach, mentor_loads, workspace
 from mentoring.services import (
     NEXT_STAGE,
     AuditLine,
@@ -391,8 +392,8 @@ def get_event(request: HttpRequest, event_id: ObjectId) -> dict[str, Any]:
 
 class TargetIn(Schema):
     description: str = Field(..., max_length=250)
-    target_percent: Decimal = Field(..., ge=0, le=100, decimal_places=2)
-    reached_percent: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    target_percent: Percent100
+    reached_percent: Percent100 | None = None
 
 
 class EvaluationIn(Schema):
@@ -495,6 +496,11 @@ class StageOut(Schema):
 
 
 class CheckIn(Schema):
+    # A criterion ticked as met needs its evidence: the document says it as JSON Schema's if/then.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"met": {"const": True}}, "required": ["met"]},
+        "then": {"properties": {"evidence": {"pattern": NOT_BLANK}}, "required": ["evidence"]}})
+
     criterion: int = Field(..., ge=1, le=2**63 - 1)
     met: Flag
     evidence: str = Field("", max_length=300)
@@ -592,13 +598,7 @@ def list_mentors(request: HttpRequest, pages: PageParams = Query(...)) -> dict[s
     kubes = kubes_for_user(request.user)
     # The office's own mentors (home region within its reach), also one who holds no group yet.
     page = paginate(mentors_for_user(request.user), pages, order=("full_name", "id"))
-    today = timezone.localdate()
-    items = []
-    for mentor in page["items"]:
-        rows = workspace(kubes.filter(pendamping=mentor), today=today)
-        items.append({"id": mentor.pk, "username": mentor.username, "full_name": mentor.full_name,
-                      "groups": len(rows), "attention": sum(1 for r in rows if r.needs_attention)})
-    page["items"] = items
+    page["items"] = mentor_loads(list(page["items"]), kubes)
     page["unassigned"] = kubes.filter(pendamping__isnull=True).exclude(status="bubar").count()
     return page
 
