@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -38,7 +38,14 @@ from lib.http import private_image_response
 from lib.regioncode import normalize
 from mentoring.errors import MentoringError
 from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitKind, VisitPhoto
-from mentoring.selectors import event_participants, event_participations, events_in_reach, mentor_loads, workspace
+from mentoring.selectors import (
+    event_participants,
+    event_participations,
+    event_scope_prefetches,
+    events_in_reach,
+    mentor_loads,
+    workspace,
+)
 from mentoring.services import (
     NEXT_STAGE,
     AuditLine,
@@ -158,10 +165,14 @@ def _visit_out(v: Visit) -> dict[str, Any]:
         "present": [a.member_id for a in v.attendance.all() if a.present],
         "audits": [{"book": a.book, "checked": a.checked, "in_order": a.in_order, "findings": a.findings}
                    for a in v.audits.all()],
-        "follow_ups": [_follow_up_out(f) for f in v.follow_ups.select_related("person")],
+        "follow_ups": [_follow_up_out(f) for f in v.follow_ups.all()],
         "photos": [{"id": p.pk, "width": p.width, "height": p.height, "url": _photo_url(v.pk, p.pk, "large"),
                     "thumbnail_url": _photo_url(v.pk, p.pk, "small")} for p in v.photos.all()],
     }
+
+
+# A visit's follow-ups with the member each names, read for a whole page at once.
+_FOLLOW_UPS = Prefetch("follow_ups", queryset=FollowUp.objects.select_related("person").order_by("id"))
 
 
 def _visits(request: HttpRequest) -> Any:
@@ -178,7 +189,7 @@ class VisitFilters(Schema):
 @router.get("/visits", response=Page[VisitOut], summary="Kunjungan dalam jangkauan")
 def list_visits(request: HttpRequest, filters: VisitFilters = Query(...),  # noqa: B008
                 pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
-    qs = _visits(request).prefetch_related("attendance", "audits", "photos")
+    qs = _visits(request).prefetch_related("attendance", "audits", "photos", _FOLLOW_UPS)
     if filters.kube:
         qs = qs.filter(kube_id=filters.kube)
     if filters.pendamping:
@@ -223,7 +234,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Reply[dict[str, Any]
 
 @router.get("/visits/{visit_id}", response=VisitOut, summary="Satu kunjungan")
 def get_visit(request: HttpRequest, visit_id: ObjectId) -> dict[str, Any]:
-    return _visit_out(get_object_or_404(_visits(request), pk=visit_id))
+    return _visit_out(get_object_or_404(_visits(request).prefetch_related(_FOLLOW_UPS), pk=visit_id))
 
 
 PHOTO_UPLOAD = re.compile(r"^/api/v1/visits/\d+/photos/?$")
@@ -343,14 +354,23 @@ def _event_out(e: AssistanceEvent, viewer: Any) -> dict[str, Any]:
     return {"id": e.pk, "title": e.title, "date": e.date, "kabupaten": e.kabupaten_id, "place": e.place,
             "topic": e.topic, "method": e.method, "speakers": e.speakers, "moderator": e.moderator,
             "committee": e.committee, "problems_raised": e.problems_raised, "results": e.results,
-            "kubes": [{"kube": p.kube_id, "people": p.people} for p in event_participations(e, viewer)],
+            "kubes": [{"kube": p.kube_id, "people": p.people} for p in _seen(e, "seen_participations", viewer)],
             "participants": [{"kube": p.kube_id, "member": p.member_id, "name": p.name}
-                             for p in event_participants(e, viewer)]}
+                             for p in _seen(e, "seen_participants", viewer)]}
+
+
+def _seen(event: AssistanceEvent, attr: str, viewer: Any) -> Any:
+    """What event_scope_prefetches read for a page of events, or the same read for one event."""
+    seen = getattr(event, attr, None)
+    if seen is not None:
+        return seen
+    return event_participations(event, viewer) if attr == "seen_participations" else event_participants(event, viewer)
 
 
 @router.get("/events", response=Page[EventOut], summary="Asistensi dalam jangkauan")
 def list_events(request: HttpRequest, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
-    page = paginate(events_in_reach(request.user).prefetch_related("participations"), pages, order=("-date", "-id"))
+    page = paginate(events_in_reach(request.user), pages, order=("-date", "-id"))
+    prefetch_related_objects(page["items"], *event_scope_prefetches(request.user))
     page["items"] = [_event_out(e, request.user) for e in page["items"]]
     return page
 

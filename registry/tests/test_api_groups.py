@@ -37,7 +37,7 @@ def test_groups_most_in_need_of_attention_come_first(client, cast):
     by_name = client.get("/api/v1/groups", **auth).json()["items"]
     assert [g["name"] for g in by_name] == sorted(g["name"] for g in by_name)
     bad = client.get("/api/v1/groups?order=urgent", **auth)
-    assert bad.status_code == 400 and bad.json()["field"] == "order"
+    assert bad.status_code == 422 and bad.json()["field"] == "order"  # the document's enum
     assert "tidak dikenal" in bad.json()["message"]
 
 
