@@ -28,7 +28,15 @@ from django.apps import apps
 from accounts.services import token_create
 from api.api import api
 from api.tests.test_reach_sweep import DAY, far  # noqa: F401  (the fixture of Sido Rukun's objects)
-from api.types import MONTH_PATTERN, PERIOD_PATTERN, TIME_PATTERN
+from api.types import (
+    ACCOUNT_CODE_PATTERN,
+    MONTH_PATTERN,
+    NIK_PATTERN,
+    PERIOD_PATTERN,
+    SLUG_PATTERN,
+    TIME_PATTERN,
+    USERNAME_PATTERN,
+)
 
 PATH_ROLES = ["pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 BODY_ROLES = ["admin", *PATH_ROLES]
@@ -199,6 +207,10 @@ class Body:
                 return "09:00"
             if node.get("pattern") in (MONTH_PATTERN, PERIOD_PATTERN):  # api.types.Month, Period
                 return DAY.isoformat()[:7]
+            patterned = {ACCOUNT_CODE_PATTERN: "5999", NIK_PATTERN: "3204060101900001",
+                         SLUG_PATTERN: "uji-sapu", USERNAME_PATTERN: "uji.sapu"}  # api.types' patterns
+            if node.get("pattern") in patterned:
+                return patterned[node["pattern"]]
             return "Uji sapu tulis"[: node.get("maxLength", 50)] or "x"
         return None
 
