@@ -23,7 +23,7 @@ from accounts.services import (
     user_update,
 )
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Codes, Flag
+from api.types import USERNAME_PATTERN, Codes, Filled, Flag, Matching
 from lib.regioncode import LEVEL_KABUPATEN, LEVEL_PROVINSI, normalize
 from regions.models import Region
 
@@ -150,7 +150,7 @@ class UserListParams(Schema):
 
 
 class UserFields(Schema):
-    full_name: str = Field(..., max_length=150)
+    full_name: Annotated[str, Filled(150)]
     role: Annotated[str, Codes(Role)]
     region: str | None = Field(None, max_length=13, description="Kode provinsi atau kabupaten/kota: wilayah kerja "
                                   "Dinas Sosial, atau wilayah kantor yang mempekerjakan pendamping")
@@ -159,7 +159,8 @@ class UserFields(Schema):
 
 
 class UserIn(UserFields):
-    username: str = Field(..., max_length=150)
+    username: Annotated[str, Matching(USERNAME_PATTERN, "username_type", max_length=150,
+                                      description="Huruf, angka, titik, garis bawah, tanda hubung")]
     password: str = Field(..., max_length=128, description="Kata sandi awal")
 
 

@@ -9,7 +9,9 @@ follows the document is accepted, and one that does not is refused with an Indon
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.db.models import TextChoices
@@ -68,6 +70,66 @@ def _matching(pattern: str, kind: str) -> BeforeValidator:
     return BeforeValidator(check)
 
 
+# Text a service strips and then requires: at least one character that is not a space. The
+# document says so by the same regular expression (searched, as JSON Schema's `pattern` is).
+NOT_BLANK = r"\S"
+_NOT_BLANK = re.compile(NOT_BLANK)
+# A NIK as the search reads it: any separators, exactly 16 digits.
+NIK_PATTERN = r"^[^0-9]*([0-9][^0-9]*){16}$"
+# A username as the services store it (lower-cased; letters, digits, dot, underscore, hyphen).
+USERNAME_PATTERN = r"^[A-Za-z0-9._-]+$"
+# A programme's code (a slug, the page's ProgrammeForm.code) and an account code of the chart.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+ACCOUNT_CODE_PATTERN = r"^[0-9]{3,10}$"
+
+
+class Filled:
+    """Required text the service strips (a name, a reason, evidence): blank is "wajib diisi", and
+    the document says so with the pattern NOT_BLANK. Use as Annotated[str, Filled(150)]."""
+
+    def __init__(self, max_length: int, *, description: str | None = None) -> None:
+        self.max_length = max_length
+        self.description = description
+
+    def _check(self, value: str) -> str:
+        if not _NOT_BLANK.search(value):
+            raise PydanticCustomError("missing", "missing")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            self._check, core_schema.str_schema(max_length=self.max_length))
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        result: dict[str, Any] = {"type": "string", "maxLength": self.max_length, "pattern": NOT_BLANK}
+        if self.description:
+            result["description"] = self.description
+        return result
+
+
+class Matching:
+    """Text that must match `pattern` (a code, a NIK, a username), refused with the sentence of
+    `kind` in api/validation.py; the document states the same pattern. Annotated[str, Matching(…)]."""
+
+    def __init__(self, pattern: str, kind: str, *, max_length: int, description: str) -> None:
+        self.pattern, self.kind, self.max_length, self.description = pattern, kind, max_length, description
+        self._compiled = re.compile(pattern)
+
+    def _check(self, value: Any) -> Any:
+        if isinstance(value, str) and len(value) <= self.max_length and self._compiled.fullmatch(value):
+            return value
+        raise PydanticCustomError(self.kind, self.kind)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self._check)
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "pattern": self.pattern, "maxLength": self.max_length,
+                "description": self.description}
+
+
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 # A month ("2026-03") and a period of the books (a month, "2026-Q1" or "2026"), as
 # books.lpj.parse_period reads them (no spaces around: the document cannot say "trimmed").
@@ -87,8 +149,10 @@ LocalTime = Annotated[dt.time, BeforeValidator(_local_time), WithJsonSchema({
 class Rupiah:
     """Whole Rupiah: a JSON integer, or a string the pages' parser reads ("Rp 1.250.000").
 
-    A float is refused even when whole (1500.0): a client that sends floats has money in
-    floats somewhere, which is the mistake to surface. Strings are accepted so that an
+    A JSON number with a zero fractional part (69655.0) is an integer by JSON Schema's own
+    definition, and the document says `integer`: it is Rp69.655, as many JSON encoders write
+    whole numbers. A fraction (69655.5) is refused with the parser's sentence (no sen). Text
+    stays strict ("1500.0" is refused by lib.money.parse_rupiah). Strings are accepted so that an
     integrator can pass on what a person typed and get the same answer the page gives."""
 
     def __init__(self, *, minimum: int = 1, digits: int = len(str(MONEY_MAX))) -> None:
@@ -97,7 +161,7 @@ class Rupiah:
         self.maximum = 10**digits - 1  # so that the pattern can say it: at most `digits` digits
 
     def _read(self, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise PydanticCustomError("rupiah_type", "rupiah")
         try:
             return parse_rupiah(value, minimum=self.minimum, maximum=self.maximum)
@@ -136,6 +200,53 @@ def _bounded_pattern(*, zero: bool, digits: int) -> str:
 
 Money = Annotated[int, Rupiah(minimum=1)]
 MoneyOrZero = Annotated[int, Rupiah(minimum=0)]
+
+
+class Percent:
+    """A percentage with at most two decimals, 0 … `maximum`: a JSON number or its text ("12.5",
+    "12,5"). pydantic's Decimal documents any string and refuses a float such as 0.57 (which is
+    0.5700000000000001 in binary); the document here says `multipleOf: 0.01` and the validation
+    reads a number within binary noise of a cent of a percent as that value."""
+
+    def __init__(self, *, maximum: int = 100) -> None:
+        if maximum not in (10, 100):
+            raise ValueError("Percent supports a maximum of 10 or 100")
+        self.maximum = maximum
+        whole = len(str(maximum)) - 1  # digits below the maximum: 1 for 10, 2 for 100
+        self.pattern = rf"^({maximum}([.,]0{{1,2}})?|[0-9]{{1,{whole}}}([.,][0-9]{{1,2}})?)$"
+        self._text = re.compile(self.pattern)
+
+    def _read(self, value: Any) -> Decimal:
+        if isinstance(value, bool):
+            raise PydanticCustomError("percent_type", "percent", {"max": self.maximum})
+        if isinstance(value, (int, float)):
+            if not math.isfinite(value) or not 0 <= value <= self.maximum:
+                raise PydanticCustomError("percent_type", "percent", {"max": self.maximum})
+            cents = round(value * 100)
+            if not math.isclose(value * 100, cents, abs_tol=1e-6):
+                raise PydanticCustomError("percent_type", "percent", {"max": self.maximum})
+            return Decimal(cents) / 100
+        if isinstance(value, Decimal):
+            value = str(value)
+        if isinstance(value, str) and self._text.fullmatch(value):
+            return Decimal(value.replace(",", "."))
+        raise PydanticCustomError("percent_type", "percent", {"max": self.maximum})
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            self._read, serialization=core_schema.plain_serializer_function_ser_schema(float))
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"anyOf": [
+            {"type": "number", "minimum": 0, "maximum": self.maximum, "multipleOf": 0.01},
+            {"type": "string", "pattern": self.pattern},
+        ], "description": _("Persen 0 sampai %(max)s, paling banyak dua angka di belakang koma, "
+                            "misalnya 12.5") % {"max": self.maximum}}
+
+
+Percent100 = Annotated[Decimal, Percent(maximum=100)]
+Percent10 = Annotated[Decimal, Percent(maximum=10)]
 
 
 class Codes:

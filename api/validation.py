@@ -207,6 +207,12 @@ def _template(kind: str, ctx: dict[str, Any]) -> str:
         "extra_forbidden": _("%(field)s tidak dikenal; hapus isian ini."),
         "enum": _("%(field)s harus salah satu dari: %(expected)s."),
         "literal_error": _("%(field)s harus salah satu dari: %(expected)s."),
+        "percent_type": _("%(field)s harus persen 0 sampai %(max)s dengan paling banyak dua angka di "
+                          "belakang koma, misalnya 12.5."),
+        "nik_type": _("%(field)s harus NIK lengkap 16 angka."),
+        "username_type": _("%(field)s hanya boleh berisi huruf, angka, titik, garis bawah dan tanda hubung."),
+        "slug_type": _("%(field)s hanya boleh berisi huruf, angka, tanda hubung dan garis bawah."),
+        "account_code_type": _("%(field)s harus 3 sampai 10 angka, misalnya 5105."),
         "rupiah_type": _("%(field)s harus bilangan bulat Rupiah, misalnya 1250000 atau \"1.250.000\"."),
         "uuid_type": _("%(field)s harus UUID."),
         "uuid_parsing": _("%(field)s harus UUID."),

@@ -29,7 +29,16 @@ from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Codes, Date
 from assessments.errors import AssessmentError
 from assessments.models import Assessment, Instrument, InstrumentVersion, Mode, RtlAction, RtlStatus
-from assessments.selectors import comparison, priorities_of, region_groups, results, rollup
+from assessments.selectors import (
+    SessionView,
+    comparison,
+    priorities_of,
+    region_groups,
+    results,
+    rollup,
+    session_view,
+    session_views,
+)
 from assessments.services import (
     assessment_details_save,
     assessment_start,
@@ -175,14 +184,6 @@ class AssessmentOut(Schema):
     history: list[HistoryIn]
 
 
-def _assessment_out(a: Assessment) -> dict[str, Any]:
-    return {"id": a.pk, "kube": a.kube_id, "version": a.version_id, "instrument": str(a.version), "date": a.date,
-            "mode": a.mode, "place": a.place, "facilitator_name": a.facilitator_name, "reflection": a.reflection,
-            "participants": [{"id": p.pk, "member": p.member_id, "name": p.member.name}
-                             for p in a.participants.select_related("member")],
-            "history": [{"when": h.when, "event": h.event} for h in a.history.all()]}
-
-
 def _assessment(request: HttpRequest, assessment_id: int, *, write: bool = False) -> Assessment:
     return access_child(request.user, Assessment.objects.select_related("version__instrument", "kube"),
                         assessment_id, write=Kind.ASSESSMENT if write else None)
@@ -193,13 +194,13 @@ def list_assessments(request: HttpRequest, kube_id: ObjectId,
                      pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
     page = paginate(kube.assessments.select_related("version__instrument"), pages, order=("-date", "-id"))
-    page["items"] = [_assessment_out(a) for a in page["items"]]
+    page["items"] = session_views(page["items"])
     return page
 
 
 @router.post("/groups/{kube_id}/assessments", response={201: AssessmentOut},
              summary="Mulai penilaian dengan peserta, alur sejarah dan refleksi")
-def create_assessment(request: HttpRequest, kube_id: ObjectId, payload: AssessmentIn) -> Reply[dict[str, Any]]:
+def create_assessment(request: HttpRequest, kube_id: ObjectId, payload: AssessmentIn) -> Reply[SessionView]:
     kube = access_kube(request.user, kube_id, write=Kind.ASSESSMENT)
     version = get_object_or_404(InstrumentVersion, pk=payload.version)
     participants = body_refs(request.user, kube.members.all(), payload.participants, field="participants",
@@ -208,12 +209,12 @@ def create_assessment(request: HttpRequest, kube_id: ObjectId, payload: Assessme
         actor=request.user, kube=kube, version=version, date=payload.date, mode=payload.mode,
         participants=participants, facilitator_name=payload.facilitator_name,
         place=payload.place, reflection=payload.reflection, history=[(h.when, h.event) for h in payload.history])
-    return Reply(201, _assessment_out(assessment))
+    return Reply(201, session_view(assessment))
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="Satu penilaian")
-def get_assessment(request: HttpRequest, assessment_id: ObjectId) -> dict[str, Any]:
-    return _assessment_out(_assessment(request, assessment_id))
+def get_assessment(request: HttpRequest, assessment_id: ObjectId) -> SessionView:
+    return session_view(_assessment(request, assessment_id))
 
 
 class AssessmentDetailsIn(Schema):
@@ -226,7 +227,7 @@ class AssessmentDetailsIn(Schema):
 
 @router.put("/assessments/{assessment_id}", response=AssessmentOut,
             summary="Ubah data penilaian: peserta, fasilitator, tempat, alur sejarah dan refleksi")
-def update_assessment(request: HttpRequest, assessment_id: ObjectId, payload: AssessmentDetailsIn) -> dict[str, Any]:
+def update_assessment(request: HttpRequest, assessment_id: ObjectId, payload: AssessmentDetailsIn) -> SessionView:
     assessment = _assessment(request, assessment_id, write=True)
     participants = body_refs(request.user, assessment.kube.members.all(), payload.participants,
                              field="participants", label=_("Peserta"), error=AssessmentError)
@@ -234,7 +235,7 @@ def update_assessment(request: HttpRequest, assessment_id: ObjectId, payload: As
         actor=request.user, assessment=assessment, participants=participants,
         place=payload.place, reflection=payload.reflection, history=[(h.when, h.event) for h in payload.history],
         facilitator_name=payload.facilitator_name)
-    return _assessment_out(assessment)
+    return session_view(assessment)
 
 
 # --- scores and results --------------------------------------------------------------------------

@@ -3,6 +3,8 @@ and the regional roll-up over the groups' latest assessments."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -13,12 +15,87 @@ from assessments.models import (
     Assessment,
     Domain,
     DomainResult,
+    HistoryEvent,
     Instrument,
     InstrumentVersion,
     Item,
     ItemResult,
+    Participant,
     Priority,
 )
+
+# --- a group's sessions, as the list page and the API show them ---------------------------------
+
+@dataclass(frozen=True)
+class ParticipantView:
+    id: int
+    member: int
+    name: str
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    when: str
+    event: str
+
+
+@dataclass(frozen=True)
+class DomainMeanView:
+    number: int
+    name: str
+    mean: Decimal
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """One PEKA session with who took part, the history timeline, the domain means and how
+    many characteristics came out weak."""
+
+    id: int
+    kube: int
+    version: int
+    instrument: str  # the instrument and its version, "PEKA KUBE v1"
+    date: dt.date
+    mode: str
+    place: str
+    facilitator_name: str
+    reflection: str
+    participants: list[ParticipantView]
+    history: list[HistoryView]
+    means: list[DomainMeanView]
+    weak_count: int
+
+    @property
+    def participant_count(self) -> int:
+        return len(self.participants)
+
+
+def session_views(sessions: QuerySet[Assessment] | list[Assessment]) -> list[SessionView]:
+    """`sessions` (a queryset, or a page already read) in their order, in five queries whatever
+    their number: the sessions, participants, history, domain means and weak counts (three a
+    session before)."""
+    rows = list(sessions.select_related("version__instrument")) if isinstance(sessions, QuerySet) else sessions
+    ids = [a.pk for a in rows]
+    people: dict[int, list[ParticipantView]] = defaultdict(list)
+    for p in Participant.objects.filter(assessment_id__in=ids).select_related("member").order_by("id"):
+        people[p.assessment_id].append(ParticipantView(p.pk, p.member_id, p.member.name))
+    history: dict[int, list[HistoryView]] = defaultdict(list)
+    for h in HistoryEvent.objects.filter(assessment_id__in=ids).order_by("position", "id"):
+        history[h.assessment_id].append(HistoryView(h.when, h.event))
+    means: dict[int, list[DomainMeanView]] = defaultdict(list)
+    for r in DomainResult.objects.filter(assessment_id__in=ids).select_related("domain").order_by("domain__number"):
+        means[r.assessment_id].append(DomainMeanView(r.domain.number, r.domain.name, r.mean))
+    weak = dict(ItemResult.objects.filter(assessment_id__in=ids, weak=True).order_by().values("assessment_id")
+                .annotate(n=Count("id")).values_list("assessment_id", "n"))
+    return [SessionView(
+        id=a.pk, kube=a.kube_id, version=a.version_id, instrument=str(a.version), date=a.date, mode=a.mode,
+        place=a.place, facilitator_name=a.facilitator_name, reflection=a.reflection, participants=people[a.pk],
+        history=history[a.pk], means=means[a.pk], weak_count=weak.get(a.pk, 0)) for a in rows]
+
+
+def session_view(assessment: Assessment) -> SessionView:
+    """One session as session_views reads it."""
+    return session_views(Assessment.objects.filter(pk=assessment.pk))[0]
 
 
 @dataclass

@@ -24,7 +24,16 @@ from assessments import documents
 from assessments.errors import AssessmentError
 from assessments.forms import DetailsForm, RtlForm, RtlStatusForm, StartForm, VersionForm, history_text
 from assessments.models import Assessment, InstrumentVersion, Item, Mode, RtlAction, RtlStatus
-from assessments.selectors import Results, comparison, previous_of, priorities_of, region_groups, results, rollup
+from assessments.selectors import (
+    Results,
+    comparison,
+    previous_of,
+    priorities_of,
+    region_groups,
+    results,
+    rollup,
+    session_views,
+)
 from assessments.services import (
     assessment_details_save,
     assessment_start,
@@ -58,9 +67,7 @@ def _assessment(request: HttpRequest, kube_id: int, assessment_id: int, *, write
 @login_required
 def assessment_list(request: HttpRequest, kube_id: int) -> HttpResponse:
     kube = access_kube(request.user, kube_id)
-    sessions = [(s, list(s.domain_results.select_related("domain").order_by("domain__number")),
-                 s.item_results.filter(weak=True).count(), s.participants.count())
-                for s in kube.assessments.select_related("version__instrument").order_by("-date", "-id")]
+    sessions = session_views(kube.assessments.order_by("-date", "-id"))
     return render(request, "assessments/list.html", book_context(
         request, kube, "peka", sessions=sessions, can_assess=can_write(request.user, Kind.ASSESSMENT)))
 

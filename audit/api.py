@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from accounts.access import Kind, require
 from api.pagination import Page, PageParams, paginate
-from api.types import Date
+from api.types import Codes, Date
 from audit.models import Action, AuditEntry
 from lib.errors import SikubeError
 
@@ -47,8 +47,7 @@ class AuditEntryOut(Schema):
 class AuditParams(Schema):
     user: str = Field("", max_length=150, description="Nama pengguna yang melakukan")
     kube: int | None = Field(None, ge=1, le=2**63 - 1, description="id KUBE")
-    action: str = Field("", max_length=8, description="create, update, delete, reverse, export, import "
-                                                      "atau login")
+    action: Annotated[str, Codes(Action, blank=True)] = Field("", description="Jenis tindakan; kosong: semua")
     date_from: Date | None = Field(None, description="Sejak tanggal (termasuk)")
     date_to: Date | None = Field(None, description="Sampai tanggal (termasuk)")
 

@@ -15,15 +15,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
+from pydantic import ConfigDict
 
 from accounts.access import Kind, access_child, access_kube, body_ref, require
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Codes, Date, Money, MoneyOrZero, Month, Period, file_answers
+from api.types import (
+    ACCOUNT_CODE_PATTERN,
+    Codes,
+    Date,
+    Filled,
+    Matching,
+    Money,
+    MoneyOrZero,
+    Month,
+    Percent10,
+    Percent100,
+    Period,
+    file_answers,
+)
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
 from books.models import Account, AccountType, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
 from books.selectors import (
     LoanState,
+    TransactionView,
     account_balances,
     cash_book,
     iks_funds,
@@ -31,6 +46,8 @@ from books.selectors import (
     month_bounds,
     portfolio,
     savings,
+    transaction_view,
+    transaction_views,
 )
 from books.services import (
     Leg,
@@ -90,6 +107,11 @@ class LineIn(Schema):
 
 
 class TransactionIn(Schema):
+    # Which of amount and lines a kind needs, said in the document (JSON Schema's if/then).
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"kind": {"const": TxnKind.GENERAL.value}}, "required": ["kind"]},
+        "then": {"required": ["lines"], "properties": {"lines": {"type": "array", "minItems": 2}}},
+        "else": {"required": ["amount"], "properties": {"amount": {"not": {"type": "null"}}}}})
     kind: Annotated[str, Codes([*SIMPLE_KINDS, "transfer_to_bank", "transfer_to_cash", TxnKind.GENERAL.value])] = Field(
         ..., description="Jenis sederhana dengan `amount`; pemindahan kas/bank; atau jurnal umum (general)")
     date: Date
@@ -145,18 +167,6 @@ class CashBookOut(Schema):
     lines: list[CashLineOut]
 
 
-def _txn_out(txn: Transaction) -> dict[str, Any]:
-    reversed_by = Transaction.objects.filter(reverses=txn).values_list("id", flat=True).first()
-    return {
-        "id": txn.pk, "kube": txn.kube_id, "date": txn.date, "receipt": txn.receipt, "kind": txn.kind,
-        "description": txn.description, "amount": txn.amount, "reverses": txn.reverses_id, "reversed_by": reversed_by,
-        "created_by": txn.created_by.username if txn.created_by else None,
-        "lines": [{"account": ln.account.code, "account_name": ln.account.name, "debit": ln.debit,
-                   "credit": ln.credit, "member": ln.member_id, "loan": ln.loan_id, "iks_fund": ln.iks_fund_id}
-                  for ln in txn.lines.select_related("account").order_by("id")],
-    }
-
-
 def _member(request: HttpRequest, kube: Kube, member_id: int | None, field: str = "member") -> Member | None:
     if member_id is None:
         return None
@@ -174,8 +184,9 @@ class ChartAccountOut(Schema):
 
 
 class ChartAccountIn(Schema):
-    code: str = Field(..., max_length=10, description="3 sampai 10 angka, misalnya 5105")
-    name: str = Field(..., max_length=100)
+    code: Annotated[str, Matching(ACCOUNT_CODE_PATTERN, "account_code_type", max_length=10,
+                                  description="3 sampai 10 angka, misalnya 5105")]
+    name: Annotated[str, Filled(100)]
     type: Annotated[str, Codes(AccountType)] = Field(..., description="golongan akun")
 
 
@@ -213,12 +224,12 @@ def list_transactions(request: HttpRequest, kube_id: ObjectId, month: Month | No
     if kind:
         qs = qs.filter(kind=kind)
     page = paginate(qs, pages, order=("date", "id"))
-    page["items"] = [_txn_out(t) for t in page["items"]]
+    page["items"] = transaction_views(page["items"])
     return page
 
 
 @router.post("/groups/{kube_id}/transactions", response={201: TransactionOut}, summary="Catat transaksi")
-def create_transaction(request: HttpRequest, kube_id: ObjectId, payload: TransactionIn) -> Reply[dict[str, Any]]:
+def create_transaction(request: HttpRequest, kube_id: ObjectId, payload: TransactionIn) -> Reply[TransactionView]:
     """Jenis sederhana (penjualan, belanja, biaya, pemasukan, setoran modal, aset) dengan `amount`;
     pemindahan kas/bank dengan `transfer_to_bank`/`transfer_to_cash`; jurnal umum dengan `lines`."""
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
@@ -247,7 +258,7 @@ def create_transaction(request: HttpRequest, kube_id: ObjectId, payload: Transac
                                 receipt_no=receipt)
     else:
         raise BooksError(_("Jenis transaksi tidak dikenal."), field="kind")
-    return Reply(201, _txn_out(txn))
+    return Reply(201, transaction_view(txn))
 
 
 def _transaction_in_reach(request: HttpRequest, txn_id: int, *, write: Kind | None = None) -> Transaction:
@@ -255,15 +266,15 @@ def _transaction_in_reach(request: HttpRequest, txn_id: int, *, write: Kind | No
 
 
 @router.get("/transactions/{txn_id}", response=TransactionOut, summary="Satu transaksi")
-def get_transaction(request: HttpRequest, txn_id: ObjectId) -> dict[str, Any]:
-    return _txn_out(_transaction_in_reach(request, txn_id))
+def get_transaction(request: HttpRequest, txn_id: ObjectId) -> TransactionView:
+    return transaction_view(_transaction_in_reach(request, txn_id))
 
 
 @router.post("/transactions/{txn_id}/reverse", response={201: TransactionOut}, summary="Balik transaksi")
-def reverse_transaction(request: HttpRequest, txn_id: ObjectId, payload: ReverseIn) -> Reply[dict[str, Any]]:
+def reverse_transaction(request: HttpRequest, txn_id: ObjectId, payload: ReverseIn) -> Reply[TransactionView]:
     txn = _transaction_in_reach(request, txn_id, write=Kind.BOOKS)
     fix = transaction_reverse(actor=request.user, original=txn, date=payload.date, reason=payload.reason)
-    return Reply(201, _txn_out(fix))
+    return Reply(201, transaction_view(fix))
 
 
 @router.get("/groups/{kube_id}/cash-book", response=CashBookOut, summary="Buku Kas Umum satu bulan")
@@ -312,8 +323,8 @@ class FundOut(Schema):
 
 
 class FundIn(Schema):
-    name: str = Field(..., max_length=100)
-    share_percent: Decimal = Field(..., ge=0, le=100, decimal_places=2)
+    name: Annotated[str, Filled(100)]
+    share_percent: Percent100
 
 
 class IksPolicyIn(Schema):
@@ -349,23 +360,23 @@ def set_iks(request: HttpRequest, kube_id: ObjectId, payload: IksPolicyIn) -> li
 
 
 @router.post("/groups/{kube_id}/iks/allocations", response={201: TransactionOut}, summary="Sisihkan IKS dari laba")
-def allocate_iks(request: HttpRequest, kube_id: ObjectId, payload: IksAllocateIn) -> Reply[dict[str, Any]]:
+def allocate_iks(request: HttpRequest, kube_id: ObjectId, payload: IksAllocateIn) -> Reply[TransactionView]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
     period = parse_period(payload.period)
     if period.kind != "month":
         raise BooksError(_("Tulis bulan sebagai YYYY-MM."), field="period", code="bad_period")
     allocation: IksAllocation = iks_allocate(actor=request.user, kube=kube, period=period.months[0])
-    return Reply(201, _txn_out(allocation.transaction))
+    return Reply(201, transaction_view(allocation.transaction))
 
 
 @router.post("/groups/{kube_id}/iks/uses", response={201: TransactionOut}, summary="Pakai dana IKS")
-def use_iks(request: HttpRequest, kube_id: ObjectId, payload: IksUseIn) -> Reply[dict[str, Any]]:
+def use_iks(request: HttpRequest, kube_id: ObjectId, payload: IksUseIn) -> Reply[TransactionView]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
     fund = body_ref(request.user, kube.iks_funds.all(), payload.fund, field="fund", label=_("Dana IKS KUBE ini"),
                     error=BooksError)
     txn = iks_use(actor=request.user, kube=kube, fund=fund, amount=payload.amount, description=payload.description,
                   date=payload.date)
-    return Reply(201, _txn_out(txn))
+    return Reply(201, transaction_view(txn))
 
 
 # --- savings -------------------------------------------------------------------------------
@@ -405,13 +416,13 @@ def get_savings(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]
 
 
 @router.post("/groups/{kube_id}/savings", response={201: TransactionOut}, summary="Setor/tarik simpanan")
-def post_savings(request: HttpRequest, kube_id: ObjectId, payload: SavingsIn) -> Reply[dict[str, Any]]:
+def post_savings(request: HttpRequest, kube_id: ObjectId, payload: SavingsIn) -> Reply[TransactionView]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
     member = _member(request, kube, payload.member)
     assert member is not None  # payload.member is required
     txn = SAVINGS[payload.kind](actor=request.user, kube=kube, member=member, amount=payload.amount,
                                 date=payload.date, receipt_no=payload.receipt_no)
-    return Reply(201, _txn_out(txn))
+    return Reply(201, transaction_view(txn))
 
 
 # --- loans ---------------------------------------------------------------------------------
@@ -445,7 +456,7 @@ class LoanIn(Schema):
     member: int = Field(..., ge=1, le=2**63 - 1)
     amount: Money = Field(...)
     term_months: int = Field(..., ge=1, le=120)
-    fee_percent_month: Decimal | None = Field(None, ge=0, le=10, decimal_places=2)
+    fee_percent_month: Percent10 | None = None
     purpose: str = Field("", max_length=200)
     date: Date | None = None
 
@@ -508,11 +519,11 @@ def get_loan(request: HttpRequest, loan_id: ObjectId) -> dict[str, Any]:
 
 
 @router.post("/loans/{loan_id}/repayments", response={201: TransactionOut}, summary="Catat angsuran")
-def repay_loan(request: HttpRequest, loan_id: ObjectId, payload: RepaymentIn) -> Reply[dict[str, Any]]:
+def repay_loan(request: HttpRequest, loan_id: ObjectId, payload: RepaymentIn) -> Reply[TransactionView]:
     loan = _loan_in_reach(request, loan_id, write=Kind.BOOKS)
     txn = loan_repay(actor=request.user, loan=loan, amount=payload.amount, date=payload.date,
                      receipt_no=payload.receipt_no)
-    return Reply(201, _txn_out(txn))
+    return Reply(201, transaction_view(txn))
 
 
 # --- month close ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_child, access_kube, body_ref, body_refs
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Codes, Date, Flag, MoneyOrZero
+from api.types import Codes, Date, Flag, MoneyOrZero, Percent10
 from books.errors import BooksError
 from books.models import (
     Activity,
@@ -365,8 +365,8 @@ class RulesOut(Schema):
 class RulesIn(Schema):
     text: str = Field(..., max_length=20000)
     adopted_on: Date
-    loan_fee_percent_month: Decimal | None = Field(None, ge=0, le=10, decimal_places=2,
-                                                   description="Kosongkan bila KUBE tidak memungut jasa pinjaman")
+    loan_fee_percent_month: Percent10 | None = Field(None, description="Kosongkan bila KUBE tidak memungut "
+                                                                       "jasa pinjaman")
 
 
 def _rules_out(v: RuleVersion, current: int | None) -> dict[str, Any]:

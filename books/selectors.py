@@ -552,3 +552,58 @@ def next_open_day(kube: Kube, closed: int | None) -> date | None:
     _start, end = period_bounds(closed)
     return end + timedelta(days=1)
 
+
+
+# --- transactions as the API shows them -------------------------------------------------------
+
+@dataclass(frozen=True)
+class LineView:
+    account: str
+    account_name: str
+    debit: int
+    credit: int
+    member: int | None
+    loan: int | None
+    iks_fund: int | None
+
+
+@dataclass(frozen=True)
+class TransactionView:
+    """A posted transaction with its lines and, if it has been reversed, the reversal's id."""
+
+    id: int
+    kube: int
+    date: date
+    receipt: str
+    kind: str
+    description: str
+    amount: int
+    reverses: int | None
+    reversed_by: int | None
+    created_by: str | None  # the username
+    lines: list[LineView]
+
+
+def transaction_views(txns: list[Transaction]) -> list[TransactionView]:
+    """`txns` (read with select_related("created_by")) in their order, in two more queries
+    whatever their number: their lines, and the reversals that point at them (two a
+    transaction before). The reversals are read forwards, by `reverses_id IN (…)`, as
+    reversed_ids explains."""
+    ids = [t.pk for t in txns]
+    lines: dict[int, list[LineView]] = defaultdict(list)
+    for ln in Line.objects.filter(transaction_id__in=ids).select_related("account").order_by("id"):
+        lines[ln.transaction_id].append(LineView(ln.account.code, ln.account.name, ln.debit, ln.credit,
+                                                 ln.member_id, ln.loan_id, ln.iks_fund_id))
+    reversed_by: dict[int, int] = {}
+    for reverses_id, pk in (Transaction.objects.filter(reverses_id__in=ids).order_by("id")
+                            .values_list("reverses_id", "id")):
+        reversed_by.setdefault(reverses_id, pk)
+    return [TransactionView(
+        id=t.pk, kube=t.kube_id, date=t.date, receipt=t.receipt, kind=t.kind, description=t.description,
+        amount=t.amount, reverses=t.reverses_id, reversed_by=reversed_by.get(t.pk),
+        created_by=t.created_by.username if t.created_by else None, lines=lines[t.pk]) for t in txns]
+
+
+def transaction_view(txn: Transaction) -> TransactionView:
+    """One transaction as transaction_views reads it."""
+    return transaction_views([txn])[0]

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_child, access_kube, body_ref, sees_personal_data
+from accounts.access import Kind, access_child, access_kube, body_ref
 from api.pagination import ObjectId
-from api.types import Codes, Date, Flag, Money
+from api.types import Codes, Date, Filled, Flag, Money
 from grants.errors import GrantsError
 from grants.models import Grant, GrantSource, RecipientKind
-from grants.services import grant_record, grant_spend, onward_transfer, passed_on, plan_set, plan_spent
-from lib.personal import mask_id
+from grants.selectors import GrantView, grant_view, grant_views
+from grants.services import grant_record, grant_spend, onward_transfer, plan_set
 
 router = Router(tags=["bantuan"])
 
@@ -66,7 +66,7 @@ class GrantOut(Schema):
 
 
 class GrantIn(Schema):
-    name: str = Field(..., max_length=150)
+    name: Annotated[str, Filled(150)]
     source: Annotated[str, Codes(GrantSource)]
     decree_number: str = Field(..., max_length=100)
     amount: Money = Field(...)
@@ -110,67 +110,48 @@ class OnwardIn(Schema):
     note: str = Field("", max_length=250)
 
 
-def _grant_out(request: HttpRequest, grant: Grant) -> dict[str, Any]:
-    show = sees_personal_data(request.user)
-    return {
-        "id": grant.pk, "kube": grant.kube_id, "name": grant.name, "source": grant.source,
-        "decree_number": grant.decree_number, "amount": grant.amount, "received_on": grant.received_on,
-        "bank_name": grant.bank_name, "account_number": grant.account_number, "account_name": grant.account_name,
-        "transaction": grant.transaction_id, "passed_on": passed_on(grant),
-        "plan": [{"id": ln.pk, "item": ln.item, "quantity": ln.quantity, "unit": ln.unit, "unit_cost": ln.unit_cost,
-                  "total": ln.total, "is_asset": ln.is_asset, "spent": plan_spent(ln)}
-                 for ln in grant.plan_lines.order_by("id")],
-        "onward_transfers": [
-            {"id": t.pk, "date": t.transaction.date, "amount": t.transaction.amount, "recipient_kind": t.recipient_kind,
-             "recipient_kube": t.recipient_kube_id, "note": t.note,
-             "recipients": [{"name": r.name, "nik": r.nik if show else mask_id(r.nik), "amount": r.amount}
-                            for r in t.recipients.order_by("id")]}
-            for t in grant.onward_transfers.select_related("transaction").order_by("id")],
-    }
-
-
 def _grant_in_reach(request: HttpRequest, grant_id: int, *, write: Kind | None = None) -> Grant:
     return access_child(request.user, Grant.objects.select_related("kube"), grant_id, write=write)
 
 
 @router.get("/groups/{kube_id}/grants", response=list[GrantOut], summary="Bantuan stimulan KUBE")
-def list_grants(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+def list_grants(request: HttpRequest, kube_id: ObjectId) -> list[GrantView]:
     kube = access_kube(request.user, kube_id)
-    return [_grant_out(request, g) for g in kube.grants.order_by("received_on", "id")]
+    return grant_views(request.user, kube)
 
 
 @router.post("/groups/{kube_id}/grants", response={201: GrantOut}, summary="Catat bantuan yang diterima")
-def create_grant(request: HttpRequest, kube_id: ObjectId, payload: GrantIn) -> Reply[dict[str, Any]]:
+def create_grant(request: HttpRequest, kube_id: ObjectId, payload: GrantIn) -> Reply[GrantView]:
     kube = access_kube(request.user, kube_id, write=Kind.GRANT)
     grant = grant_record(actor=request.user, kube=kube, **payload.dict())
-    return Reply(201, _grant_out(request, grant))
+    return Reply(201, grant_view(request.user, grant))
 
 
 @router.get("/grants/{grant_id}", response=GrantOut, summary="Satu bantuan dengan RAB dan perguliran")
-def get_grant(request: HttpRequest, grant_id: ObjectId) -> dict[str, Any]:
-    return _grant_out(request, _grant_in_reach(request, grant_id))
+def get_grant(request: HttpRequest, grant_id: ObjectId) -> GrantView:
+    return grant_view(request.user, _grant_in_reach(request, grant_id))
 
 
 @router.put("/grants/{grant_id}/plan", response=GrantOut, summary="Tetapkan RAB")
-def set_plan(request: HttpRequest, grant_id: ObjectId, payload: PlanIn) -> dict[str, Any]:
+def set_plan(request: HttpRequest, grant_id: ObjectId, payload: PlanIn) -> GrantView:
     grant = _grant_in_reach(request, grant_id, write=Kind.GRANT)
     plan_set(actor=request.user, grant=grant,
              lines=[(ln.item, ln.quantity, ln.unit, ln.unit_cost, ln.is_asset) for ln in payload.lines])
-    return _grant_out(request, grant)
+    return grant_view(request.user, grant)
 
 
 @router.post("/grants/{grant_id}/spends", response={201: GrantOut}, summary="Catat realisasi bantuan")
-def spend(request: HttpRequest, grant_id: ObjectId, payload: SpendIn) -> Reply[dict[str, Any]]:
+def spend(request: HttpRequest, grant_id: ObjectId, payload: SpendIn) -> Reply[GrantView]:
     grant = _grant_in_reach(request, grant_id, write=Kind.BOOKS)
     line = body_ref(request.user, grant.plan_lines.all(), payload.plan_line, field="plan_line",
                     label=_("Baris RAB bantuan ini"), error=GrantsError)
     grant_spend(actor=request.user, plan_line=line, amount=payload.amount, description=payload.description,
                 date=payload.date, location=payload.location)
-    return Reply(201, _grant_out(request, grant))
+    return Reply(201, grant_view(request.user, grant))
 
 
 @router.post("/grants/{grant_id}/onward-transfers", response={201: GrantOut}, summary="Catat perguliran")
-def onward(request: HttpRequest, grant_id: ObjectId, payload: OnwardIn) -> Reply[dict[str, Any]]:
+def onward(request: HttpRequest, grant_id: ObjectId, payload: OnwardIn) -> Reply[GrantView]:
     grant = _grant_in_reach(request, grant_id, write=Kind.BOOKS)
     recipient_kube = None
     if payload.recipient_kube is not None:
@@ -178,4 +159,4 @@ def onward(request: HttpRequest, grant_id: ObjectId, payload: OnwardIn) -> Reply
     onward_transfer(actor=request.user, grant=grant, recipient_kind=payload.recipient_kind,
                     recipients=[(r.name, r.nik, r.amount) for r in payload.recipients], date=payload.date,
                     recipient_kube=recipient_kube, note=payload.note)
-    return Reply(201, _grant_out(request, grant))
+    return Reply(201, grant_view(request.user, grant))

@@ -8,16 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.access import Kind, access_child, access_kube, can_write, kubes_for_user, sees_personal_data
+from accounts.access import Kind, access_child, access_kube, can_write, kubes_for_user
 from books.errors import BooksError
 from books.views.common import book_context
 from grants.errors import GrantsError
 from grants.forms import GrantForm, OnwardForm, PlanForm, SpendForm
 from grants.models import Grant
-from grants.services import grant_record, grant_spend, onward_transfer, passed_on, plan_set, plan_spent
+from grants.selectors import grant_view, grant_views
+from grants.services import grant_record, grant_spend, onward_transfer, plan_set
 from lib.forms import apply_error
 from lib.money import rupiah
-from lib.personal import mask_id
 
 
 @login_required
@@ -33,29 +33,23 @@ def grant_list(request: HttpRequest, kube_id: int) -> HttpResponse:
             messages.success(request, _("Bantuan %(n)s sebesar %(a)s tercatat dan masuk buku KUBE.")
                              % {"n": grant.name, "a": rupiah(grant.amount)})
             return redirect("grants:detail", kube.pk, grant.pk)
-    grants = [(g, passed_on(g)) for g in kube.grants.select_related("transaction").order_by("-received_on")]
+    grants = grant_views(request.user, kube)[::-1]  # the latest first
     return render(request, "grants/list.html", book_context(
         request, kube, "grants", grants=grants, form=form, can_record=can_write(request.user, Kind.GRANT),
-        total=sum(g.amount for g, _p in grants), total_passed=sum(p for _g, p in grants)))
+        total=sum(g.amount for g in grants), total_passed=sum(g.passed_on for g in grants)))
 
 
 @login_required
 def grant_detail(request: HttpRequest, kube_id: int, grant_id: int) -> HttpResponse:
     kube = access_kube(request.user, kube_id)
     grant = access_child(request.user, Grant.objects.filter(kube=kube), grant_id)
-    plan = [(line, plan_spent(line)) for line in grant.plan_lines.order_by("id")]
-    show_nik = sees_personal_data(request.user)
-    transfers = [
-        (t, [(r.name, r.nik if show_nik else mask_id(r.nik), r.amount) for r in t.recipients.all()])
-        for t in grant.onward_transfers.select_related("transaction", "recipient_kube").prefetch_related("recipients")
-    ]
+    view = grant_view(request.user, grant)
     can_plan = can_write(request.user, Kind.GRANT)
     return render(request, "grants/detail.html", book_context(
-        request, kube, "grants", grant=grant, plan=plan, transfers=transfers, passed=passed_on(grant),
-        planned=sum(line.total for line, _s in plan), spent=sum(s for _l, s in plan), can_plan=can_plan,
+        request, kube, "grants", grant=view, can_plan=can_plan,
         plan_form=PlanForm(initial={"lines": "\n".join(
             f"{line.item} | {line.quantity} | {line.unit} | {line.unit_cost} | {'ya' if line.is_asset else 'tidak'}"
-            for line, _s in plan)}),
+            for line in view.plan)}),
         spend_form=SpendForm(grant=grant),
         onward_form=OnwardForm(kubes=kubes_for_user(request.user).exclude(pk=kube.pk).order_by("name"))))
 

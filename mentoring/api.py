@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
+from pydantic import ConfigDict
 
 from accounts.access import (
     Kind,
@@ -33,13 +34,20 @@ from accounts.access import (
 )
 from api.idempotency import before_lock
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Codes, Date, Flag, LocalTime, file_answers
+from api.types import NOT_BLANK, Codes, Date, Flag, LocalTime, Percent100, file_answers
 from books.models import Activity
 from lib.http import private_image_response
 from lib.regioncode import normalize
 from mentoring.errors import MentoringError
 from mentoring.models import AssistanceEvent, Book, Evaluation, FollowUp, StageCriterion, Visit, VisitKind
-from mentoring.selectors import event_participants, event_participations, events_in_reach, workspace
+from mentoring.selectors import (
+    event_participants,
+    event_participations,
+    event_scope_prefetches,
+    events_in_reach,
+    mentor_loads,
+    workspace,
+)
 from mentoring.services import (
     NEXT_STAGE,
     AuditLine,
@@ -159,10 +167,14 @@ def _visit_out(v: Visit) -> dict[str, Any]:
         "present": [a.member_id for a in v.attendance.all() if a.present],
         "audits": [{"book": a.book, "checked": a.checked, "in_order": a.in_order, "findings": a.findings}
                    for a in v.audits.all()],
-        "follow_ups": [_follow_up_out(f) for f in v.follow_ups.select_related("person")],
+        "follow_ups": [_follow_up_out(f) for f in v.follow_ups.all()],
         "photos": [{"id": p.pk, "width": p.width, "height": p.height, "url": _photo_url(v.pk, p.pk, "large"),
                     "thumbnail_url": _photo_url(v.pk, p.pk, "small")} for p in v.photos.all()],
     }
+
+
+# A visit's follow-ups with the member each names, read for a whole page at once.
+_FOLLOW_UPS = Prefetch("follow_ups", queryset=FollowUp.objects.select_related("person").order_by("id"))
 
 
 def _visits(request: HttpRequest) -> Any:
@@ -179,7 +191,7 @@ class VisitFilters(Schema):
 @router.get("/visits", response=Page[VisitOut], summary="Kunjungan dalam jangkauan")
 def list_visits(request: HttpRequest, filters: VisitFilters = Query(...),  # noqa: B008
                 pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
-    qs = _visits(request).prefetch_related("attendance", "audits", "photos")
+    qs = _visits(request).prefetch_related("attendance", "audits", "photos", _FOLLOW_UPS)
     if filters.kube:
         qs = qs.filter(kube_id=filters.kube)
     if filters.pendamping:
@@ -218,7 +230,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Reply[dict[str, Any]
 
 @router.get("/visits/{visit_id}", response=VisitOut, summary="Satu kunjungan")
 def get_visit(request: HttpRequest, visit_id: ObjectId) -> dict[str, Any]:
-    return _visit_out(access_child(request.user, Visit, visit_id))
+    return _visit_out(access_child(request.user, Visit.objects.prefetch_related(_FOLLOW_UPS), visit_id))
 
 
 PHOTO_UPLOAD = re.compile(r"^/api/v1/visits/\d+/photos/?$")
@@ -335,14 +347,23 @@ def _event_out(e: AssistanceEvent, viewer: Any) -> dict[str, Any]:
     return {"id": e.pk, "title": e.title, "date": e.date, "kabupaten": e.kabupaten_id, "place": e.place,
             "topic": e.topic, "method": e.method, "speakers": e.speakers, "moderator": e.moderator,
             "committee": e.committee, "problems_raised": e.problems_raised, "results": e.results,
-            "kubes": [{"kube": p.kube_id, "people": p.people} for p in event_participations(e, viewer)],
+            "kubes": [{"kube": p.kube_id, "people": p.people} for p in _seen(e, "seen_participations", viewer)],
             "participants": [{"kube": p.kube_id, "member": p.member_id, "name": p.name}
-                             for p in event_participants(e, viewer)]}
+                             for p in _seen(e, "seen_participants", viewer)]}
+
+
+def _seen(event: AssistanceEvent, attr: str, viewer: Any) -> Any:
+    """What event_scope_prefetches read for a page of events, or the same read for one event."""
+    seen = getattr(event, attr, None)
+    if seen is not None:
+        return seen
+    return event_participations(event, viewer) if attr == "seen_participations" else event_participants(event, viewer)
 
 
 @router.get("/events", response=Page[EventOut], summary="Asistensi dalam jangkauan")
 def list_events(request: HttpRequest, pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
-    page = paginate(events_in_reach(request.user).prefetch_related("participations"), pages, order=("-date", "-id"))
+    page = paginate(events_in_reach(request.user), pages, order=("-date", "-id"))
+    prefetch_related_objects(page["items"], *event_scope_prefetches(request.user))
     page["items"] = [_event_out(e, request.user) for e in page["items"]]
     return page
 
@@ -383,8 +404,8 @@ def get_event(request: HttpRequest, event_id: ObjectId) -> dict[str, Any]:
 
 class TargetIn(Schema):
     description: str = Field(..., max_length=250)
-    target_percent: Decimal = Field(..., ge=0, le=100, decimal_places=2)
-    reached_percent: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    target_percent: Percent100
+    reached_percent: Percent100 | None = None
 
 
 class EvaluationIn(Schema):
@@ -480,6 +501,11 @@ class StageOut(Schema):
 
 
 class CheckIn(Schema):
+    # A criterion ticked as met needs its evidence: the document says it as JSON Schema's if/then.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"met": {"const": True}}, "required": ["met"]},
+        "then": {"properties": {"evidence": {"pattern": NOT_BLANK}}, "required": ["evidence"]}})
+
     criterion: int = Field(..., ge=1, le=2**63 - 1)
     met: Flag
     evidence: str = Field("", max_length=300)
@@ -571,13 +597,7 @@ def list_mentors(request: HttpRequest, pages: PageParams = Query(...)) -> dict[s
     kubes = kubes_for_user(request.user)
     # The office's own mentors (home region within its reach), also one who holds no group yet.
     page = paginate(mentors_for_user(request.user), pages, order=("full_name", "id"))
-    today = timezone.localdate()
-    items = []
-    for mentor in page["items"]:
-        rows = workspace(kubes.filter(pendamping=mentor), today=today)
-        items.append({"id": mentor.pk, "username": mentor.username, "full_name": mentor.full_name,
-                      "groups": len(rows), "attention": sum(1 for r in rows if r.needs_attention)})
-    page["items"] = items
+    page["items"] = mentor_loads(list(page["items"]), kubes)
     page["unassigned"] = kubes.filter(pendamping__isnull=True).exclude(status="bubar").count()
     return page
 

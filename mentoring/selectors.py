@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
+from accounts.access import kube_scope_q
 from books.selectors import add_months
 from mentoring.models import AssistanceEvent, EventKube, EventParticipant, FollowUp, Visit
 from registry.models import Kube
@@ -106,6 +107,45 @@ def workspace(kubes: QuerySet[Kube], *, today: date) -> list[WorkspaceRow]:
     return rows
 
 
+# monitoring.models.Health's codes for a group that needs attention, read through the Kube's
+# `state` relation without importing monitoring (it reads the domain apps, not the other way).
+ATTENTION_HEALTH = ("perhatian", "kritis")
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    """One mentor in an office's overview: the groups they follow within the office's reach that
+    are not dissolved, and how many of those the early warning marks perlu perhatian or kritis
+    (the count of WorkspaceRow.needs_attention in their workspace)."""
+
+    mentor: Any
+    groups: int
+    attention: int
+
+    @property
+    def id(self) -> int:
+        return int(self.mentor.pk)
+
+    @property
+    def username(self) -> str:
+        return str(self.mentor.username)
+
+    @property
+    def full_name(self) -> str:
+        return str(self.mentor.full_name)
+
+
+def mentor_loads(mentors: list[Any], kubes: QuerySet[Kube]) -> list[MentorLoad]:
+    """`mentors` (already read, in their order) with their load among `kubes`: one query for
+    all of them, where a workspace per mentor cost five."""
+    counts = {row["pendamping_id"]: row for row in (
+        kubes.filter(pendamping_id__in=[m.pk for m in mentors]).exclude(status="bubar")
+        .order_by().values("pendamping_id")
+        .annotate(groups=Count("pk"), attention=Count("pk", filter=Q(state__health__in=ATTENTION_HEALTH))))}
+    empty = {"groups": 0, "attention": 0}
+    return [MentorLoad(m, counts.get(m.pk, empty)["groups"], counts.get(m.pk, empty)["attention"]) for m in mentors]
+
+
 def visit_history(kube: Kube) -> QuerySet[Visit]:
     return (kube.visits.select_related("pendamping").prefetch_related("audits", "follow_ups__person", "photos")
             .order_by("date", "id"))
@@ -136,6 +176,18 @@ def event_participants(event: AssistanceEvent, viewer: Any) -> QuerySet[EventPar
     from accounts.access import kube_scope_q
 
     return event.participants.filter(kube_scope_q(viewer)).order_by("id")
+
+
+def event_scope_prefetches(viewer: Any) -> list[Prefetch[Any]]:
+    """Prefetches that read, for a page of events at once, what event_participations and
+    event_participants read for one (the groups `viewer` may see and their named participants),
+    into `seen_participations` and `seen_participants`: two queries for the page, not two an event."""
+    return [
+        Prefetch("participations", to_attr="seen_participations", queryset=EventKube.objects.filter(
+            kube_scope_q(viewer)).select_related("kube", "kube__desa").order_by("id")),
+        Prefetch("participants", to_attr="seen_participants",
+                 queryset=EventParticipant.objects.filter(kube_scope_q(viewer)).order_by("id")),
+    ]
 
 
 def participant_names(event: AssistanceEvent, viewer: Any) -> dict[int, list[str]]:

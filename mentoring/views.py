@@ -36,7 +36,14 @@ from mentoring import documents
 from mentoring.errors import MentoringError
 from mentoring.forms import AssignKecamatanForm, EvaluationForm, EventForm, PromoteForm, VisitForm
 from mentoring.models import AssistanceEvent, Book, Evaluation, StageCriterion, Visit, VisitPhoto
-from mentoring.selectors import event_participations, events_in_reach, participant_names, visit_history, workspace
+from mentoring.selectors import (
+    event_participations,
+    events_in_reach,
+    mentor_loads,
+    participant_names,
+    visit_history,
+    workspace,
+)
 from mentoring.services import (
     NEXT_STAGE,
     AuditLine,
@@ -70,12 +77,8 @@ def mentors(request: HttpRequest) -> HttpResponse:
     """Offices: the mentors working in their region and how their groups fare."""
     require_office(request.user)
     kubes = kubes_for_user(request.user)
-    rows = []
-    today = timezone.localdate()
     # The office's own mentors: home region within its reach (accounts.access.mentors_for_user).
-    for mentor in mentors_for_user(request.user).order_by("full_name", "id"):
-        ws = workspace(kubes.filter(pendamping=mentor), today=today)
-        rows.append((mentor, len(ws), sum(1 for r in ws if r.needs_attention)))
+    rows = mentor_loads(list(mentors_for_user(request.user).order_by("full_name", "id")), kubes)
     unassigned = kubes.filter(pendamping__isnull=True).exclude(status="bubar").count()
     return render(request, "mentoring/mentors.html", {"rows": rows, "unassigned": unassigned,
                                                       "can_assign": can_write(request.user, Kind.KUBE)})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
+from pydantic import ConfigDict
 
 from accounts.access import (
     Kind,
@@ -29,13 +30,34 @@ from accounts.access import (
 )
 from accounts.models import User
 from api.pagination import ObjectId, Page, PageParams, paginate
-from api.types import Codes, Date, Flag, file_answers
+from api.types import (
+    NIK_PATTERN,
+    NOT_BLANK,
+    SLUG_PATTERN,
+    USERNAME_PATTERN,
+    Codes,
+    Date,
+    Filled,
+    Flag,
+    Matching,
+    file_answers,
+)
 from lib.http import XLSX, xlsx_response
 from lib.regioncode import normalize
 from monitoring.models import Health
 from regions.models import Region
 from registry import services
-from registry.choices import BusinessMode, BusinessType, Position, Sex, Stage, Status, TargetGroup, WelfareLevel
+from registry.choices import (
+    BusinessMode,
+    BusinessType,
+    LeaveReason,
+    Position,
+    Sex,
+    Stage,
+    Status,
+    TargetGroup,
+    WelfareLevel,
+)
 from registry.errors import ImportRefused, RegistryError
 from registry.models import Kube, LifecycleChange, Member, Officer, PendampingAssignment, Programme
 from registry.rules import MemberData
@@ -169,8 +191,8 @@ class KubeListParams(Schema):
     business_type: Annotated[str, Codes(BusinessType, blank=True)] = ""
     pendamping: int | None = Field(None, ge=1, le=2**63 - 1)
     health: str = Field("", max_length=9, description="sehat, perhatian, kritis atau bubar")
-    order: str = Field("name", max_length=9,
-                       description="name (menurut nama) atau attention (paling perlu perhatian dulu)")
+    order: Annotated[str, Codes(["name", "attention"])] = Field(
+        "name", description="name (menurut nama) atau attention (paling perlu perhatian dulu)")
 
 
 class LifecycleIn(Schema):
@@ -192,9 +214,14 @@ class AssignIn(Schema):
 
 
 class LeaveIn(Schema):
+    # "lainnya" needs a note: the document says it as JSON Schema's if/then.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"reason": {"const": LeaveReason.LAINNYA.value}}, "required": ["reason"]},
+        "then": {"properties": {"note": {"pattern": NOT_BLANK}}, "required": ["note"]}})
+
     left_on: Date
-    reason: str = Field(..., max_length=16)
-    note: str = Field("", max_length=250)
+    reason: Annotated[str, Codes(LeaveReason)]
+    note: str = Field("", max_length=250, description="Wajib bila alasannya lainnya")
 
 
 class OfficersIn(Schema):
@@ -218,12 +245,13 @@ class OfficerOut(Schema):
 
 
 class ProgrammeIn(Schema):
-    code: str = Field(..., max_length=30, description="Huruf, angka, tanda hubung dan garis bawah")
-    name: str = Field(..., max_length=150)
+    code: Annotated[str, Matching(SLUG_PATTERN, "slug_type", max_length=30,
+                                  description="Huruf, angka, tanda hubung dan garis bawah")]
+    name: Annotated[str, Filled(150)]
     legal_basis: str = Field("", max_length=250)
     min_members: int = Field(..., ge=1, le=500)
     max_members: int = Field(..., ge=1, le=500)
-    size_exempt_targets: list[str] = Field(default_factory=list, max_length=20,
+    size_exempt_targets: list[Annotated[str, Codes(TargetGroup)]] = Field(default_factory=list, max_length=20,
                                            description="Kode sasaran tanpa batas jumlah anggota")
     min_age: int | None = Field(None, ge=0, le=120)
     max_age: int | None = Field(None, ge=0, le=120)
@@ -233,7 +261,8 @@ class ProgrammeIn(Schema):
 
 
 class NikIn(Schema):
-    nik: str = Field(..., max_length=20, description="NIK lengkap 16 digit")
+    nik: Annotated[str, Matching(NIK_PATTERN, "nik_type", max_length=20,
+                                 description="NIK lengkap 16 digit (spasi atau titik di antaranya boleh)")]
 
 
 class MembershipOut(MemberOut):
@@ -243,7 +272,8 @@ class MembershipOut(MemberOut):
 
 
 class AccountIn(Schema):
-    username: str = Field(..., max_length=150)
+    username: Annotated[str, Matching(USERNAME_PATTERN, "username_type", max_length=150,
+                                      description="Huruf, angka, titik, garis bawah, tanda hubung")]
     password: str = Field(..., max_length=128, description="Kata sandi awal")
 
 

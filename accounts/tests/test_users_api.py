@@ -70,7 +70,8 @@ def test_the_admin_creates_an_office_account_through_the_api(client, cast):
 def test_a_bad_user_is_refused_in_indonesian_and_nothing_is_saved(client, cast, overrides, field, message):
     before = User.objects.count()
     response = post(client, "/api/v1/users", new_user(**overrides), bearer(cast.admin))
-    assert response.status_code == 400, response.json()
+    # The username's letters are the document's pattern (422, the schema); the rest are the service's.
+    assert response.status_code == (422 if "hanya boleh" in message else 400), response.json()
     assert response.json()["field"] == field and message in response.json()["message"]
     assert User.objects.count() == before
 

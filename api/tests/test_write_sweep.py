@@ -27,7 +27,15 @@ from django.apps import apps
 
 from accounts.services import token_create
 from api.api import api
-from api.types import MONTH_PATTERN, PERIOD_PATTERN, TIME_PATTERN
+from api.types import (
+    ACCOUNT_CODE_PATTERN,
+    MONTH_PATTERN,
+    NIK_PATTERN,
+    PERIOD_PATTERN,
+    SLUG_PATTERN,
+    TIME_PATTERN,
+    USERNAME_PATTERN,
+)
 
 DAY = date(2026, 3, 10)  # the day of the fixtures' objects (conftest.py)
 PATH_ROLES = ["pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
@@ -172,6 +180,10 @@ class Body:
                 return "09:00"
             if node.get("pattern") in (MONTH_PATTERN, PERIOD_PATTERN):  # api.types.Month, Period
                 return DAY.isoformat()[:7]
+            patterned = {ACCOUNT_CODE_PATTERN: "5999", NIK_PATTERN: "3204060101900001",
+                         SLUG_PATTERN: "uji-sapu", USERNAME_PATTERN: "uji.sapu"}  # api.types' patterns
+            if node.get("pattern") in patterned:
+                return patterned[node["pattern"]]
             return "Uji sapu tulis"[: node.get("maxLength", 50)] or "x"
         return None
 

@@ -202,7 +202,7 @@ def test_the_administrator_keeps_the_chart_of_accounts(client, cast):
     assert twice.status_code == 400
     assert twice.json() == {"code": "invalid", "message": "Kode akun 5199 sudah ada.", "field": "code"}
     short = post(client, "/api/v1/accounts", {"code": "51", "name": "Pendek", "type": "expense"}, auth)
-    assert short.json()["message"] == "Kode akun 3 sampai 10 angka." and short.json()["field"] == "code"
+    assert short.json()["message"] == "Kode harus 3 sampai 10 angka, misalnya 5105." and short.json()["field"] == "code"
     kind = post(client, "/api/v1/accounts", {"code": "5198", "name": "Lain", "type": "biaya"}, auth)
     assert kind.status_code == 422 and kind.json()["field"] == "type"  # the document lists the codes (enum)
     assert kind.json()["message"].startswith("Golongan harus salah satu dari: asset, ")

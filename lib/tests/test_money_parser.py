@@ -155,13 +155,21 @@ def test_any_spelling_saves_the_same_amount_through_page_and_api(client, till, a
     assert page_amount == api_amount == number
 
 
-def test_a_json_integer_is_accepted_and_a_float_or_boolean_is_not(client, till):
+def test_a_json_integer_is_accepted_and_a_fraction_or_boolean_is_not(client, till):
+    """JSON Schema counts 69655.0 as an integer, so the API reads it as Rp69.655; a fraction
+    is refused with the sentence that says there is no sen, and true is not Rp1."""
     kube, auth = till.kube_a, bearer(till.ketua)
     assert _api(client, kube, 450_000, "Bulat", auth)[0] == 450_000
-    for wrong in (1500.5, 1500.0, True):
+    assert _api(client, kube, 69655.0, "Bulat sebagai float", auth)[0] == 69_655
+    for wrong in (1500.5, True):
         amount, body = _api(client, kube, wrong, f"Salah {wrong!r}", auth)
         assert amount is None and body["code"] == "invalid" and body["field"] == "amount", body
         assert body["message"].startswith("Jumlah"), body
+    amount, body = _api(client, kube, 69655.5, "Pecahan", auth)
+    assert amount is None and "tanpa sen" in body["message"], body
+    # Text stays strict: "1500.0" is what a person typed, and a person does not write sen.
+    amount, body = _api(client, kube, "1500.0", "Teks pecahan", auth)
+    assert amount is None and "tanpa sen" in body["message"], body
 
 
 def test_the_words_under_the_box_follow_the_parser(client, till):

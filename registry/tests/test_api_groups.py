@@ -40,8 +40,8 @@ def test_groups_most_in_need_of_attention_come_first(client, cast):
     by_name = client.get("/api/v1/groups", **auth).json()["items"]
     assert [g["name"] for g in by_name] == sorted(g["name"] for g in by_name)
     bad = client.get("/api/v1/groups?order=urgent", **auth)
-    assert bad.status_code == 400 and bad.json()["field"] == "order"
-    assert "tidak dikenal" in bad.json()["message"]
+    assert bad.status_code == 422 and bad.json()["field"] == "order"  # the document's enum
+    assert "harus salah satu dari: name, attention" in bad.json()["message"]
 
 
 def test_a_groups_history_shows_stage_status_and_mentors_newest_first(client, cast):
