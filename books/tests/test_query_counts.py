@@ -28,7 +28,7 @@ def _entries(cast, n: int) -> None:
 @pytest.mark.parametrize("n", SIZES)
 def test_a_cash_entry_is_posted_in_a_fixed_number_of_queries(cast, django_assert_num_queries, n):
     _entries(cast, n)
-    with django_assert_num_queries(52):
+    with django_assert_num_queries(14):
         txn = cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind="sale", amount=450_000,
                                 description="Penjualan keripik", date=date(2026, 4, 20))
     assert Transaction.objects.get(pk=txn.pk).amount == 450_000

@@ -17,6 +17,7 @@ from lib.testing import DESA_A, bearer, make_kube, make_user
 from mentoring.selectors import workspace
 from mentoring.services import NewFollowUp, evaluation_record, event_record, visit_log
 from monitoring.models import GroupState
+from outbox import drainer
 from regions.models import Region
 from registry.models import Kube
 
@@ -30,6 +31,7 @@ def _mentors(cast, n: int) -> list:
     for i in range(n):
         mentor = make_user(f"pendamping.{i:02d}", Role.PENDAMPING, "32.04")
         kube = make_kube(name=f"KUBE Uji {i:02d}", desa=DESA_A, actor=cast.kab, pendamping=mentor, n=5)
+        drainer.drain()  # the group's summary row, as the app writes it within a second
         GroupState.objects.filter(kube=kube).update(health="kritis" if i % 2 else "sehat")
         mentors.append(mentor)
     return mentors
@@ -183,7 +185,7 @@ def test_the_workspace_endpoint_reads_in_a_fixed_number_of_queries(client, cast,
     auth = bearer(cast.pendamping)
     url = f"/api/v1/mentors/{cast.pendamping.pk}/workspace"
     client.get(url, **auth)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         body = client.get(url, **auth).json()
     assert len(body) == n + Kube.objects.filter(pendamping=cast.pendamping).count() - n
     assert sum(1 for r in body if r["name"].startswith("KUBE Dampingan")) == n
