@@ -1,4 +1,4 @@
-"""Fixtures shared by every app's tests (see lib/testing.py for the cast)."""
+"""Fixtures shared by every app's tests (see testing/__init__.py for the cast)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _ledger_cleanup(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    from lib import testing
+    import testing
 
     with django_db_blocker.unblock():
         testing.ensure_regions()
@@ -71,14 +71,14 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 @pytest.fixture
 def regions(db: None) -> None:
     """The region subset; reloaded when a transactional test has flushed the tables."""
-    from lib import testing
+    import testing
 
     testing.ensure_regions()
 
 
 @pytest.fixture
 def cast(db: None) -> Any:
-    from lib import testing
+    import testing
 
     return testing.build_cast()
 

@@ -19,8 +19,8 @@ from PIL import Image
 
 from accounts.models import Role
 from accounts.services import token_create
-from api.api import api
-from lib.testing import make_user
+from sikube.api import api
+from testing import make_user
 
 OUTSIDE = ["provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]  # all of them Jawa Barat or nothing
 DAY = date(2026, 3, 10)

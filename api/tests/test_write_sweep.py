@@ -26,9 +26,9 @@ import pytest
 from django.apps import apps
 
 from accounts.services import token_create
-from api.api import api
 from api.tests.test_reach_sweep import DAY, far  # noqa: F401  (the fixture of Sido Rukun's objects)
 from api.types import MONTH_PATTERN, PERIOD_PATTERN, TIME_PATTERN
+from sikube.api import api
 
 PATH_ROLES = ["pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 BODY_ROLES = ["admin", *PATH_ROLES]

@@ -8,8 +8,8 @@ import pytest
 
 from assessments.instrument import CODE
 from assessments.models import InstrumentVersion
-from lib.testing import DESA_A, make_kube
 from registry.models import Programme
+from testing import DESA_A, make_kube
 
 # Seed 003's weak items and the sums of their 15 scores (mean = sum / 15).
 SEED_003_SUMS = {9: 37, 13: 35, 14: 36, 19: 37, 23: 33, 26: 34}

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from assessments.models import Assessment, Score
 from assessments.services import assessment_start, priorities_set, rtl_action_add, scores_save
 from assessments.tests.conftest import seed_003_scores
-from lib.testing import assert_csp_clean
+from testing import assert_csp_clean
 
 
 def pdf_text(content: bytes) -> str:

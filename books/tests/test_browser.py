@@ -16,9 +16,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def treasurer(transactional_db):
+    import testing
     from books.models import TxnKind
     from books.services import cash_entry_record
-    from lib import testing
 
     cast = testing.build_cast()
     cast.ketua.set_password(PASSWORD)

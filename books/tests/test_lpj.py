@@ -149,7 +149,7 @@ def test_the_worked_example_month_line_by_line(april):
 
 
 def test_the_json_carries_the_same_figures(april, client, cast):
-    from lib.testing import bearer
+    from testing import bearer
 
     figures = client.get(f"/api/v1/groups/{april.pk}/lpj?period=2026-04", **bearer(cast.anggota)).json()
     accounts = {a["account"]: a for a in figures["cash"]["accounts"]}

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+import testing
 from accounts.models import Role, User
 from assessments.models import Assessment
 from books.models import PeriodClose, Transaction
-from lib import testing
 from lib.regioncode import is_within
 from mentoring.models import AssistanceEvent, Evaluation
 from mentoring.selectors import workspace

@@ -15,7 +15,7 @@ PASSWORD = "kata-sandi-uji-2026"
 
 @pytest.fixture
 def people(transactional_db):
-    from lib import testing
+    import testing
 
     cast = testing.build_cast()
     for user in (cast.kab, cast.ketua):

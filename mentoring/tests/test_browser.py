@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def mentor(transactional_db):
-    from lib import testing
+    import testing
     from mentoring.services import AuditLine, NewFollowUp, visit_log
     from registry.services import kube_assign_pendamping
 

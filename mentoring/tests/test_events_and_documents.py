@@ -194,7 +194,7 @@ def test_an_office_records_an_event_on_the_page(client, cast):
 def test_a_member_sees_only_their_own_groups_participants_of_an_event(client, cast):
     """An event shared by two groups: a member of one sees their group and its people, not who came
     from the other (its name, its members) — on the page, in the API and in the PDF."""
-    from lib.testing import bearer
+    from testing import bearer
 
     own = cast.kube_a.members.order_by("id").first()
     other = cast.kube_b.members.order_by("id").first()

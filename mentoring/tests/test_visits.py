@@ -10,11 +10,11 @@ from PIL import Image
 
 from books.models import TxnKind
 from books.services import cash_entry_record
-from lib.testing import member_data
 from mentoring.errors import MentoringError
 from mentoring.models import FollowUp, Visit, VisitPhoto
 from mentoring.services import AuditLine, NewFollowUp, follow_up_close, visit_log
 from registry.services import member_add, member_leave
+from testing import member_data
 
 DAY = date(2026, 3, 5)
 

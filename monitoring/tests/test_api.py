@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time_machine
 
-from lib.testing import bearer
 from monitoring.models import ClassCheck, GroupState
 from monitoring.selectors import groups_in, scope_for
 from monitoring.tests.test_dashboard import books  # noqa: F401 (fixture)
+from testing import bearer
 
 
 def test_a_groups_health_and_class(client, books):  # noqa: F811

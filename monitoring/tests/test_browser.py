@@ -18,9 +18,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def province(transactional_db):
+    import testing
     from books.models import TxnKind
     from books.services import cash_entry_record
-    from lib import testing
 
     cast = testing.build_cast()
     cast.prov.set_password(PASSWORD)

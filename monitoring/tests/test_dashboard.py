@@ -17,11 +17,11 @@ from openpyxl import load_workbook
 from books.lpj import parse_period
 from books.models import Line, TxnKind
 from books.services import cash_entry_record
-from lib.testing import assert_csp_clean
 from mentoring.models import Visit
 from mentoring.services import visit_log
 from monitoring.selectors import dashboard, scope_for
 from registry.models import Member
+from testing import assert_csp_clean
 
 NOW = "2026-11-20 10:00 +0700"
 OCTOBER = parse_period("2026-10")

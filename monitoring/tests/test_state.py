@@ -118,10 +118,10 @@ def test_any_sequence_of_postings_and_visits_keeps_the_summaries_exact(cast, ope
 
 
 def test_a_group_moved_to_another_kabupaten_takes_its_figures_along(cast, now):
-    from lib.testing import DESA_C
     from monitoring.models import KabupatenMonth, KabupatenState
     from regions.models import Region
     from registry.services import kube_assign_pendamping, kube_update
+    from testing import DESA_C
 
     fund(cast)
     kube = cast.kube_a
@@ -145,7 +145,7 @@ def test_a_group_moved_to_another_kabupaten_takes_its_figures_along(cast, now):
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_outside_any_transaction_keeps_the_summaries_exact():
     """A script loading groups in a batch without its own transaction (the kabupaten lock needs one)."""
-    from lib import testing
+    import testing
     from lib.events import batch
 
     cast = testing.build_cast()

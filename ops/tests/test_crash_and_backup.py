@@ -13,8 +13,8 @@ import uuid
 
 import pytest
 
-from ops.tests.live import Live, multipart
 from registry.tests.test_import import build
+from testing.live import Live, multipart
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

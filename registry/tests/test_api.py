@@ -7,8 +7,8 @@ import pytest
 from accounts.models import Role
 from accounts.services import token_create
 from lib.nik import nik_date_part
-from lib.testing import DESA_A2, make_user, programme_fm
 from registry.models import Kube
+from testing import DESA_A2, make_user, programme_fm
 
 BIRTH = date(1982, 2, 3)
 

@@ -17,7 +17,7 @@ NAMES = ["Euis Kurniasih", "Dedeh Rohaeti", "Asep Saepudin", "Iis Nurhayati", "U
 
 @pytest.fixture
 def office(transactional_db):
-    from lib import testing
+    import testing
 
     cast = testing.build_cast()
     cast.kab.set_password(PASSWORD)

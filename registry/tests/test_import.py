@@ -10,10 +10,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from lib.nik import nik_date_part
-from lib.testing import programme_fm
 from lib.xlsx import SpreadsheetError
 from registry.importer import KUBE_COLUMNS, MEMBER_COLUMNS, import_workbook
 from registry.models import Kube, Member
+from testing import programme_fm
 
 BIRTH = date(1975, 3, 9)
 

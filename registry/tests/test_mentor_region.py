@@ -19,7 +19,6 @@ from openpyxl import load_workbook
 from accounts.errors import AccountsError
 from accounts.models import Role, User
 from accounts.services import user_create
-from lib.testing import DESA_A, bearer, founding_members, make_kube, make_user
 from mentoring.errors import MentoringError
 from mentoring.services import mentor_assign_kecamatan
 from regions.models import Region
@@ -28,6 +27,7 @@ from registry.importer import KUBE_COLUMNS, import_workbook
 from registry.models import Kube, PendampingAssignment
 from registry.services import kube_assign_pendamping, kube_register
 from registry.tests.test_import import build, upload
+from testing import DESA_A, bearer, founding_members, make_kube, make_user
 
 TODAY = date.today().isoformat()
 
