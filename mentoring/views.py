@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import Kind, access_kube, can_write, kubes_for_user, mentors_for_user, region_root, role_of
 from accounts.models import Role, User
 from books.models import Activity
-from books.views.common import book_context
+from front.tabs import book_context
 from lib.forms import apply_error
 from lib.http import pdf_response, private_image_response
 from mentoring import documents

@@ -17,7 +17,8 @@ from books.models import PeriodClose
 from books.selectors import CashBook, month_profit
 from books.services import period_close
 from books.services.ledger import last_closed_period, period_of
-from books.views.common import book_context, book_kube, shift_month
+from books.views.common import book_kube, shift_month
+from front.tabs import book_context
 from lib.http import pdf_response
 from lib.money import percent, rupiah
 from lib.pdf import STYLE_SMALL, PdfDocument

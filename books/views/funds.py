@@ -35,7 +35,8 @@ from books.services import (
     savings_withdraw,
 )
 from books.services.ledger import period_of
-from books.views.common import book_context, book_kube, shift_month
+from books.views.common import book_kube, shift_month
+from front.tabs import book_context
 from lib.forms import apply_error
 from lib.http import xlsx_response
 from lib.money import rupiah
