@@ -20,6 +20,7 @@ from ninja.responses import Status as Reply
 from accounts.access import Kind, access_kube, body_ref, kubes_for_user, require
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Codes, Date, Money, MoneyOrZero, Month, Period, file_answers
+from books.documents import lpj_document
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
 from books.models import Account, AccountType, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
@@ -51,7 +52,6 @@ from books.services import (
     transaction_reverse,
 )
 from books.services.ledger import SIMPLE_KINDS, account_add
-from books.views.closing import lpj_document
 from lib.http import pdf_response
 from registry.models import Kube, Member
 

@@ -19,6 +19,7 @@ import pytest
 from django.db import connection
 from pypdf import PdfReader
 
+from books.documents import lpj_document
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
 from books.models import Loan, Transaction, TxnKind
@@ -39,7 +40,6 @@ from books.services import (
     transaction_post,
     transaction_reverse,
 )
-from books.views.closing import lpj_document
 from grants.services import grant_record, onward_transfer
 from registry.models import Kube
 
