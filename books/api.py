@@ -30,7 +30,6 @@ from books.selectors import (
     cash_book,
     iks_funds,
     loan_state,
-    month_bounds,
     portfolio,
     savings,
 )
@@ -53,6 +52,7 @@ from books.services import (
 )
 from books.services.ledger import SIMPLE_KINDS, account_add
 from lib.http import pdf_response
+from lib.periods import month_bounds
 from registry.models import Kube, Member
 
 router = Router(tags=["buku"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from books.selectors import add_months
+from lib.periods import add_months
 from mentoring.models import AssistanceEvent, EventKube, EventParticipant, FollowUp, Visit
 from registry.models import Kube
 

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 
 from books.lpj import Period
+from lib.periods import period_of, shift
 from monitoring.models import TARGET_FIELDS, GroupMonth, GroupState, Health, KabupatenMonth, KabupatenState, Klass
 from regions.models import Region
 
@@ -172,7 +173,6 @@ def _month_aggregates() -> dict[str, Any]:
 
 def dashboard(scope: Scope, period: Period, *, trend_months: int = 12) -> Dashboard:
     """The region's figures, each sub-region's, and the monthly trend up to the period's end."""
-    from monitoring.state import shift
 
     child = scope.child_column
     by_child: dict[str, Figures] = defaultdict(Figures)
@@ -217,7 +217,6 @@ def default_period(scope: Scope, *, today: date) -> Period:
     """The month a dashboard or report opens on: the last month a group of the region has closed
     (its books are final), else the last ended month with any entry, else the month before this one.
     Never the running month, whose books are still being written (profit Rp0 would read as a collapse)."""
-    from monitoring.state import period_of, shift
 
     now = period_of(today)
     closed = scope.filter(GroupState.objects.filter(last_closed_period__lt=now)).aggregate(

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from lib.periods import period_of, shift
 from monitoring.classification import classify, evidence_from
 from monitoring.health import assess, unclosed_months
 from monitoring.models import (
@@ -36,15 +37,6 @@ SIX_MONTHS = 182
 
 def codes(desa: str) -> dict[str, str]:
     return {"prov": desa[:2], "kab": desa[:5], "kec": desa[:8], "desa": desa}
-
-
-def shift(period: int, months: int) -> int:
-    index = (period // 100) * 12 + period % 100 - 1 + months
-    return (index // 12) * 100 + index % 12 + 1
-
-
-def period_of(day: date) -> int:
-    return day.year * 100 + day.month
 
 
 # --- months ----------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from books.models import (
 from books.models.ledger import CASH_ROLES
 from lib.events import changed
 from lib.money import rupiah
+from lib.periods import period_of
 from registry.models import Kube, Member
 
 MAX_AMOUNT = 10**13  # Rp 10 trillion: far above any KUBE, far below 2^63
@@ -54,10 +55,6 @@ class Leg:
     member: Member | None = None
     loan: Loan | None = None
     iks_fund: IksFund | None = None
-
-
-def period_of(day: date) -> int:
-    return day.year * 100 + day.month
 
 
 def accounts_by_role() -> dict[str, Account]:

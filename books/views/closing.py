@@ -16,22 +16,16 @@ from books.lpj import lpj_build, parse_period
 from books.models import PeriodClose
 from books.selectors import month_profit
 from books.services import period_close
-from books.services.ledger import last_closed_period, period_of
-from books.views.common import book_kube, shift_month
+from books.services.ledger import last_closed_period
+from books.views.common import book_kube
 from front.tabs import book_context
 from lib.http import pdf_response
+from lib.periods import months_back, period_of
 from registry.models import Kube
 
 
 def _months(kube: Kube) -> list[int]:
-    today = timezone.localdate()
-    first = period_of(kube.formed_on)
-    year, month = today.year, today.month
-    out: list[int] = []
-    while year * 100 + month >= first and len(out) < 36:
-        out.append(year * 100 + month)
-        year, month = shift_month(year, month, -1)
-    return out
+    return months_back(period_of(timezone.localdate()), first=period_of(kube.formed_on), count=36)
 
 
 @login_required

@@ -31,7 +31,3 @@ def month_param(request: HttpRequest, name: str = "bulan") -> tuple[int, int]:
         return today.year, today.month
     return year, month
 
-
-def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
