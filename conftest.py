@@ -55,7 +55,7 @@ def _ledger_cleanup(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     from django.db import connection
 
-    from books.triggers import wipe_for_tests
+    from testing.ledger import wipe_for_tests
 
     wipe_for_tests(connection)
 

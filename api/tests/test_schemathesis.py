@@ -145,7 +145,7 @@ def tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
 
     import testing
     from accounts.services import token_create
-    from books.triggers import wipe_for_tests
+    from testing.ledger import wipe_for_tests
 
     with django_db_blocker.unblock():
         cast = testing.build_cast()
