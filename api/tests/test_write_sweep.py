@@ -26,9 +26,9 @@ import pytest
 from django.apps import apps
 
 from accounts.services import token_create
-from api.tests.test_reach_sweep import DAY, far  # noqa: F401  (the fixture of Sido Rukun's objects)
 from api.types import MONTH_PATTERN, PERIOD_PATTERN, TIME_PATTERN
 from sikube.api import api
+from testing.sweep import DAY
 
 PATH_ROLES = ["pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 BODY_ROLES = ["admin", *PATH_ROLES]
@@ -78,7 +78,7 @@ def _objects(kube: Any, *, admin: Any, mentor: Any, office: Any) -> dict[str, An
 
 
 @pytest.fixture
-def near(cast, far) -> dict[str, Any]:  # noqa: F811
+def near(cast, far) -> dict[str, Any]:
     """The objects of KUBE Maju Sejahtera 11, by path parameter: in every Jawa Barat role's reach."""
     from assessments.instrument import CODE
     from assessments.models import InstrumentVersion
@@ -113,7 +113,7 @@ def near(cast, far) -> dict[str, Any]:  # noqa: F811
 
 
 @pytest.fixture
-def far_all(cast, far) -> dict[str, Any]:  # noqa: F811
+def far_all(cast, far) -> dict[str, Any]:
     from accounts.models import User
 
     mentor = User.objects.get(username="pendamping.semarang")
@@ -224,7 +224,7 @@ def _foreign_workbook(refs: dict[str, Any]) -> Any:
 
     from accounts.models import User
     from registry.importer import KUBE_COLUMNS
-    from registry.tests.test_import import build
+    from testing.registry import build
 
     book = load_workbook(io.BytesIO(build(1, 6)))
     keys = [c.key for c in KUBE_COLUMNS]

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from front.tests.test_browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
+from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
 
 pytestmark = pytest.mark.browser
 

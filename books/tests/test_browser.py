@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from front.tests.test_browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
+from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
 
 pytestmark = pytest.mark.browser
 

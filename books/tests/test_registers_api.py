@@ -19,8 +19,6 @@ from testing import bearer
 DAY = date(2026, 5, 12)
 
 
-
-
 @pytest.fixture
 def officer(cast):
     return bearer(cast.ketua)

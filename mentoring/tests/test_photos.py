@@ -14,8 +14,8 @@ from lib import images
 from mentoring import services
 from mentoring.errors import MentoringError
 from mentoring.models import Visit, VisitPhoto
-from mentoring.tests.test_visits import log, visit_post
 from testing import bearer
+from testing.mentoring import log, visit_post
 
 
 def encoded(fmt: str, size=(64, 48), mode="RGB", **options) -> bytes:

@@ -13,8 +13,8 @@ import uuid
 
 import pytest
 
-from registry.tests.test_import import build
 from testing.live import Live, multipart
+from testing.registry import build
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

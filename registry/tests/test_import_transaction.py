@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from registry import importer, services
 from registry.models import Kube
-from registry.tests.test_import import build, upload
 from testing import bearer, programme_fm
+from testing.registry import build, upload
 
 
 @pytest.fixture
