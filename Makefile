@@ -29,6 +29,7 @@ test-postgres: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-logo   # the layers (README "Layers")
 
 bench: venv
 	@scripts/bench.sh

@@ -1,4 +1,4 @@
-"""Fixtures shared by every app's tests (see lib/testing.py for the cast)."""
+"""Fixtures shared by every app's tests (see testing/__init__.py for the cast)."""
 
 from __future__ import annotations
 
@@ -58,14 +58,14 @@ def _ledger_cleanup(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     from django.db import connection
 
-    from books.triggers import wipe_for_tests
+    from testing.ledger import wipe_for_tests
 
     wipe_for_tests(connection)
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    from lib import testing
+    import testing
 
     with django_db_blocker.unblock():
         testing.ensure_regions()
@@ -74,7 +74,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 @pytest.fixture
 def regions(db: None) -> None:
     """The region subset; reloaded when a transactional test has flushed the tables."""
-    from lib import testing
+    import testing
 
     testing.ensure_regions()
 
@@ -82,7 +82,7 @@ def regions(db: None) -> None:
 @pytest.fixture
 def cast(db: None) -> Any:
     """The cast, with monitoring's summaries of its groups drained (as the app would within a second)."""
-    from lib import testing
+    import testing
     from outbox import drainer
 
     cast = testing.build_cast()

@@ -48,7 +48,7 @@ from assessments.services import (
     scores_save,
 )
 from books.models import Activity
-from books.views.common import book_context
+from front.tabs import book_context
 from lib.charts import chart_json
 from lib.forms import apply_error
 from lib.http import pdf_response, xlsx_response

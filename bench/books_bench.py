@@ -83,9 +83,9 @@ def main() -> None:
     setup_django()
     from accounts.models import User
     from accounts.services import token_create
+    from books.documents import lpj_document
     from books.lpj import lpj_build, parse_period
     from books.models import Line, Transaction
-    from books.views.closing import lpj_document
     from registry.models import Kube
 
     lines, groups = Line.objects.count(), Kube.objects.count()

@@ -66,10 +66,10 @@ def prepare(*, build_groups: int, clients: int) -> dict[str, Any]:
 
     from accounts.models import Role
     from accounts.services import token_create
-    from lib.testing import make_user, programme_fm
     from regions.models import Region
     from regions.services import regions_sync
     from registry.models import Kube, Member
+    from testing import make_user, programme_fm
 
     call_command("migrate", verbosity=0)
     if not Region.objects.exists():
@@ -101,9 +101,9 @@ def prepare(*, build_groups: int, clients: int) -> dict[str, Any]:
 def build(groups: int) -> None:
     """`groups` groups of 10 members over KABUPATEN kabupaten of Jawa Barat, through the services."""
     from accounts.models import Role
-    from lib.testing import make_kube, make_user
     from outbox.services import batch
     from regions.models import Region
+    from testing import make_kube, make_user
 
     admin = make_user("cap.admin", Role.ADMIN, is_staff=True)
     kabs = list(Region.objects.filter(level=2, code__startswith="32.").order_by("code")[:KABUPATEN])

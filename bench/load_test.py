@@ -49,11 +49,11 @@ def seed() -> dict[str, Any]:
     from accounts.services import token_create
     from books.models import TxnKind
     from books.services import cash_entry_record
-    from lib.testing import make_kube, make_user, programme_fm
     from outbox.services import batch
     from regions.models import Region
     from regions.services import regions_sync
     from registry.models import Member
+    from testing import make_kube, make_user, programme_fm
 
     call_command("migrate", verbosity=0)
     regions_sync()

@@ -49,10 +49,10 @@ def seed() -> dict[str, Any]:
     from accounts.services import token_create
     from books.models import TxnKind
     from books.services import cash_entry_record
-    from lib.testing import DESA_A, DESA_B, make_kube, make_user, programme_fm
     from mentoring.services import visit_log
     from regions.services import regions_sync
     from registry.models import Member
+    from testing import DESA_A, DESA_B, make_kube, make_user, programme_fm
 
     call_command("migrate", verbosity=0)
     regions_sync()

@@ -33,6 +33,7 @@ from api.types import (
     Period,
     file_answers,
 )
+from books.documents import lpj_document
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
 from books.models import Account, AccountType, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
@@ -43,7 +44,6 @@ from books.selectors import (
     cash_book,
     iks_funds,
     loan_state,
-    month_bounds,
     portfolio,
     savings,
     transaction_view,
@@ -67,8 +67,8 @@ from books.services import (
     transaction_reverse,
 )
 from books.services.ledger import SIMPLE_KINDS, account_add
-from books.views.closing import lpj_document
 from lib.http import pdf_response
+from lib.periods import month_bounds
 from registry.models import Kube, Member
 
 router = Router(tags=["buku"])

@@ -34,12 +34,12 @@ from books.selectors import (
     iks_funds,
     income_statement,
     money_summary,
-    month_bounds,
     portfolio,
     reversed_ids,
     savings,
 )
 from lib.money import in_words, percent
+from lib.periods import period_bounds
 from registry.models import Kube
 from registry.selectors import current_officers
 
@@ -64,12 +64,12 @@ class Period:
     @property
     def start(self) -> date:
         first = self.months[0]
-        return date(first // 100, first % 100, 1)
+        return period_bounds(first)[0]
 
     @property
     def end(self) -> date:
         last = self.months[-1]
-        return month_bounds(last // 100, last % 100)[1]
+        return period_bounds(last)[1]
 
     @property
     def code(self) -> str:

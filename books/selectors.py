@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,15 +13,8 @@ from django_stubs_ext import StrOrPromise
 
 from books.models import Account, AccountRole, AccountType, IksAllocation, IksFund, Line, Loan, Transaction, TxnKind
 from books.models.ledger import CASH_ROLES, DEBIT_NORMAL, MONEY_ROLES
+from lib.periods import add_months, period_bounds
 from registry.models import Kube, Member
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def period_bounds(period: int) -> tuple[date, date]:
-    return month_bounds(period // 100, period % 100)
 
 
 def signed(account_type: str, debit: int, credit: int) -> int:
@@ -464,11 +456,6 @@ class LoanState:
         return self.outstanding > 0 and self.days_late > 30
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def loan_schedule(loan: Loan) -> list[Instalment]:

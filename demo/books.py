@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from books.errors import BooksError
 from books.models import TxnKind
-from books.selectors import month_bounds, month_profit
+from books.selectors import month_profit
 from books.services import (
     cash_entry_record,
     cash_transfer,
@@ -35,6 +35,7 @@ from books.services import (
 )
 from books.services.registers import activity_record, guest_record, inventory_add, rules_adopt, workplan_save
 from grants.services import grant_record, grant_spend, onward_transfer, plan_set
+from lib.periods import month_bounds, months_from, period_of, split
 from registry.models import Kube
 
 YEAR_START = date(2025, 11, 1)
@@ -50,12 +51,7 @@ RULES = """1. Rapat anggota diadakan setiap awal bulan, minggu pertama.
 
 
 def _months(start: date, through: int) -> list[tuple[int, int]]:
-    out = []
-    year, month = start.year, start.month
-    while year * 100 + month <= through:
-        out.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+    return [split(p) for p in months_from(period_of(start), through)]
 
 
 def _officer_account(kube: Kube, position: str, password: str) -> User:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import Kind, access_child, access_kube, can_write, kubes_for_user
 from books.errors import BooksError
-from books.views.common import book_context
+from front.tabs import book_context
 from grants.errors import GrantsError
 from grants.forms import GrantForm, OnwardForm, PlanForm, SpendForm
 from grants.models import Grant

@@ -8,7 +8,9 @@ silently falling back to a default.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -50,6 +52,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def secret_key_file(path: Path) -> str:
+    """The signing key kept in `path`, created on first use (owner-only, 0600).
+
+    For the embedded install only: `manage.py backup` on the machine that runs `make run`
+    signs with the same key as the server without anyone exporting it. The file is written
+    under a temporary name and linked into place, so two processes starting at once agree on
+    one key and none reads a half-written file."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(60) + "\n")
+    try:
+        os.link(temporary, path)  # fails if another process got there first: theirs is kept
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise ImproperlyConfigured(f"{path} is empty: delete it, or set SECRET_KEY")
+    return key
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,18 @@
 
 A NIK is PP KK CC DDMMYY SSSS: province, kabupaten, kecamatan, birth date (women
 add 40 to the day), serial. Structure is all we can check offline: lokal-id
-rejects what cannot be a NIK; here we also require the kecamatan to exist in our
-Region table and the date part to agree with the birth date and sex on record.
+rejects what cannot be a NIK; here we also require the kecamatan to exist (the caller says
+how to look it up: lib imports no app, and the Region table is the regions app's) and the date
+part to agree with the birth date and sex on record.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.utils.translation import gettext as _
 from lokal import parse_nik
-
-from regions.models import Region
 
 
 def nik_digits(raw: str) -> str:
@@ -26,10 +26,11 @@ def nik_date_part(birth_date: date, sex: str) -> str:
 
 
 def nik_problems(raw: str, *, birth_date: date | None, sex: str | None,
-                 known_kecamatan: set[str] | None = None) -> list[str]:
+                 kecamatan_exists: Callable[[str], bool]) -> list[str]:
     """Every reason this NIK cannot belong to this person (empty when it can).
 
-    `known_kecamatan` lets a bulk caller (the Excel import) look codes up in memory.
+    `kecamatan_exists` answers whether a kecamatan code ("32.04.06") is known: a query per
+    member on a page, a set in memory for a bulk caller (the Excel import).
     """
     nik = nik_digits(raw)
     if len(nik) != 16 or not nik.isdigit():
@@ -38,9 +39,7 @@ def nik_problems(raw: str, *, birth_date: date | None, sex: str | None,
     info = parse_nik(nik)
     problems: list[str] = []
     kecamatan = f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}"
-    exists = (kecamatan in known_kecamatan if known_kecamatan is not None
-              else Region.objects.filter(pk=kecamatan, level=3).exists())
-    if not exists:
+    if not kecamatan_exists(kecamatan):
         problems.append(
             _("Enam digit pertama NIK (%(code)s) bukan kode kecamatan yang dikenal. "
               "Periksa kembali NIK pada KTP.") % {"code": nik[:6]}

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from accounts.access import kube_scope_q
-from books.selectors import add_months
+from lib.periods import add_months
 from mentoring.models import AssistanceEvent, EventKube, EventParticipant, FollowUp, Visit
 from registry.models import Kube
 

@@ -29,7 +29,7 @@ from accounts.access import (
     require_office,
 )
 from books.models import Activity
-from books.views.common import book_context
+from front.tabs import book_context
 from lib.forms import apply_error
 from lib.http import pdf_response, private_image_response
 from mentoring import documents

@@ -10,23 +10,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lib.periods import month_index, months_between, period_of
 from monitoring.models import Health
 from monitoring.rules import Rule, rules, thresholds
 
 
-def months_between(earlier: date, later: date) -> int:
-    """Whole months from `earlier` to `later` (3 April → 2 July is 2)."""
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    if later.day < earlier.day:
-        months -= 1
-    return max(months, 0)
-
-
 def unclosed_months(last_closed: int | None, *, formed_on: date, today: date) -> int:
     """Months that have ended but are not closed (the LPJ is due after each month ends)."""
-    last_over = today.year * 12 + today.month - 2  # the month before this one, as a month index
-    first = formed_on.year * 12 + formed_on.month - 1
-    closed = (last_closed // 100) * 12 + last_closed % 100 - 1 if last_closed else first - 1
+    last_over = month_index(period_of(today)) - 1  # the month before this one
+    first = month_index(period_of(formed_on))
+    closed = month_index(last_closed) if last_closed else first - 1
     return max(last_over - closed, 0)
 
 

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from accounts.access import access_region, region_root
 from books.lpj import Period
+from lib.periods import period_of, shift
 from lib.regioncode import within_q
 from monitoring.figures import MONTH_SUMS, grouped, state_figures
 from monitoring.models import GroupMonth, GroupState, Health, KabupatenMonth, KabupatenState
-from monitoring.state import period_of, shift
 from outbox.models import PendingChange
 from regions.models import Region
 from registry.models import Kube

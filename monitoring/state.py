@@ -24,6 +24,7 @@ from assessments.models import Assessment, DomainResult
 from books.models import Activity, ActivityAttendance, Line, Loan, PeriodClose, Transaction
 from books.models.ledger import AccountRole, AccountType
 from books.selectors import portfolio
+from lib.periods import period_of, shift
 from mentoring.models import BookAudit, EventKube, Visit
 from monitoring.classification import classify, evidence_from
 from monitoring.figures import state_figures
@@ -45,15 +46,6 @@ SIX_MONTHS = 182
 
 def codes(desa: str) -> dict[str, str]:
     return {"prov": desa[:2], "kab": desa[:5], "kec": desa[:8], "desa": desa}
-
-
-def shift(period: int, months: int) -> int:
-    index = (period // 100) * 12 + period % 100 - 1 + months
-    return (index // 12) * 100 + index % 12 + 1
-
-
-def period_of(day: date) -> int:
-    return day.year * 100 + day.month
 
 
 # --- months ----------------------------------------------------------------------------------------

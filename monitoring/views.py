@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.access import Kind, access_kube, can_write
 from books.errors import BooksError
 from books.lpj import Period, parse_period
-from books.views.common import book_context
+from front.tabs import book_context
 from lib.charts import chart_json
 from lib.http import pdf_response, xlsx_response
 from monitoring import documents

@@ -5,6 +5,11 @@ from django.db.models import QuerySet
 from regions.models import Region, search_key_for
 
 
+def kecamatan_exists(code: str) -> bool:
+    """Whether a kecamatan of this code is in the table (a NIK's first six digits name one)."""
+    return Region.objects.filter(pk=code, level=3).exists()
+
+
 def region_children(parent: str | None) -> QuerySet[Region]:
     qs = Region.objects.filter(is_active=True)
     if parent:

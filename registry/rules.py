@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from lib.nik import nik_digits, nik_problems
+from regions.selectors import kecamatan_exists
 from registry.choices import Position, Sex, TargetGroup, WelfareLevel
 from registry.models import Kube, Member, Programme
 
@@ -87,7 +88,7 @@ def member_problems(data: MemberData, *, programme: Programme, on: date,
         out.append(Problem("birth_date", _("Tanggal lahir tidak boleh di masa depan.")))
     out += [Problem("nik", m) for m in nik_problems(
         data.nik, birth_date=data.birth_date, sex=data.sex if data.sex in Sex.values else None,
-        known_kecamatan=known_kecamatan)]
+        kecamatan_exists=known_kecamatan.__contains__ if known_kecamatan is not None else kecamatan_exists)]
     if len(data.kk_number) != 16 or not data.kk_number.isdigit():
         out.append(Problem("kk_number", _("Nomor KK harus 16 digit angka. Salin dari Kartu Keluarga.")))
     if data.phone and not _PHONE.match(data.phone):

@@ -184,7 +184,7 @@ def kube_detail(request: HttpRequest, kube_id: int) -> HttpResponse:
     officers = current_officers(kube)
     from books.selectors import cash_balance
     from books.views.cash import ENTRY_KINDS
-    from books.views.common import kube_tabs
+    from front.tabs import kube_tabs
     from monitoring.health import reasons_text
     from monitoring.models import GroupState
 

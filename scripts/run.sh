@@ -3,12 +3,7 @@
 # and serve with gunicorn on http://127.0.0.1:${PORT:-8000}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p var
-if [ ! -s var/secret_key ]; then
-  .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(60))' > var/secret_key
-  chmod 600 var/secret_key
-fi
-export SECRET_KEY="${SECRET_KEY:-$(cat var/secret_key)}"
+# The signing key: SECRET_KEY if set, else the settings keep one in ${SIKUBE_VAR_DIR:-var}/secret_key.
 export DEBUG="${DEBUG:-0}"
 # Plain http on loopback: the HTTPS-only cookie and redirect settings are for deployments.
 export HTTPS="${HTTPS:-0}"

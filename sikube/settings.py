@@ -1,8 +1,9 @@
 """SIKUBE settings: one module, every deployment choice read from the environment.
 
-See README.md ("Menjalankan di server") for the variables. Development and tests
-set DEBUG=1 or SECRET_KEY through the Makefile's scripts; production refuses to
-start without a secret key.
+See README.md ("Menjalankan di server") for the variables. The embedded install (the
+default SQLite database in SIKUBE_VAR_DIR) keeps its signing key in SIKUBE_VAR_DIR/secret_key,
+created on first use, so `manage.py` and mypy work there without exporting anything;
+a deployment on another database refuses to start without SECRET_KEY (unless DEBUG).
 """
 
 from __future__ import annotations
@@ -15,20 +16,27 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from lib.env import env_bool, env_int, env_list, env_rate, env_str
+from lib.env import env_bool, env_int, env_list, env_rate, env_str, secret_key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SIKUBE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+EMBEDDED_DATABASE_URL = f"sqlite:///{VAR_DIR / 'sikube.sqlite3'}"
+# The embedded install: the database is the default file in SIKUBE_VAR_DIR, on this machine.
+EMBEDDED = env_str("DATABASE_URL", EMBEDDED_DATABASE_URL) == EMBEDDED_DATABASE_URL
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if EMBEDDED:
+        SECRET_KEY = secret_key_file(VAR_DIR / "secret_key")
+    elif DEBUG:
+        SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-" + "x" * 20
+    else:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. `make run` generates one in var/secret_key; "
-            "a deployment must set its own (50+ random characters)."
+            "SECRET_KEY is not set. Only the embedded install (the default SQLite database) "
+            "keeps one in SIKUBE_VAR_DIR/secret_key; a deployment must set its own "
+            "(50+ random characters)."
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-" + "x" * 20
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -147,7 +155,7 @@ TEMPLATES = [
 # Embedded SQLite by default; PostgreSQL through DATABASE_URL for deployment, optionally with a
 # streaming read replica (DATABASE_REPLICA_URL) for dashboards, reports and heavy lists (lib/db.py).
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sikube.sqlite3'}")
+DATABASE_URL = env_str("DATABASE_URL", EMBEDDED_DATABASE_URL)
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 # Connections are kept across requests (health-checked before reuse), on SQLite too: opening one
 # on the national database cost 1.3 ms per request. PostgreSQL pools them instead (below).

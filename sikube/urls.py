@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from api.api import api
+from sikube.api import api
 
 urlpatterns = [
     path("", include("front.urls")),

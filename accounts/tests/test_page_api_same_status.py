@@ -13,8 +13,8 @@ from accounts.models import Role
 from accounts.services import token_create
 from books.models import TxnKind
 from books.services import cash_entry_record, loan_disburse
-from lib.testing import make_user
 from mentoring.services import visit_log
+from testing import make_user
 
 ROLES = ["admin", "pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 DAY = date(2026, 3, 10)

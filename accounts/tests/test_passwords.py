@@ -39,7 +39,7 @@ def test_djangos_own_validators_answer_in_indonesian(cast):
 
 
 def test_the_api_and_the_page_refuse_kube2026(client, cast):
-    from lib.testing import bearer
+    from testing import bearer
 
     answer = client.post(f"/api/v1/users/{cast.kab.pk}/password", {"password": "kube2026"},
                          content_type="application/json", **bearer(cast.admin))

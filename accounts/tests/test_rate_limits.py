@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from accounts.models import ApiToken
 from lib.env import Window
-from lib.testing import bearer
+from testing import bearer
 
 # A fixed minute: the per-minute window does not roll over in the middle of a test.
 MINUTE = datetime(2026, 11, 20, 2, 0, 0, tzinfo=UTC)

@@ -26,13 +26,13 @@ from accounts.models import Role
 from books.errors import BooksError
 from books.models import Transaction, TxnKind
 from books.services import cash_entry_record, savings_deposit
-from lib.testing import DESA_B, DESA_C, founding_members, make_user, programme_fm
 from mentoring.errors import MentoringError
 from mentoring.services import mentor_assign_kecamatan, visit_log
 from regions.models import Region
 from registry.errors import RegistryError
 from registry.models import Kube
 from registry.services import kube_register, kube_status_change, kube_update
+from testing import DESA_B, DESA_C, founding_members, make_user, programme_fm
 
 DAY = date(2026, 3, 10)
 

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Role, User
 from audit.models import AuditEntry
-from lib.testing import bearer
+from testing import bearer
 
 
 def new_user(**overrides):

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.access import OPERATION_KINDS, OWN_OPERATIONS, WRITERS
 from accounts.services import token_create
-from api.api import api
 from api.models import IdempotentRequest
+from sikube.api import api
 
 ROLES = ["admin", "pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 BAD_BODIES: tuple[object, ...] = ([], {"date": 0, "amount": "banyak"}, "bukan json")

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import Role, User
-from lib.testing import make_user
 from registry.models import Kube
+from testing import make_user
 
 DAY = date(2026, 3, 10)
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from api.api import api
-from lib.testing import bearer
+from sikube.api import api
+from testing import bearer
 
 # Words of pydantic's (and django-ninja's) English messages; none may reach a client.
 ENGLISH = re.compile(r"\b(Input|should|required|Field|valid|must|least|most|greater|less|than|equal|characters|"

@@ -9,7 +9,7 @@ import pytest
 from api.models import IdempotentRequest
 from books.models import Transaction, TxnKind
 from books.services import cash_entry_record
-from lib.testing import bearer
+from testing import bearer
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_retries_racing_each_other_create_one_record():
     from django.db import connection
     from django.test import Client
 
-    from lib import testing
+    import testing
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's in-memory test database shares one cache between threads; "

@@ -8,7 +8,7 @@ from collections import defaultdict
 from ninja import Schema
 from pydantic import BaseModel
 
-from api.api import api
+from sikube.api import api
 
 
 def _models(annotation, seen):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from accounts.services import token_create
-from api.api import api
+from sikube.api import api
 
 OUTSIDE = ["provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]  # all of them Jawa Barat or nothing
 

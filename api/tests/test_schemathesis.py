@@ -7,7 +7,7 @@ For a role that may not write or may not see the object, 403 or 404 is the right
 well-formed request (the rules of reach: read-only = 403, outside reach = 404 like a missing id),
 so those statuses count as acceptance as well as rejection; 422 for a valid body does not.
 
-One shared dataset for the whole module (the cast of lib/testing.py, committed once); each
+One shared dataset for the whole module (the cast of testing/__init__.py, committed once); each
 generated test runs in its own transaction, rolled back, so the writes of one operation do not
 leak into the next. Bounded and deterministic (derandomized) so that CI is reproducible; raise
 SCHEMATHESIS_EXAMPLES locally to search harder.
@@ -128,9 +128,9 @@ def tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
     from django.core.management import call_command
     from django.db import connection
 
+    import testing
     from accounts.services import token_create
-    from books.triggers import wipe_for_tests
-    from lib import testing
+    from testing.ledger import wipe_for_tests
 
     with django_db_blocker.unblock():
         cast = testing.build_cast()

@@ -26,7 +26,6 @@ import pytest
 from django.apps import apps
 
 from accounts.services import token_create
-from api.api import api
 from api.types import (
     ACCOUNT_CODE_PATTERN,
     MONTH_PATTERN,
@@ -36,6 +35,7 @@ from api.types import (
     TIME_PATTERN,
     USERNAME_PATTERN,
 )
+from sikube.api import api
 
 DAY = date(2026, 3, 10)  # the day of the fixtures' objects (conftest.py)
 PATH_ROLES = ["pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
@@ -209,7 +209,7 @@ def _foreign_workbook(refs: dict[str, Any]) -> Any:
 
     from accounts.models import User
     from registry.importer import KUBE_COLUMNS
-    from registry.tests.test_import import build
+    from testing.registry import build
 
     book = load_workbook(io.BytesIO(build(1, 6)))
     keys = [c.key for c in KUBE_COLUMNS]

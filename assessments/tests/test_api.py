@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from assessments.models import Assessment, InstrumentVersion, RtlAction, Score
 from assessments.services import priorities_set, rtl_action_add
-from assessments.tests.test_pages_and_reports import session
 from books.services.registers import activity_record
-from lib.testing import bearer
+from testing import bearer
+from testing.assessments import session
 
 
 def send(client, method, url, body, auth):

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from front.tests.test_browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
+from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ WEAK = {9: "2", 13: "2"}  # everyone gives 2 to items 9 and 13, 3 to every other
 
 @pytest.fixture
 def mentor(transactional_db):
-    from lib import testing
+    import testing
 
     cast = testing.build_cast()
     cast.pendamping.set_password(PASSWORD)

@@ -11,24 +11,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assessments.models import Assessment, Score
-from assessments.services import assessment_start, priorities_set, rtl_action_add, scores_save
-from assessments.tests.conftest import seed_003_scores
-from lib.testing import assert_csp_clean
+from assessments.services import priorities_set, rtl_action_add
+from testing import assert_csp_clean
+from testing.assessments import session
 
 
 def pdf_text(content: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages))
-
-
-def session(cast, version, kube=None, *, day=date(2026, 3, 7), sums=None, n=5):
-    kube = kube or cast.kube_a
-    assessment = assessment_start(actor=cast.pendamping, kube=kube, version=version, date=day,
-                                  participants=list(kube.members.order_by("id")[:n]), place="Balai RW 10",
-                                  history=[("Maret 2024", "KUBE dibentuk"), ("Juni 2024", "Bantuan diterima")],
-                                  reflection="Usaha warung berjalan; pembukuan belum rutin")
-    scores_save(actor=cast.pendamping, assessment=assessment,
-                scores=seed_003_scores(assessment, {9: 12, 13: 11, 23: 12} if sums is None else sums))
-    return assessment
 
 
 def test_a_mentor_starts_a_session_and_scores_it_on_the_grid(client, cast, version):

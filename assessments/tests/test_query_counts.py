@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.services import assessment_start
-from lib.testing import bearer
+from testing import bearer
 
 SIZES = [2, 10]
 

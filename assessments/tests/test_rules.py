@@ -19,7 +19,7 @@ from assessments.services import (
     rtl_to_work_plan,
     scores_save,
 )
-from assessments.tests.conftest import seed_003_scores
+from testing.assessments import seed_003_scores
 
 
 def start(cast, kube, version, **extra):

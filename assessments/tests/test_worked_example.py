@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from assessments.selectors import comparison, previous_of, results
 from assessments.services import assessment_start, priorities_set, scores_save
-from assessments.tests.conftest import seed_003_scores
+from testing.assessments import seed_003_scores
 
 
 def first_session(cast, big_kube, version):

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from lib.testing import bearer, member_data
 from registry.services import member_add
+from testing import bearer, member_data
 
 
 def test_the_admin_reads_the_trail_newest_first_and_by_page(client, cast):

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from lib.testing import member_data
 from registry.errors import RegistryError
 from registry.services import member_add, member_update
+from testing import member_data
 
 
 def test_adding_a_member_leaves_a_trace_with_the_nik_masked(cast):

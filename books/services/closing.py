@@ -12,8 +12,8 @@ from audit.models import Action
 from audit.services import audit_record
 from books.errors import BooksError
 from books.models import PeriodClose
-from books.selectors import period_bounds
-from books.services.ledger import last_closed_period, period_of
+from books.services.ledger import last_closed_period
+from lib.periods import period_bounds, period_of, shift
 from outbox import services as outbox
 from registry.models import Kube
 
@@ -35,12 +35,12 @@ def period_close(*, actor: Any, kube: Kube, period: int) -> PeriodClose:
     if closed is not None and period <= closed:
         raise BooksError(_("Bulan itu sudah ditutup."), field="period", code="already_closed")
     by = actor if getattr(actor, "is_authenticated", False) else None
-    first = period_of(kube.formed_on) if closed is None else _next(closed)
+    first = period_of(kube.formed_on) if closed is None else shift(closed, 1)
     months = []
     current = first
     while current <= period:
         months.append(current)
-        current = _next(current)
+        current = shift(current, 1)
     PeriodClose.objects.bulk_create([PeriodClose(kube=kube, period=p, closed_by=by) for p in months])
     closing = PeriodClose.objects.get(kube=kube, period=period)
     audit_record(actor=actor, action=Action.CREATE, obj=closing, kube_id=kube.pk,
@@ -50,6 +50,3 @@ def period_close(*, actor: Any, kube: Kube, period: int) -> PeriodClose:
     return closing
 
 
-def _next(period: int) -> int:
-    year, month = divmod(period, 100)
-    return (year + 1) * 100 + 1 if month == 12 else period + 1

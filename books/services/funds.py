@@ -16,9 +16,10 @@ from audit.models import Action
 from audit.services import audit_record, snapshot
 from books.errors import BooksError
 from books.models import AccountRole, IksAllocation, IksFund, Loan, Transaction, TxnKind
-from books.selectors import active_allocation, loan_state, month_profit, period_bounds
-from books.services.ledger import Leg, check_amount, last_closed_period, period_of, transaction_post
+from books.selectors import active_allocation, loan_state, month_profit
+from books.services.ledger import Leg, check_amount, last_closed_period, transaction_post
 from lib.money import rupiah
+from lib.periods import period_bounds, period_of
 from registry.models import Kube, Member
 
 # --- IKS -----------------------------------------------------------------------------------

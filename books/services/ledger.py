@@ -39,6 +39,7 @@ from books.models import (
 )
 from books.models.ledger import CASH_ROLES
 from lib.money import rupiah
+from lib.periods import period_of
 from outbox import services as outbox
 from registry.models import Kube, Member
 
@@ -55,10 +56,6 @@ class Leg:
     member: Member | None = None
     loan: Loan | None = None
     iks_fund: IksFund | None = None
-
-
-def period_of(day: date) -> int:
-    return day.year * 100 + day.month
 
 
 def accounts_by_role() -> dict[str, Account]:

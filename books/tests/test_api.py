@@ -6,7 +6,7 @@ import pytest
 
 from books.models import Transaction, TxnKind
 from books.services import cash_entry_record
-from lib.testing import bearer
+from testing import bearer
 
 
 @pytest.fixture

@@ -9,16 +9,16 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from front.tests.test_browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
+from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def treasurer(transactional_db):
+    import testing
     from books.models import TxnKind
     from books.services import cash_entry_record
-    from lib import testing
 
     cast = testing.build_cast()
     cast.ketua.set_password(PASSWORD)

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
 
+import testing
 from books.models import Line, TxnKind
 from books.selectors import cash_balance
 from books.services import cash_entry_record
-from lib import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+import testing
 from books.models import Account, Line, PeriodClose, Transaction, TxnKind
 from books.services import cash_entry_record
-from lib import testing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,6 +19,7 @@ import pytest
 from django.db import connection
 from pypdf import PdfReader
 
+from books.documents import lpj_document
 from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
 from books.models import Loan, Transaction, TxnKind
@@ -39,7 +40,6 @@ from books.services import (
     transaction_post,
     transaction_reverse,
 )
-from books.views.closing import lpj_document
 from grants.services import grant_record, onward_transfer
 from registry.models import Kube
 
@@ -149,7 +149,7 @@ def test_the_worked_example_month_line_by_line(april):
 
 
 def test_the_json_carries_the_same_figures(april, client, cast):
-    from lib.testing import bearer
+    from testing import bearer
 
     figures = client.get(f"/api/v1/groups/{april.pk}/lpj?period=2026-04", **bearer(cast.anggota)).json()
     accounts = {a["account"]: a for a in figures["cash"]["accounts"]}

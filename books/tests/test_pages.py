@@ -13,7 +13,7 @@ from books.models import Loan, PeriodClose, Transaction, TxnKind
 from books.selectors import cash_balance
 from books.services import cash_entry_record, iks_policy_set, loan_disburse, savings_deposit
 from grants.models import Grant
-from lib.testing import assert_csp_clean
+from testing import assert_csp_clean
 
 
 @pytest.fixture

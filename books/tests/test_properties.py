@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+import testing
 from books.errors import BooksError
 from books.models import Line, Transaction, TxnKind
 from books.selectors import account_balances
@@ -26,7 +27,6 @@ from books.services import (
     savings_withdraw,
     transaction_reverse,
 )
-from lib import testing
 
 _names = itertools.count(1)
 DAYS = st.dates(min_value=date(2025, 1, 1), max_value=date(2025, 12, 31))

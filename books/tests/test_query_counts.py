@@ -14,7 +14,7 @@ import pytest
 
 from books.models import Transaction
 from books.services import cash_entry_record, transaction_reverse
-from lib.testing import bearer
+from testing import bearer
 
 SIZES = [2, 10]
 

@@ -33,8 +33,8 @@ from books.services.registers import (
     rules_adopt,
     workplan_save,
 )
-from lib.testing import assert_csp_clean
 from registry.models import Kube
+from testing import assert_csp_clean
 
 DAY = date(2026, 5, 12)
 

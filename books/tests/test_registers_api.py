@@ -14,11 +14,9 @@ from books.models import (
     WorkPlanItem,
 )
 from books.services.registers import activity_record, guest_record, inventory_add, rules_adopt, workplan_save
-from lib.testing import bearer
+from testing import bearer
 
 DAY = date(2026, 5, 12)
-
-
 
 
 @pytest.fixture

@@ -19,13 +19,15 @@ from accounts.access import Kind, access_child, require
 from books.errors import BooksError
 from books.forms import AccountForm, CashEntryForm, ReverseForm, TransferForm, default_description
 from books.models import Account, Transaction, TxnKind
-from books.selectors import cash_balance, cash_book, money_summary, month_bounds, role_balance
+from books.selectors import cash_balance, cash_book, money_summary, role_balance
 from books.services import cash_entry_record, cash_transfer, transaction_reverse
 from books.services.ledger import SIMPLE_KINDS, account_add, last_closed_period
-from books.views.common import book_context, book_kube, month_param, shift_month
+from books.views.common import book_kube, month_param
+from front.tabs import book_context
 from lib.forms import apply_error
 from lib.http import xlsx_response
 from lib.money import MoneyError, in_words, parse_rupiah, rupiah
+from lib.periods import month_bounds, shift_month
 from lib.xlsx import Workbook
 
 ENTRY_KINDS = [TxnKind.SALE, TxnKind.PURCHASE, TxnKind.EXPENSE, TxnKind.INCOME, TxnKind.CAPITAL_IN, TxnKind.ASSET]

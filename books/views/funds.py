@@ -35,27 +35,20 @@ from books.services import (
     savings_to_coop,
     savings_withdraw,
 )
-from books.services.ledger import period_of
-from books.views.common import book_context, book_kube, shift_month
+from books.views.common import book_kube
+from front.tabs import book_context
 from lib.forms import apply_error
 from lib.http import xlsx_response
 from lib.money import rupiah
+from lib.periods import months_back, period_of, shift
 from lib.xlsx import Workbook
 
 # --- IKS -----------------------------------------------------------------------------------
 
 
 def _recent_months(kube_formed: object, count: int = 12) -> list[int]:
-    today = timezone.localdate()
-    year, month = shift_month(today.year, today.month, -1)
-    periods = []
-    for _i in range(count):
-        period = year * 100 + month
-        if period < period_of(kube_formed):  # type: ignore[arg-type]
-            break
-        periods.append(period)
-        year, month = shift_month(year, month, -1)
-    return periods
+    last_month = shift(period_of(timezone.localdate()), -1)
+    return months_back(last_month, first=period_of(kube_formed), count=count)  # type: ignore[arg-type]
 
 
 @login_required

@@ -31,7 +31,8 @@ from books.services.registers import (
     rules_adopt,
     workplan_save,
 )
-from books.views.common import book_context, book_kube
+from books.views.common import book_kube
+from front.tabs import book_context
 from lib.forms import apply_error
 from lib.http import xlsx_response
 from lib.xlsx import Workbook

@@ -10,19 +10,19 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+import testing
 from accounts.models import Role, User
 from assessments.models import Assessment
 from books.models import PeriodClose, Transaction
-from lib import testing
 from lib.regioncode import is_within
 from mentoring.models import AssistanceEvent, Evaluation
 from mentoring.selectors import workspace
-from mentoring.tests.test_events_and_documents import pdf_text
 from monitoring.models import GroupState
 from monitoring.state import differences
 from outbox import drainer
 from regions.services import regions_sync
 from registry.models import Kube
+from testing.documents import pdf_text
 
 DEMO_DESAS = {"32.04.06.1002", "32.04.06.1001", "32.04.06.2003", "32.04.06.2005", "32.04.05.2001", "32.04.05.2004",
               "32.04.05.2005", "32.04.10.2001", "32.04.10.2003", "32.71.04.1002", "32.71.04.1003", "32.71.04.1008",

@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-pytestmark = pytest.mark.browser
+from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
 
-ARTIFACTS = Path(os.environ.get("SIKUBE_ARTIFACTS", "/tmp/sikube-artifacts"))
-PASSWORD = "kata-sandi-uji-2026"
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def people(transactional_db):
-    from lib import testing
+    import testing
 
     cast = testing.build_cast()
     for user in (cast.kab, cast.ketua):
         user.set_password(PASSWORD)
         user.save()
     return cast
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/akun/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/**")
-
-
-def watch_csp(page) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
-    return problems
 
 
 def test_an_office_user_signs_in_and_uses_the_menu_at_360px_and_desktop(browser, live_server, people):

@@ -8,7 +8,7 @@ from django.db.utils import OperationalError
 from django.urls import reverse
 
 from front.navigation import menu_for
-from lib.testing import assert_csp_clean
+from testing import assert_csp_clean
 
 
 def test_healthz_answers_200_with_the_database_reachable(client, db):

@@ -16,7 +16,7 @@ from books.models import Transaction
 from books.services import transaction_reverse
 from grants.models import Grant
 from grants.services import grant_record, grant_spend, onward_transfer, plan_set
-from lib.testing import bearer
+from testing import bearer
 
 SIZES = [2, 10]
 

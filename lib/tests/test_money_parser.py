@@ -15,7 +15,7 @@ from api.types import _bounded_pattern
 from books.models import Transaction, TxnKind
 from books.services import cash_entry_record
 from lib.money import MONEY_MAX, MoneyError, parse_rupiah
-from lib.testing import bearer
+from testing import bearer
 
 amounts = st.integers(min_value=0, max_value=MONEY_MAX)
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role
-from lib.testing import DESA_A, DESA_A2, bearer, make_kube, make_user
 from mentoring.models import FollowUp, StageCriterion, Visit
 from registry.models import Kube
+from testing import DESA_A, DESA_A2, bearer, make_kube, make_user
 
 
 def post(client, url, body, auth):

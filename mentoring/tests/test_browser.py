@@ -10,14 +10,14 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from front.tests.test_browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
+from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def mentor(transactional_db):
-    from lib import testing
+    import testing
     from mentoring.services import AuditLine, NewFollowUp, visit_log
     from registry.services import kube_assign_pendamping
 

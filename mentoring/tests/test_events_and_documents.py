@@ -1,24 +1,16 @@
 """Assistance events, the evaluation of every intervention, and the printed tables of seed 003."""
 
-import io
-import re
 from datetime import date
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from books.services.registers import activity_record
 from mentoring.errors import MentoringError
 from mentoring.models import AssistanceEvent, Evaluation
 from mentoring.services import AuditLine, NewFollowUp, evaluation_record, event_record, visit_log
 from regions.models import Region
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text with whitespace folded, so wrapped cells still read as one phrase."""
-    assert content.startswith(b"%PDF")
-    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages))
+from testing.documents import pdf_text
 
 
 def event(cast, **extra):
@@ -194,7 +186,7 @@ def test_an_office_records_an_event_on_the_page(client, cast):
 def test_a_member_sees_only_their_own_groups_participants_of_an_event(client, cast):
     """An event shared by two groups: a member of one sees their group and its people, not who came
     from the other (its name, its members) — on the page, in the API and in the PDF."""
-    from lib.testing import bearer
+    from testing import bearer
 
     own = cast.kube_a.members.order_by("id").first()
     other = cast.kube_b.members.order_by("id").first()

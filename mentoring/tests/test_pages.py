@@ -4,9 +4,9 @@ from datetime import date
 
 from django.urls import reverse
 
-from lib.testing import assert_csp_clean
 from mentoring.services import evaluation_record, event_record, visit_log
 from regions.models import Region
+from testing import assert_csp_clean
 
 
 def test_every_mentoring_page_opens_clean(client, cast):

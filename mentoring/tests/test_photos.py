@@ -11,11 +11,11 @@ from django.urls import reverse
 from PIL import Image
 
 from lib import images
-from lib.testing import bearer
 from mentoring import services
 from mentoring.errors import MentoringError
 from mentoring.models import Visit, VisitPhoto
-from mentoring.tests.test_visits import log, visit_post
+from testing import bearer
+from testing.mentoring import log, visit_post
 
 
 def encoded(fmt: str, size=(64, 48), mode="RGB", **options) -> bytes:
@@ -148,7 +148,7 @@ def test_the_page_decodes_the_photos_before_the_transaction_opens_and_keeps_the_
 
 @pytest.mark.django_db(transaction=True)
 def test_no_transaction_is_open_while_a_photo_is_decoded(monkeypatch):
-    from lib import testing
+    import testing
 
     cast = testing.build_cast()
     visit = log(cast)

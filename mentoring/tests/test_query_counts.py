@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from lib.testing import DESA_A, bearer, make_kube, make_user
 from mentoring.selectors import workspace
 from mentoring.services import NewFollowUp, evaluation_record, event_record, visit_log
 from monitoring.models import GroupState
 from outbox import drainer
 from regions.models import Region
 from registry.models import Kube
+from testing import DESA_A, bearer, make_kube, make_user
 
 SIZES = [2, 10]
 

@@ -10,28 +10,18 @@ from PIL import Image
 
 from books.models import TxnKind
 from books.services import cash_entry_record
-from lib.testing import member_data
 from mentoring.errors import MentoringError
 from mentoring.models import FollowUp, Visit, VisitPhoto
-from mentoring.services import AuditLine, NewFollowUp, follow_up_close, visit_log
+from mentoring.services import AuditLine, NewFollowUp, follow_up_close
 from registry.services import member_add, member_leave
-
-DAY = date(2026, 3, 5)
+from testing import member_data
+from testing.mentoring import log, visit_post
 
 
 def jpeg(width=2400, height=1800, color=(200, 120, 40)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buffer, format="JPEG")
     return buffer.getvalue()
-
-
-def log(cast, **extra):
-    kube = cast.kube_a
-    members = list(kube.members.filter(left_on__isnull=True).order_by("id"))
-    values = {"actor": cast.pendamping, "kube": kube, "date": DAY, "place": "Rumah Ketua KUBE (Ibu Ani)",
-              "problems": "Pelaporan keuangan; peruntukan dana IKS", "present": members[:4]}
-    values.update(extra)
-    return visit_log(**values)
 
 
 def test_attendance_is_present_over_members_active_that_day(cast):
@@ -101,18 +91,6 @@ def test_a_mentor_cannot_log_a_visit_for_a_group_outside_their_reach(client, cas
     client.force_login(cast.kab)  # the office reads visits but does not log them
     assert client.get(reverse("mentoring:visit_new", args=[cast.kube_a.pk])).status_code == 403
     assert not Visit.objects.exists()
-
-
-def visit_post(cast, **extra):
-    members = list(cast.kube_a.members.filter(left_on__isnull=True).order_by("id"))
-    data = {"date": "2026-03-05", "start_time": "10:00", "end_time": "12:00", "kind": "rutin",
-            "place": "Kantor Kelurahan", "present": [m.pk for m in members[:5]], "treasurer_report_reviewed": "on",
-            "problems": "Pelaporan keuangan", "solutions": "Laporan dievaluasi",
-            "audit_kas_checked": "on", "audit_kas_in_order": "on", "audit_agenda_checked": "on",
-            "audit_agenda_findings": "Notulen bulan lalu belum ditulis",
-            "fu_0_action": "Tulis notulen rapat", "fu_0_person": members[1].pk, "fu_0_due_on": "2026-03-15"}
-    data.update(extra)
-    return data
 
 
 def test_the_page_logs_a_visit_and_keeps_it_when_a_photo_is_refused(client, cast):

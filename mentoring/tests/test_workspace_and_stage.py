@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from lib.testing import DESA_A2, make_kube, make_lively, make_user
 from mentoring.errors import MentoringError
 from mentoring.models import StageCriterion
 from mentoring.selectors import workspace
@@ -22,6 +21,7 @@ from mentoring.services import (
 )
 from outbox import drainer
 from regions.models import Region
+from testing import DESA_A2, make_kube, make_lively, make_user
 
 TODAY = date(2026, 6, 15)
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import time_machine
 
-from lib.testing import bearer
 from monitoring.models import ClassCheck, GroupState
 from monitoring.selectors import groups_in, scope_for
-from monitoring.tests.test_dashboard import books  # noqa: F401 (fixture)
+from testing import bearer
 
 
-def test_a_groups_health_and_class(client, books):  # noqa: F811
+def test_a_groups_health_and_class(client, books):
     cast = books
     health = client.get(f"/api/v1/groups/{cast.kube_a.pk}/health", **bearer(cast.pendamping)).json()
     assert health["health"] in ("sehat", "perhatian", "kritis") and health["kube"] == cast.kube_a.pk
@@ -20,7 +19,7 @@ def test_a_groups_health_and_class(client, books):  # noqa: F811
     assert client.get(f"/api/v1/groups/{cast.kube_a.pk}/health", **bearer(cast.kab_other)).status_code == 404
 
 
-def test_the_dashboard_and_report_of_a_region(client, books):  # noqa: F811
+def test_the_dashboard_and_report_of_a_region(client, books):
     cast = books
     with time_machine.travel("2026-11-20 10:00 +0700", tick=True):
         body = client.get("/api/v1/dashboard/nasional?period=2026-10", **bearer(cast.pusat)).json()
@@ -78,7 +77,7 @@ def test_a_class_tick_is_refused_without_the_right_reach_or_evidence(client, cas
     assert not ClassCheck.objects.exists()
 
 
-def test_a_regions_groups_most_in_need_first(client, books):  # noqa: F811
+def test_a_regions_groups_most_in_need_first(client, books):
     cast = books
     GroupState.objects.filter(kube=cast.kube_b).update(health="kritis", health_score=80,
                                                        reasons=[["stagnant", 80, {}]])
@@ -101,7 +100,7 @@ def test_a_regions_groups_most_in_need_first(client, books):  # noqa: F811
     assert national["count"] == 4
 
 
-def test_a_regions_groups_stay_within_reach(client, books):  # noqa: F811
+def test_a_regions_groups_stay_within_reach(client, books):
     cast = books
     assert client.get("/api/v1/dashboard/32.71/groups", **bearer(cast.kab)).status_code == 404
     assert client.get("/api/v1/dashboard/33/groups", **bearer(cast.prov)).status_code == 404

@@ -11,16 +11,16 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from front.tests.test_browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
+from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def province(transactional_db):
+    import testing
     from books.models import TxnKind
     from books.services import cash_entry_record
-    from lib import testing
 
     cast = testing.build_cast()
     cast.prov.set_password(PASSWORD)

@@ -15,15 +15,15 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
 
+import testing
 from books.models import TxnKind
 from books.services import cash_entry_record
-from lib import testing
-from lib.testing import bearer
 from monitoring import drain as drain_module
 from monitoring.drain import drain
 from monitoring.models import GroupMonth, GroupState, KabupatenMonth, KabupatenState
 from monitoring.state import differences, rebuild
 from outbox.models import PendingChange
+from testing import bearer
 
 NOW = "2026-11-20 10:00 +0700"
 

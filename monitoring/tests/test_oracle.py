@@ -48,12 +48,12 @@ from books.services import (
 )
 from books.services.registers import activity_record, rules_adopt
 from grants.services import grant_record, onward_transfer
-from lib.testing import DESA_A, DESA_A2, DESA_B, DESA_C, DESA_D, bearer, make_kube
 from mentoring.models import Book
 from mentoring.services import AuditLine, NewFollowUp, visit_log, visit_photo_add
 from outbox import drainer
 from outbox.services import batch
 from registry.services import kube_status_change, member_leave
+from testing import DESA_A, DESA_A2, DESA_B, DESA_C, DESA_D, bearer, make_kube
 
 NOW = "2026-11-20 10:00 +0700"
 TODAY = date(2026, 11, 20)

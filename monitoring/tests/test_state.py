@@ -137,10 +137,10 @@ def test_any_sequence_of_postings_and_visits_keeps_the_summaries_exact(cast, ope
 
 
 def test_a_group_moved_to_another_kabupaten_takes_its_figures_along(cast, now):
-    from lib.testing import DESA_C
     from monitoring.models import KabupatenMonth, KabupatenState
     from regions.models import Region
     from registry.services import kube_assign_pendamping, kube_update
+    from testing import DESA_C
 
     fund(cast)
     kube = cast.kube_a
@@ -167,7 +167,7 @@ def test_a_group_moved_to_another_kabupaten_takes_its_figures_along(cast, now):
 def test_a_batch_outside_any_transaction_keeps_the_summaries_exact():
     """A script loading groups in a batch without its own transaction: the rows are written when the
     block ends, and (committed at once) drained right away in the tests' sync mode."""
-    from lib import testing
+    import testing
     from outbox.services import batch
 
     cast = testing.build_cast()

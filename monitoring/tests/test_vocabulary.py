@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from books.models import TxnKind
 from books.services import cash_entry_record, period_close
-from lib.testing import bearer
 from mentoring.services import AuditLine, visit_log
 from monitoring.drain import drain
 from monitoring.models import GroupState
+from testing import bearer
 
 NOW = "2026-11-20 10:00 +0700"
 

@@ -14,7 +14,7 @@ def main() -> None:
     from accounts.services import token_create
     from books.models import TxnKind
     from books.services import cash_entry_record
-    from lib.testing import build_cast, programme_fm
+    from testing import build_cast, programme_fm
 
     cast = build_cast()
     programme_fm()

@@ -1,6 +1,6 @@
 """SIGKILL in the middle of a burst of postings and an import; backup while posting, then restore.
 
-Each test runs a real installation (ops/tests/live.py): gunicorn over its own SQLite file, or
+Each test runs a real installation (testing/live.py): gunicorn over its own SQLite file, or
 over a new database on the test run's PostgreSQL server when the suite runs on PostgreSQL. The
 crash runs two app servers at once on the one database, the posters alternating between them as
 behind a load balancer, and kills both: several processes writing at once must lose nothing and
@@ -16,8 +16,8 @@ import uuid
 
 import pytest
 
-from ops.tests.live import Live, multipart
-from registry.tests.test_import import build
+from testing.live import Live, multipart
+from testing.registry import build
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

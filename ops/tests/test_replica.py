@@ -2,7 +2,7 @@
 
 Needs the throw-away PostgreSQL and its replica (`scripts/with_postgres.sh scripts/with_replica.sh
 scripts/pytest.sh …`, as `make test` runs its PostgreSQL leg); skipped with the reason elsewhere.
-A real installation (ops/tests/live.py) gets a new database on the primary, which the replica
+A real installation (testing/live.py) gets a new database on the primary, which the replica
 streams; gunicorn runs with DATABASE_URL on the primary and DATABASE_REPLICA_URL on the replica.
 The replica is a hot standby, which refuses any write: a write routed there would answer 500 and
 fail the test. Pausing the replica's replay then shows which database each page read.
@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from ops.tests.live import Live
+from testing.live import Live
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

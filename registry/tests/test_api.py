@@ -6,9 +6,9 @@ import pytest
 
 from accounts.models import Role
 from accounts.services import token_create
-from lib.nik import nik_date_part
-from lib.testing import DESA_A2, make_user, programme_fm
 from registry.models import Kube
+from testing import make_user, programme_fm
+from testing.registry import group_body, member
 
 BIRTH = date(1982, 2, 3)
 
@@ -18,17 +18,6 @@ def kab(cast, client):
     _t, raw = token_create(user=cast.kab, name="api")
     programme_fm()
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def member(i, position=""):
-    return {"nik": f"320406{nik_date_part(BIRTH, 'P')}{900 + i:04d}", "kk_number": f"320406000000{1000 + i}",
-            "name": f"Anggota API {i}", "sex": "P", "birth_date": BIRTH.isoformat(), "position": position}
-
-
-def group_body(n=6):
-    return {"name": "KUBE Silih Asih", "desa": DESA_A2, "formed_on": "2025-04-01", "programme": "kube-fm",
-            "business_type": "kerajinan", "bonds": ["motivasi"],
-            "members": [member(i, ["ketua", "sekretaris", "bendahara"][i] if i < 3 else "") for i in range(n)]}
 
 
 def test_a_group_is_registered_read_and_listed(client, kab):

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from lib.testing import bearer, make_user
 from monitoring.models import GroupState
 from outbox import drainer
 from registry.services import kube_assign_pendamping, kube_stage_change, kube_status_change, officers_set
+from testing import bearer, make_user
 
 
 def test_groups_are_filtered_by_health(client, cast):

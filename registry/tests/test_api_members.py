@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.models import Role, User
-from lib.testing import bearer, member_data
 from registry.services import member_add, member_leave
+from testing import bearer, member_data
 
 
 def post(client, url, body, auth):

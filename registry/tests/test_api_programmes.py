@@ -3,8 +3,8 @@
 import pytest
 
 from audit.models import AuditEntry
-from lib.testing import bearer, programme_fm
 from registry.models import Programme
+from testing import bearer, programme_fm
 
 
 def body(**extra):

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from front.tests.test_browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
 from lib.nik import nik_date_part
+from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ NAMES = ["Euis Kurniasih", "Dedeh Rohaeti", "Asep Saepudin", "Iis Nurhayati", "U
 
 @pytest.fixture
 def office(transactional_db):
-    from lib import testing
+    import testing
 
     cast = testing.build_cast()
     cast.kab.set_password(PASSWORD)

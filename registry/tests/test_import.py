@@ -2,52 +2,16 @@
 
 import io
 import zipfile
-from datetime import date
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from lib.nik import nik_date_part
-from lib.testing import programme_fm
 from lib.xlsx import SpreadsheetError
-from registry.importer import KUBE_COLUMNS, MEMBER_COLUMNS, import_workbook
+from registry.importer import MEMBER_COLUMNS, import_workbook
 from registry.models import Kube, Member
-
-BIRTH = date(1975, 3, 9)
-
-
-def build(groups: int, per_group: int = 10, *, tweak=None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "KUBE"
-    ws.append([c.header for c in KUBE_COLUMNS])
-    members = wb.create_sheet("Anggota")
-    members.append([c.header for c in MEMBER_COLUMNS])
-    serial = 0
-    for g in range(groups):
-        key = f"K{g + 1}"
-        ws.append([key, f"KUBE Impor {g + 1:03d}", "3204061002", "Kp. Babakan", "001", "002",
-                   date(2025, 1, 15), "kube-fm", "Fakir miskin", "Warung sembako", "Warung",
-                   "Usaha kelompok", "Kedekatan tempat tinggal", "", None])
-        for i in range(per_group):
-            serial += 1
-            sex = "P" if i % 2 else "L"
-            nik = f"320406{nik_date_part(BIRTH, sex)}{serial:04d}"
-            row = [key, nik, f"32040612{serial:08d}", f"Warga Impor {serial}", sex, BIRTH, "Kp. Babakan",
-                   "081234567890", "Fakir miskin", "Miskin", "", "Tidak", "berdagang",
-                   "" if i < 3 else "Penjualan", ["Ketua", "Sekretaris", "Bendahara"][i] if i < 3 else "", None]
-            if tweak:
-                row = tweak(serial, row)
-            members.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(data: bytes, name: str = "impor.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+from testing import programme_fm
+from testing.registry import build, upload
 
 
 @pytest.fixture

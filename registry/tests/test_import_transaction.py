@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from lib.testing import bearer, programme_fm
 from registry import importer, services
 from registry.models import Kube
-from registry.tests.test_import import build, upload
+from testing import bearer, programme_fm
+from testing.registry import build, upload
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from lib.testing import member_data
 from registry.errors import RegistryError
 from registry.models import Officer
 from registry.services import (
@@ -17,6 +16,7 @@ from registry.services import (
     member_set_task,
     officers_set,
 )
+from testing import member_data
 
 
 def active(kube):

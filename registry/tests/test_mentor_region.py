@@ -19,7 +19,6 @@ from openpyxl import load_workbook
 from accounts.errors import AccountsError
 from accounts.models import Role, User
 from accounts.services import user_create
-from lib.testing import DESA_A, bearer, founding_members, make_kube, make_user
 from mentoring.errors import MentoringError
 from mentoring.services import mentor_assign_kecamatan
 from regions.models import Region
@@ -27,7 +26,8 @@ from registry.errors import RegistryError
 from registry.importer import KUBE_COLUMNS, import_workbook
 from registry.models import Kube, PendampingAssignment
 from registry.services import kube_assign_pendamping, kube_register
-from registry.tests.test_import import build, upload
+from testing import DESA_A, bearer, founding_members, make_kube, make_user
+from testing.registry import build, upload
 
 TODAY = date.today().isoformat()
 
@@ -61,7 +61,7 @@ def test_the_api_refuses_another_provinces_mentor_like_a_missing_one(client, cas
 
 
 def test_registering_a_group_with_another_provinces_mentor_creates_nothing(client, cast, semarang_mentor):
-    from registry.tests.test_api import group_body
+    from testing.registry import group_body
 
     body = {**group_body(), "pendamping": semarang_mentor.pk}
     before = Kube.objects.count()

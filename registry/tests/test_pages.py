@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from accounts.models import Role
 from audit.models import AuditEntry
 from lib.nik import nik_date_part
-from lib.testing import DESA_A2, make_user
 from registry.models import Kube
+from testing import DESA_A2, make_user
 
 BIRTH = date(1979, 8, 15)
 
@@ -41,7 +41,7 @@ def registration_post(n: int, *, positions=("ketua", "sekretaris", "bendahara"),
 
 
 def with_programme(data, cast):
-    from lib.testing import programme_fm
+    from testing import programme_fm
 
     data["programme"] = str(programme_fm().pk)
     return data
@@ -205,9 +205,9 @@ def test_reassigning_the_mentor_keeps_the_history(client, cast):
 def test_the_list_ranks_groups_by_the_early_warning(client, cast):
     import time_machine
 
-    from lib.testing import make_lively
     from mentoring.services import AuditLine, visit_log
     from outbox import drainer
+    from testing import make_lively
 
     with time_machine.travel("2026-11-20 10:00 +0700", tick=False):
         make_lively(cast.kube_a, actor=cast.pendamping, day=date(2026, 11, 20))

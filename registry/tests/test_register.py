@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from lib.testing import DESA_A, DESA_B, founding_members, make_kube, member_data, programme_fm, programme_uep
 from regions.models import Region
 from registry.errors import RegistryError
 from registry.models import Kube, LifecycleChange, Member, Officer
 from registry.services import kube_register
+from testing import DESA_A, DESA_B, founding_members, make_kube, member_data, programme_fm, programme_uep
 
 
 def register(actor, members, **extra):

@@ -1,0 +1,23 @@
+"""Helpers of the browser tests (Chromium through Playwright): sign-in, CSP watch, screenshots."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ARTIFACTS = Path(os.environ.get("SIKUBE_ARTIFACTS", "/tmp/sikube-artifacts"))
+PASSWORD = "kata-sandi-uji-2026"
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/akun/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/**")
+
+
+def watch_csp(page) -> list[str]:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    return problems
