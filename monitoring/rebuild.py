@@ -33,7 +33,7 @@ from registry.models import Kube
 Progress = Callable[[int, int], None]
 
 
-def _month_of(column: str) -> str:
+def month_of(column: str) -> str:
     """SQL for a date column's month as the integer YYYYMM."""
     if connection.vendor == "postgresql":
         return f"CAST(EXTRACT(YEAR FROM {column}) * 100 + EXTRACT(MONTH FROM {column}) AS integer)"
@@ -77,7 +77,7 @@ def _flow_selects() -> list[str]:
 
     line, txn, visit = Line._meta.db_table, Transaction._meta.db_table, Visit._meta.db_table
     audit, activity, attendance = BookAudit._meta.db_table, Activity._meta.db_table, ActivityAttendance._meta.db_table
-    line_month = _month_of("date")
+    line_month = month_of("date")
     lines = row("", line_month, {
         "revenue": when("income", "credit - debit"), "expense": when("expense", "debit - credit"),
         "capital_delta": when("capital", "credit - debit"), "grant_in": when("grant", "credit - debit"),
@@ -87,7 +87,7 @@ def _flow_selects() -> list[str]:
         "loans_in": when("loans", "credit"),
     }, f"FROM {line} GROUP BY kube_id, {line_month}")
     entries = row("", "period", {"entries": "COUNT(*)"}, f"FROM {txn} GROUP BY kube_id, period")
-    visit_month = _month_of("date")
+    visit_month = month_of("date")
     visits = row("", visit_month, {"visits": "COUNT(*)", "visit_present": "COALESCE(SUM(members_present), 0)",
                                    "visit_active": "COALESCE(SUM(members_active), 0)"},
                  f"FROM {visit} GROUP BY kube_id, {visit_month}")
@@ -95,11 +95,11 @@ def _flow_selects() -> list[str]:
     audited = row("", visit_month, {"audits": "COUNT(*)"},
                   f"FROM {visit} WHERE id IN (SELECT visit_id FROM {audit} WHERE checked) "
                   f"GROUP BY kube_id, {visit_month}")
-    meetings = row("", _month_of("date"), {"meetings": "COUNT(*)"},
-                   f"FROM {activity} GROUP BY kube_id, {_month_of('date')}")
-    attended = row("a.", _month_of("a.date"), {
+    meetings = row("", month_of("date"), {"meetings": "COUNT(*)"},
+                   f"FROM {activity} GROUP BY kube_id, {month_of('date')}")
+    attended = row("a.", month_of("a.date"), {
         "meeting_recorded": "COUNT(*)", "meeting_present": "COUNT(CASE WHEN t.present THEN 1 END)"},
-        f"FROM {attendance} t JOIN {activity} a ON a.id = t.activity_id GROUP BY a.kube_id, {_month_of('a.date')}")
+        f"FROM {attendance} t JOIN {activity} a ON a.id = t.activity_id GROUP BY a.kube_id, {month_of('a.date')}")
     return [lines, entries, visits, audited, meetings, attended]
 
 
