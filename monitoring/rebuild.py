@@ -50,7 +50,7 @@ def _accounts() -> dict[str, list[int]]:
     """Account ids by the part they play in the month flows (as `state.compute_months` reads them)."""
     groups: dict[str, list[int]] = {k: [] for k in ("income", "expense", "capital", "grant", "onward", "iks",
                                                    "savings", "loans")}
-    roles = {AccountRole.GRANT_CAPITAL: "grant", AccountRole.ONWARD: "onward", AccountRole.IKS: "iks",
+    roles: dict[str, str] = {AccountRole.GRANT_CAPITAL: "grant", AccountRole.ONWARD: "onward", AccountRole.IKS: "iks",
              AccountRole.SAVINGS: "savings", AccountRole.LOANS: "loans"}
     for pk, kind, role in Account.objects.values_list("pk", "type", "role"):
         if kind == AccountType.INCOME:
