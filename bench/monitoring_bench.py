@@ -39,8 +39,7 @@ def build_summaries() -> str:
         rebuild_kabupaten()
         return f"built before; kabupaten rows {time.monotonic() - started:.0f} s"
     started = time.monotonic()
-    rebuild(progress=lambda done, total: print(f"  summaries {done:,}/{total:,}", flush=True) if done % 20000 == 0
-            else None)
+    rebuild()
     return f"{time.monotonic() - started:.0f} s"
 
 

@@ -27,11 +27,8 @@ class Command(BaseCommand):
         if options["if_empty"] and GroupState.objects.exists():
             return
 
-        def progress(done: int, total: int) -> None:
-            self.stdout.write(f"  {done:,}/{total:,} KUBE")
-
         timings: dict[str, float] = {}
-        count = rebuild(progress=progress if options["verbosity"] > 1 else None, timings=timings)
+        count = rebuild(timings=timings)
         self.stdout.write(f"Ringkasan pemantauan dibangun ulang untuk {count:,} KUBE "
                           f"(bulan {timings['months']:.1f} s, keadaan {timings['states']:.1f} s, "
                           f"kabupaten {timings['kabupaten']:.1f} s).")
