@@ -28,6 +28,7 @@ def generate(groups: int = GROUPS) -> None:
     from lib.nik import nik_date_part
     from regions.models import Region
     from registry.models import Kube, Member, Officer, PendampingAssignment, Programme
+    from registry.search import member_name_reindex
 
     call_command("migrate", verbosity=0)
     call_command("regions_load", verbosity=0)
@@ -122,6 +123,7 @@ def generate(groups: int = GROUPS) -> None:
             Officer.objects.bulk_create(rows, batch_size=5000)
             rows = []
     Officer.objects.bulk_create(rows, batch_size=5000)
+    member_name_reindex()  # the members were bulk-created past the services
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"done: {len(ids)} groups, {total} members in {time.monotonic() - started:.0f} s "

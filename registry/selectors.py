@@ -13,6 +13,7 @@ from lib.personal import mask_id, mask_phone
 from lib.regioncode import within_q
 from registry.choices import Position
 from registry.models import Kube, Member, Officer
+from registry.search import name_matches
 
 
 @dataclass
@@ -47,9 +48,9 @@ def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
     q = " ".join(filters.q.split())
     if q:
         # Group name, or a member's name (active or not). Never a NIK: see nik_lookup.
-        # The member search is confined to the groups already selected, so a district
-        # office reads its own ~2,000 members, not the country's million.
-        by_member = Member.objects.filter(kube__in=qs.values("pk"), name__icontains=q).values("kube_id")
+        # The member search is confined to the groups already selected and goes through the
+        # name index (registry/search.py), so nobody reads the country's million names.
+        by_member = Member.objects.filter(name_matches(q), kube__in=qs.values("pk")).values("kube_id")
         qs = qs.filter(Q(name__icontains=q) | Q(pk__in=by_member))
     if filters.by_attention:
         return qs.order_by(F("state__health_score").desc(nulls_last=True), "name", "id")

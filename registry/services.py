@@ -48,6 +48,7 @@ from registry.rules import (
     officer_problems,
     size_problem,
 )
+from registry.search import member_name_index
 
 DEFAULT_TERM_YEARS = 3
 
@@ -126,9 +127,12 @@ def _member_row(kube: Kube, data: MemberData, joined_on: date) -> Member:
 
 
 def _save_member(member: Member) -> None:
+    """Every member row is saved here (registration, adding, editing, the import), and its name
+    indexed for the search in the same transaction (registry/search.py)."""
     try:
         with transaction.atomic():
             member.save()
+            member_name_index([member])
     except IntegrityError:
         # Lost a race with another registration of the same NIK.
         raise RegistryError(_("NIK %(nik)s baru saja didaftarkan di KUBE lain.")

@@ -11,13 +11,18 @@ export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 PORT="${PORT:-8000}"
 PY=.venv/bin/python
 
-$PY manage.py migrate --noinput -v0
-$PY manage.py regions_load
-$PY manage.py demo_load
-$PY manage.py monitoring_refresh --pending -v0   # changes committed but not drained before a stop
-$PY manage.py monitoring_refresh -v0   # what time alone changes since the last start
-$PY manage.py idempotency_purge -v0    # stored API answers past IDEMPOTENCY_KEEP_HOURS
-$PY manage.py collectstatic --noinput -v0
+# Each start-up step says how long it took (a fresh clone: the demo load dominates).
+step() {
+  local TIMEFORMAT="    ($3: %R s, CPU %U s + %S s)"
+  time "$@"
+}
+step $PY manage.py migrate --noinput -v0
+step $PY manage.py regions_load
+step $PY manage.py demo_load
+step $PY manage.py monitoring_refresh --pending -v0   # changes committed but not drained before a stop
+step $PY manage.py monitoring_refresh -v0   # what time alone changes since the last start
+step $PY manage.py idempotency_purge -v0    # stored API answers past IDEMPOTENCY_KEEP_HOURS
+step $PY manage.py collectstatic --noinput -v0
 echo
 echo "SIKUBE berjalan di http://127.0.0.1:${PORT}  (Ctrl+C untuk berhenti)"
 $PY manage.py demo_accounts

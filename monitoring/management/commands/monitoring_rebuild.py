@@ -3,7 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.models import GroupState
-from monitoring.state import differences, rebuild
+from monitoring.rebuild import rebuild
+from monitoring.state import differences
 
 
 class Command(BaseCommand):
@@ -26,8 +27,8 @@ class Command(BaseCommand):
         if options["if_empty"] and GroupState.objects.exists():
             return
 
-        def progress(done: int, total: int) -> None:
-            self.stdout.write(f"  {done:,}/{total:,} KUBE")
-
-        count = rebuild(progress=progress if options["verbosity"] > 1 else None)
-        self.stdout.write(f"Ringkasan pemantauan dibangun ulang untuk {count:,} KUBE.")
+        timings: dict[str, float] = {}
+        count = rebuild(timings=timings)
+        self.stdout.write(f"Ringkasan pemantauan dibangun ulang untuk {count:,} KUBE "
+                          f"(bulan {timings['months']:.1f} s, keadaan {timings['states']:.1f} s, "
+                          f"kabupaten {timings['kabupaten']:.1f} s).")
