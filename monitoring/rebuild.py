@@ -239,7 +239,7 @@ def compute_all_states(*, today: date) -> dict[int, dict[str, Any]]:
             "top_recorder_share": round(100 * max(who.values()) / records) if records else 0,
             **{k: f.get(k, 0) for k in ("capital", "grant_total", "onward_total", "iks_collected", "iks_used",
                                          "savings", "savings_3m_ago", "profit_6m", "profit_prev_6m")},
-            "cash": 0, "loans_outstanding": 0, "par30_amount": 0, "refreshed_on": today,
+            "loans_outstanding": 0, "par30_amount": 0, "refreshed_on": today,
         }
         if kube_id in with_loans:  # a loan's state is its schedule against its payments: per loan, as before
             book = portfolio(loan_kubes[kube_id], on=today)
