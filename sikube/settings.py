@@ -174,6 +174,9 @@ def _database(url: str) -> dict[str, Any]:
         # lib.sqlite: write transactions queue for a file lock beside the database and wake when it
         # frees, instead of sleeping in SQLite's busy handler (lib/sqlite/base.py).
         db["ENGINE"] = "lib.sqlite"
+        # The test database stays in memory, as for Django's own engine (pytest-django names an
+        # unnamed test database per xdist worker only for engines it does not know as SQLite).
+        db["TEST"] = {"NAME": ":memory:"}
         db["OPTIONS"] = {
             # Writers queue for the lock (BEGIN IMMEDIATE + busy timeout) instead of
             # failing with "database is locked" when two requests post at once.
