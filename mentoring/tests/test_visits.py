@@ -80,7 +80,7 @@ def test_an_in_order_book_must_have_been_checked(cast):
 
 
 def test_someone_from_another_group_cannot_be_marked_present(cast):
-    with pytest.raises(MentoringError, match="Daftar hadir"):
+    with pytest.raises(MentoringError, match=r"Anggota yang hadir dengan id \d+ tidak ditemukan"):
         log(cast, present=[cast.kube_b.members.first()])
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.utils import timezone
-from lib.testing import member_data
 
 from registry.models import Member
 from registry.rules import MemberData
 from registry.search import FTS_TABLE, member_name_reindex, name_matches
 from registry.selectors import KubeFilters, kube_list
 from registry.services import member_add, member_leave, member_update
+from testing import member_data
 
 
 def found(user, q: str) -> set[int]:
