@@ -60,7 +60,7 @@ def seed() -> dict[str, Any]:
     programme_fm()
     kabs = list(Region.objects.filter(level=2, code__startswith="32.").order_by("code")[:KABUPATEN])
     admin = make_user("load.admin", Role.ADMIN, is_staff=True)
-    mentors = [make_user(f"load.pendamping.{i}", Role.PENDAMPING) for i in range(MENTORS)]
+    mentors = [make_user(f"load.pendamping.{i}", Role.PENDAMPING, "32") for i in range(MENTORS)]  # home: Jawa Barat
     offices = [make_user(f"load.kab.{k.code}", Role.KABUPATEN, k.code) for k in kabs[:OFFICES - 2]]
     offices += [make_user(f"load.prov.{i}", Role.PROVINSI, "32") for i in range(2)]
     day = date.today() - timedelta(days=40)

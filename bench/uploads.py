@@ -58,7 +58,7 @@ def seed() -> dict[str, Any]:
     regions_sync()
     programme_fm()
     office = make_user("bench.kab", Role.KABUPATEN, "32.04")
-    mentor = make_user("bench.pendamping", Role.PENDAMPING)
+    mentor = make_user("bench.pendamping", Role.PENDAMPING, "32.04")  # a mentor of the office's kabupaten
     treasurer = make_user("bench.bendahara", Role.PENGURUS)
     photographed = make_kube(name="KUBE Foto", desa=DESA_A, actor=office, pendamping=mentor, formed_on=date(2025, 1, 6))
     booked = make_kube(name="KUBE Kas", desa=DESA_B, actor=office, formed_on=date(2025, 1, 6))
