@@ -133,7 +133,7 @@ def app_servers(count: int, workers: int, threads: int) -> Iterator[list[int]]:
         for _ in range(count):
             port = free_port()
             servers.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "sikube.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                [sys.executable, "-m", "gunicorn", "sikube.wsgi:application", "--config", "python:sikube.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
                  "--workers", str(workers), "--threads", str(threads), "--backlog", "256", "--timeout", "120",
                  "--log-level", "warning"], cwd=BENCH_DIR.parent, env=env, start_new_session=True))
             ports.append(port)

@@ -109,7 +109,8 @@ def gunicorn_server(workers: int = 2, threads: int = 2) -> Iterator[int]:
         port = probe.getsockname()[1]
     env = {**os.environ, "DEBUG": "0", "HTTPS": "0", "STATIC_MANIFEST": "0", "AXES_ENABLED": "0",
            "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "sikube.wsgi:application", "--bind",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "sikube.wsgi:application",
+                               "--config", "python:sikube.gunicorn_conf", "--bind",
                                f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
                                "--log-level", "warning"], cwd=BENCH_DIR.parent, env=env)
     try:

@@ -7,9 +7,13 @@ monitoring/apps.py): one explicit call that a reader and a static tool can follo
 After a writer's transaction commits, `kick()` asks for a drain. How it is run is the setting
 OUTBOX_DRAIN:
 
-- "thread" (the default): a background thread of this process drains shortly after (debounced by
-  OUTBOX_DEBOUNCE seconds, 0.2 by default, so a burst of postings costs one drain), and the HTTP
-  response never waits for it;
+- "process" (what every app server runs, set by sikube/gunicorn_conf.py): nothing in the worker; a
+  drainer process beside the app server (`manage.py monitoring_refresh --follow`, `follow()` here)
+  looks for pending rows every OUTBOX_POLL seconds (0.5 by default) and drains them, so the
+  requests never share their interpreter or the write lock with a drain;
+- "thread" (the default outside gunicorn: `runserver`, a shell): a background thread of this
+  process drains shortly after (debounced by OUTBOX_DEBOUNCE seconds, 0.2 by default, so a burst
+  of postings costs one drain), and the response never waits for it;
 - "sync": the drain runs right away in the committing thread (tests, one-off scripts);
 - "off": nothing after commit; only `manage.py monitoring_refresh --pending` (cron) drains.
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +50,26 @@ def drain() -> int:
     if _drain is None:
         return 0
     return _drain()
+
+
+def follow(*, poll: float, parent: int | None = None) -> None:
+    """Drain whatever is pending, then keep draining as rows arrive, until SIGTERM or SIGINT (or
+    until the process `parent` is gone: a drainer never outlives its app server).
+
+    Looking is one read outside any transaction, which on SQLite takes no lock; only a drain that
+    has rows to take begins a write transaction."""
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stopping.set())
+    while not stopping.is_set() and (parent is None or os.getppid() == parent):
+        try:
+            taken = drain()
+        except Exception:  # the rows stay for the next round
+            log.exception("outbox drain failed; the pending rows stay for the next drain")
+            connections.close_all()
+            taken = 0
+        if not taken:
+            stopping.wait(poll)
 
 
 def kick() -> None:

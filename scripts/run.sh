@@ -26,6 +26,6 @@ step $PY manage.py collectstatic --noinput -v0
 echo
 echo "SIKUBE berjalan di http://127.0.0.1:${PORT}  (Ctrl+C untuk berhenti)"
 $PY manage.py demo_accounts
-exec .venv/bin/gunicorn sikube.wsgi:application \
+exec .venv/bin/gunicorn sikube.wsgi:application --config python:sikube.gunicorn_conf \
   --bind "127.0.0.1:${PORT}" --workers "${WORKERS:-3}" --threads 2 \
   --timeout 120 --access-logfile - --error-logfile -

@@ -226,11 +226,13 @@ REPLICA_READ_APPS = ["regions", "registry", "books", "grants", "mentoring", "ass
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Summary outbox (outbox/drainer.py) -------------------------------------------
-# "thread": drained by this process shortly after each commit; "sync": in the committing thread;
-# "off": only by `manage.py monitoring_refresh --pending` (cron).
+# "process": by a drainer process beside the app server (gunicorn starts it: sikube/gunicorn_conf.py);
+# "thread": by this process shortly after each commit (runserver, a shell); "sync": in the
+# committing thread; "off": only by `manage.py monitoring_refresh --pending` (cron).
 OUTBOX_DRAIN = env_str("OUTBOX_DRAIN", "thread")
-if OUTBOX_DRAIN not in ("thread", "sync", "off"):
-    raise ImproperlyConfigured("OUTBOX_DRAIN must be thread, sync or off.")
+if OUTBOX_DRAIN not in ("process", "thread", "sync", "off"):
+    raise ImproperlyConfigured("OUTBOX_DRAIN must be process, thread, sync or off.")
+OUTBOX_POLL = env_int("OUTBOX_POLL_MS", 500, minimum=50) / 1000  # how often the drainer process looks
 OUTBOX_DEBOUNCE = env_int("OUTBOX_DEBOUNCE_MS", 200, minimum=0) / 1000
 
 # --- Cache: the rate limits' counters, shared by every worker ---------------------

@@ -85,7 +85,7 @@ class Live:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "sikube.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "sikube.wsgi:application", "--config", "python:sikube.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
              "--workers", "2", "--threads", "4", "--timeout", "120", "--log-level", "warning"],
             cwd=settings.BASE_DIR, env=self.env, start_new_session=True)
         self.servers.append(server)
@@ -107,7 +107,10 @@ class Live:
 
     def stop(self) -> None:
         for server in self.servers:
-            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                os.killpg(server.pid, signal.SIGTERM)
+            except ProcessLookupError:  # nothing of that server is left (a test killed it)
+                pass
         self._forget(timeout=30)
 
     def _forget(self, timeout: float) -> None:

@@ -78,7 +78,7 @@ def test_with_draining_off_only_an_explicit_drain_runs(db, settings, calls, djan
 def test_the_outbox_imports_only_django_lib_and_itself():
     """It sits low in the layers: its reader (monitoring) registers itself, never the other way."""
     allowed = ("django", "lib", "outbox", "__future__", "collections", "contextlib", "contextvars", "logging",
-               "os", "threading", "time", "typing", "ast", "pathlib", "pytest")
+               "os", "signal", "threading", "time", "typing", "ast", "pathlib", "pytest")
     root = Path(__file__).resolve().parents[1]
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
