@@ -5,6 +5,7 @@ test may kill with SIGKILL and start again. Requests alternate between the serve
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -107,10 +108,8 @@ class Live:
 
     def stop(self) -> None:
         for server in self.servers:
-            try:
+            with contextlib.suppress(ProcessLookupError):  # nothing of that server is left (a test killed it)
                 os.killpg(server.pid, signal.SIGTERM)
-            except ProcessLookupError:  # nothing of that server is left (a test killed it)
-                pass
         self._forget(timeout=30)
 
     def _forget(self, timeout: float) -> None:
