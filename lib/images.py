@@ -7,8 +7,11 @@ made every other user's write wait for it. `photo_prepare` does the decoding; th
 first and opens its transaction only for the inserts.
 
 What keeps one request's memory bounded:
-- the pixel count is read from the header and refused above `MAX_PIXELS` before anything is decoded;
-- a JPEG is decoded already reduced (`Image.draft`: the decoder scales by 1/2, 1/4 or 1/8);
+- the pixel count is read from the header and refused above the format's limit before anything is
+  decoded: `MAX_PIXELS` (40 MP) for a JPEG, which is decoded already reduced (`Image.draft`: the
+  decoder scales by 1/2, 1/4 or 1/8), and `MAX_PIXELS_WHOLE` (24 MP) for PNG and WebP, which are
+  decoded whole: a 39-MP PNG took a worker to 300 MB (bench/RESULTS.md), and a phone's PNG is a
+  screenshot of a few megapixels;
 - the thumbnail is made from the resized image, not from a second decode;
 - one decode at a time per process, in one thread of its own (`_decoder`), so a worker holds at
   most one full-size image however many of its threads receive photos; the others wait without
@@ -38,7 +41,8 @@ from lib.errors import SikubeError
 # What Pillow detects (never the file name or the content type) → the name the message uses.
 # MPO is how Pillow names a JPEG with a second picture inside, as many phone cameras write.
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 40_000_000  # a JPEG: decoded reduced, so only the header's claim is bounded here
+MAX_PIXELS_WHOLE = 24_000_000  # PNG and WebP: every pixel is decoded (RGBA: 96 MB at the limit)
 JPEG_QUALITY = 82
 # Modes that Pillow reduces and resizes with a real filter; others ("P", "1", "I;16" …) are
 # converted first (for "P" and "1" Pillow would otherwise fall back to nearest neighbour).
@@ -66,8 +70,13 @@ def _unreadable(name: str) -> ImageRefused:
     return ImageRefused(_("Berkas %(f)s bukan foto yang dapat dibaca (JPEG, PNG atau WebP).") % {"f": name}, code="photo_unreadable")
 
 
-def _too_many_pixels(name: str, pixels: int | None) -> ImageRefused:
-    limit = MAX_PIXELS // 1_000_000
+def pixel_limit(label: str) -> int:
+    """The most pixels a photo of this format (a label of ACCEPTED_FORMATS) may have."""
+    return MAX_PIXELS if label == "JPEG" else MAX_PIXELS_WHOLE
+
+
+def _too_many_pixels(name: str, pixels: int | None, limit_pixels: int = MAX_PIXELS) -> ImageRefused:
+    limit = limit_pixels // 1_000_000
     if pixels is None:
         message = _("Foto %(f)s terlalu besar resolusinya (batas %(max)s megapiksel). Kecilkan foto lalu "
                     "unggah lagi.") % {"f": name, "max": limit}
@@ -84,7 +93,7 @@ def _jpeg(image: Image.Image) -> bytes:
 
 
 def photo_prepare(data: bytes, *, name: str, side: int, thumb_side: int) -> PreparedPhoto:
-    """Check that `data` is a JPEG, PNG or WebP photo of at most MAX_PIXELS and resize it.
+    """Check that `data` is a JPEG, PNG or WebP photo within its format's pixel limit and resize it.
 
     The result fits in `side` × `side` (and its thumbnail in `thumb_side`), upright as the
     camera's EXIF orientation says, as RGB JPEG. Call it outside any transaction.
@@ -98,12 +107,13 @@ def photo_prepare(data: bytes, *, name: str, side: int, thumb_side: int) -> Prep
                                    % {"f": name, "kind": opened.format or "?"},
                                    code="photo_format")
             width, height = opened.size
-            if width * height > MAX_PIXELS:
-                raise _too_many_pixels(name, width * height)
+            if width * height > pixel_limit(label):
+                raise _too_many_pixels(name, width * height, pixel_limit(label))
             return _decoder().submit(_prepared, opened, side, thumb_side).result()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        # Pillow's own guard, for a header claiming more pixels than it will ever decode.
-        raise _too_many_pixels(name, None) from None
+        # Pillow's own guard, for a header claiming more pixels than it will ever decode. Its format
+        # is not known here, so the message names the limit every format meets.
+        raise _too_many_pixels(name, None, MAX_PIXELS_WHOLE) from None
     except ImageRefused:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):

@@ -1,4 +1,5 @@
-"""Visit photos: only JPEG, PNG and WebP, at most 40 megapixels, decoded outside the transaction."""
+"""Visit photos: only JPEG, PNG and WebP, at most 40 megapixels (a JPEG) or 24 (PNG and WebP, decoded whole),
+decoded outside the transaction."""
 
 import io
 import struct
@@ -67,16 +68,46 @@ def test_jpeg_png_and_webp_are_kept_resized_as_jpeg(cast, data):
         assert max(small.size) == min(320, max(large.size))
 
 
-def test_more_than_40_megapixels_is_refused_from_the_header_before_decoding(cast, monkeypatch):
+@pytest.mark.parametrize(("data", "message"), [
+    (png_claiming(8000, 6000), "(48 megapiksel; batas 24 megapiksel)"),
+    (png_claiming(6000, 4200), "(25 megapiksel; batas 24 megapiksel)"),  # decoded whole: the lower limit
+], ids=["48-mp-png", "25-mp-png"])
+def test_more_pixels_than_the_formats_limit_is_refused_from_the_header_before_decoding(cast, monkeypatch, data, message):
     def never(*args, **kwargs):
         raise AssertionError("decoded a photo above the pixel limit")
 
     monkeypatch.setattr(images, "_resized", never)
     with pytest.raises(MentoringError) as refused:
-        services.visit_photo_add(actor=cast.pendamping, visit=log(cast), upload=upload(png_claiming(8000, 6000)))
+        services.visit_photo_add(actor=cast.pendamping, visit=log(cast), upload=upload(data))
+    assert refused.value.message == f"Foto foto.jpg terlalu besar resolusinya {message}. Kecilkan foto lalu unggah lagi."
+    assert refused.value.code == "photo_too_many_pixels"
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A valid JPEG whose frame header (SOF0) says width × height."""
+    data = bytearray(encoded("JPEG", (8, 8)))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def test_a_jpeg_up_to_40_megapixels_passes_the_check_and_one_above_it_does_not(cast, monkeypatch):
+    """A JPEG is decoded reduced, so its limit is higher: 30 MP gets past the check (to the decoder)."""
+    decoding: list[int] = []
+
+    def spy(opened, side):
+        decoding.append(opened.size[0] * opened.size[1])
+        raise OSError("stop here: the check let it through")
+
+    monkeypatch.setattr(images, "_resized", spy)
+    with pytest.raises(MentoringError) as unreadable:
+        services.visit_photo_add(actor=cast.pendamping, visit=log(cast), upload=upload(jpeg_claiming(6000, 5000)))
+    assert decoding == [30_000_000] and unreadable.value.code == "photo_unreadable"
+    with pytest.raises(MentoringError) as refused:
+        services.visit_photo_add(actor=cast.pendamping, visit=log(cast), upload=upload(jpeg_claiming(8000, 6000)))
     assert refused.value.message == ("Foto foto.jpg terlalu besar resolusinya (48 megapiksel; batas 40 megapiksel). "
                                      "Kecilkan foto lalu unggah lagi.")
-    assert refused.value.code == "photo_too_many_pixels"
+    assert decoding == [30_000_000]
 
 
 def test_a_decompression_bomb_is_refused_with_the_limit_not_a_server_error(client, cast):
@@ -85,7 +116,7 @@ def test_a_decompression_bomb_is_refused_with_the_limit_not_a_server_error(clien
     response = client.post(f"/api/v1/visits/{visit.pk}/photos", {"photo": upload(png_claiming(60_000, 60_000))},
                            **bearer(cast.pendamping))
     assert response.status_code == 400
-    assert response.json()["message"] == ("Foto foto.jpg terlalu besar resolusinya (batas 40 megapiksel). "
+    assert response.json()["message"] == ("Foto foto.jpg terlalu besar resolusinya (batas 24 megapiksel). "
                                           "Kecilkan foto lalu unggah lagi.")
     assert not VisitPhoto.objects.exists() and Visit.objects.filter(pk=visit.pk).exists()
 
