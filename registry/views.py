@@ -84,6 +84,8 @@ def kube_list_view(request: HttpRequest) -> HttpResponse:
     mentors = User.objects.filter(pk__in=kubes_for_user(request.user).values("pendamping"))
     form = KubeFilterForm(request.GET or None, root=_root(request), mentors=mentors)
     filters = filters_from(form)
+    form.offer_mentors(mentors.filter(pk__in=kube_list(request.user, KubeFilters(region=filters.region))
+                                      .values("pendamping")) if filters.region else mentors)
     qs = kube_list(request.user, filters).select_related("desa", "programme", "pendamping", "state")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     counts = active_member_counts([k.pk for k in page])

@@ -112,6 +112,28 @@ def test_the_list_filters_by_region_stage_status_and_name(client, cast):
     assert "di luar wilayah kerja" in client.get(url, {"region": "33"}).content.decode()
 
 
+def test_the_mentor_filter_lists_the_mentors_only_when_few_enough_to_choose_from(client, cast, monkeypatch):
+    """The province holds two mentors' groups; with room for one, the list asks for a region first,
+    and a mentor chosen (a link) still filters and stays shown."""
+    monkeypatch.setattr("registry.forms.MENTOR_CHOICES_MAX", 1)
+    client.force_login(cast.prov)
+    url = reverse("registry:list")
+
+    def offered(params):
+        response = client.get(url, params)
+        choices = [value for value, _label in response.context["form"].fields["pendamping"].widget.choices]
+        return choices, 'data-testid="mentor-hint"' in response.content.decode(), response
+
+    assert offered({})[:2] == ([""], True)
+    assert offered({"region": "32.04"})[:2] == (["", cast.pendamping.pk], False)  # Kab. Bandung: one mentor
+    choices, hint, response = offered({"pendamping": cast.pendamping.pk})
+    assert (choices, hint) == (["", cast.pendamping.pk], True)
+    assert {k.name for k, _n in response.context["rows"]} == {"KUBE Maju Sejahtera 11"}
+    monkeypatch.setattr("registry.forms.MENTOR_CHOICES_MAX", 2)
+    choices, hint, _response = offered({})
+    assert (set(choices), hint) == ({"", cast.pendamping.pk, cast.pendamping_other.pk}, False)
+
+
 def test_nik_search_is_exact_and_only_by_post(client, cast):
     client.force_login(cast.kab)
     member = cast.kube_b.members.first()
