@@ -106,6 +106,7 @@ OPERATION_KINDS: dict[str, tuple[Kind, ...]] = {
     "POST /api/v1/groups/{kube_id}/pendamping": (Kind.KUBE,),
     "POST /api/v1/groups/{kube_id}/rules": (Kind.BOOKS,),
     "POST /api/v1/groups/{kube_id}/savings": (Kind.BOOKS,),
+    "POST /api/v1/groups/{kube_id}/savings/meeting": (Kind.BOOKS,),
     "POST /api/v1/groups/{kube_id}/stage/checks": (Kind.STAGE,),
     "POST /api/v1/groups/{kube_id}/stage/correction": (Kind.KUBE,),
     "POST /api/v1/groups/{kube_id}/stage/promote": (Kind.STAGE,),

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import ConfigDict
 
-from accounts.access import Kind, access_child, access_kube, body_ref, require
+from accounts.access import Kind, access_child, access_kube, body_ref, body_refs, require
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import (
     ACCOUNT_CODE_PATTERN,
@@ -51,6 +51,7 @@ from books.selectors import (
 )
 from books.services import (
     Leg,
+    MeetingSaving,
     cash_entry_record,
     cash_transfer,
     iks_allocate,
@@ -58,6 +59,7 @@ from books.services import (
     iks_use,
     loan_disburse,
     loan_repay,
+    meeting_savings_record,
     period_close,
     savings_deposit,
     savings_from_coop,
@@ -423,6 +425,41 @@ def post_savings(request: HttpRequest, kube_id: ObjectId, payload: SavingsIn) ->
     txn = SAVINGS[payload.kind](actor=request.user, kube=kube, member=member, amount=payload.amount,
                                 date=payload.date, receipt_no=payload.receipt_no)
     return Reply(201, transaction_view(txn))
+
+
+class MeetingLineIn(Schema):
+    member: int = Field(..., ge=1, le=2**63 - 1)
+    deposit: MoneyOrZero = 0
+    withdrawal: MoneyOrZero = 0
+    to_coop: MoneyOrZero = Field(0, description="bagian simpanan anggota ini yang diteruskan ke koperasi")
+
+
+class MeetingSavingsIn(Schema):
+    date: Date | None = None
+    description: str = Field("", max_length=250)
+    lines: list[MeetingLineIn] = Field(..., min_length=1, max_length=200)
+
+
+class MeetingSavingsOut(Schema):
+    deposits: TransactionOut | None = Field(..., description="satu bukti untuk semua setoran rapat")
+    withdrawals: TransactionOut | None
+    to_coop: TransactionOut | None
+
+
+@router.post("/groups/{kube_id}/savings/meeting", response={201: MeetingSavingsOut},
+             summary="Simpanan rapat anggota dari satu lembar")
+def post_meeting_savings(request: HttpRequest, kube_id: ObjectId, payload: MeetingSavingsIn) -> Reply[dict[str, Any]]:
+    """Setoran (dan penarikan) setiap anggota di rapat, satu bukti untuk semua setoran; `to_coop`
+    meneruskan bagian simpanan anggota itu ke koperasi dalam alur yang sama. Semua atau tidak sama sekali."""
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    found = {m.pk: m for m in body_refs(request.user, kube.members.all(), [line.member for line in payload.lines],
+                                         field="lines", label=_("Anggota KUBE ini"), error=BooksError)}
+    posted = meeting_savings_record(actor=request.user, kube=kube, date=payload.date, description=payload.description,
+                                    lines=[MeetingSaving(found[line.member], deposit=line.deposit,
+                                                         withdrawal=line.withdrawal, to_coop=line.to_coop)
+                                           for line in payload.lines])
+    return Reply(201, {name: transaction_view(txn) if txn is not None else None for name, txn in
+                       (("deposits", posted.deposits), ("withdrawals", posted.withdrawals), ("to_coop", posted.to_coop))})
 
 
 # --- loans ---------------------------------------------------------------------------------

@@ -90,6 +90,35 @@ class SavingsForm(Form):
         self.fields["member"].queryset = kube.members.order_by("-left_on", "name")  # type: ignore[attr-defined]
 
 
+SHEET_COLUMNS = ("deposit", "withdrawal", "to_coop")
+
+
+class MeetingSheetForm(Form):
+    """The meeting's savings sheet: a deposit, a withdrawal and a share for the cooperative for
+    every active member (fields `deposit-<id>`, `withdrawal-<id>`, `to_coop-<id>`), each optional."""
+
+    date = forms.DateField(label=_("Tanggal rapat"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        labels = {"deposit": _("Setoran"), "withdrawal": _("Penarikan"), "to_coop": _("Ke koperasi")}
+        for member in members:
+            for column in SHEET_COLUMNS:
+                self.fields[f"{column}-{member.pk}"] = RupiahField(
+                    label=f"{labels[column]} {member.name}", required=False,
+                    widget=AmountInput(placeholder="0"))
+
+    def rows(self) -> list[tuple[Member, list[tuple[str, forms.BoundField]]]]:
+        """Each member with their three (column, field) pairs, in the sheet's order."""
+        return [(m, [(column, self[f"{column}-{m.pk}"]) for column in SHEET_COLUMNS]) for m in self.members]
+
+    def amounts(self) -> list[tuple[Member, dict[str, int]]]:
+        """The cleaned amounts per member (0 where empty); only after is_valid()."""
+        return [(m, {column: self.cleaned_data.get(f"{column}-{m.pk}") or 0 for column in SHEET_COLUMNS})
+                for m in self.members]
+
+
 class LoanForm(Form):
     member = forms.ModelChoiceField(label=_("Peminjam"), queryset=Member.objects.none())
     amount = RupiahField(label=_("Pokok pinjaman (Rp)"))

@@ -2,11 +2,14 @@
 
 from books.services.closing import period_close
 from books.services.funds import (
+    MeetingSaving,
+    MeetingSavings,
     iks_allocate,
     iks_policy_set,
     iks_use,
     loan_disburse,
     loan_repay,
+    meeting_savings_record,
     savings_deposit,
     savings_from_coop,
     savings_to_coop,
@@ -23,7 +26,24 @@ from books.services.ledger import (
 )
 
 __all__ = [
-    "Leg", "account_add", "cash_entry_record", "cash_transfer", "check_amount", "iks_allocate", "iks_policy_set",
-    "iks_use", "loan_disburse", "loan_repay", "period_close", "savings_deposit", "savings_from_coop", "savings_to_coop",
-    "savings_withdraw", "transaction_post", "transaction_reverse",
+    "Leg",
+    "MeetingSaving",
+    "MeetingSavings",
+    "account_add",
+    "cash_entry_record",
+    "cash_transfer",
+    "check_amount",
+    "iks_allocate",
+    "iks_policy_set",
+    "iks_use",
+    "loan_disburse",
+    "loan_repay",
+    "meeting_savings_record",
+    "period_close",
+    "savings_deposit",
+    "savings_from_coop",
+    "savings_to_coop",
+    "savings_withdraw",
+    "transaction_post",
+    "transaction_reverse",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -174,6 +175,100 @@ def savings_from_coop(*, actor: Any, kube: Kube, member: Member, amount: Any, da
                             description=description or _("Penarikan dari koperasi a.n. %(m)s") % {"m": member.name},
                             legs=[Leg(AccountRole.CASH, debit=amount),
                                   Leg(AccountRole.COOP, credit=amount, member=member)])
+
+
+@dataclass(frozen=True)
+class MeetingSaving:
+    """One member's row of the meeting sheet: what they deposit, take back, and what of their
+    savings the treasurer takes on to the cooperative (each 0 when the field is left empty)."""
+
+    member: Member
+    deposit: Any = 0
+    withdrawal: Any = 0
+    to_coop: Any = 0
+
+
+@dataclass(frozen=True)
+class MeetingSavings:
+    """The transactions a meeting's sheet posted (None where the sheet had nothing of that kind)."""
+
+    deposits: Transaction | None
+    withdrawals: Transaction | None
+    to_coop: Transaction | None
+
+    @property
+    def posted(self) -> list[Transaction]:
+        return [t for t in (self.deposits, self.withdrawals, self.to_coop) if t is not None]
+
+
+def _sheet_amount(value: Any, member: Member, what: str) -> int:
+    if value in (None, "", 0):
+        return 0
+    try:
+        return check_amount(value, field="lines")
+    except BooksError as exc:
+        raise BooksError(_("%(what)s %(m)s: %(e)s") % {"what": what, "m": member.name, "e": exc.message},
+                         field="lines", code=exc.code) from None
+
+
+@transaction.atomic
+def meeting_savings_record(*, actor: Any, kube: Kube, lines: Sequence[MeetingSaving], date: date | None = None,
+                           description: str = "") -> MeetingSavings:
+    """The savings of a members' meeting (setoran rapat) from one sheet, all or nothing.
+
+    Every deposit is one transaction with one receipt: cash in for the total, and a line in each
+    member's own savings. Withdrawals (if any) are a second one, paid out of that cash, and what
+    goes on to the cooperative a third (seed 003: the treasurer deposits the members' savings at
+    the cooperative on each one's behalf). Each member's balance is checked by the ledger as for a
+    single entry, so a withdrawal larger than the member's savings refuses the whole sheet.
+    """
+    day = date or timezone.localdate()
+    seen: set[int] = set()
+    deposits: list[tuple[Member, int]] = []
+    withdrawals: list[tuple[Member, int]] = []
+    to_coop: list[tuple[Member, int]] = []
+    for line in lines:
+        member = line.member
+        if member.pk in seen:
+            raise BooksError(_("%(m)s tertulis dua kali; satu baris untuk setiap anggota.") % {"m": member.name},
+                             field="lines", code="member_twice")
+        seen.add(member.pk)
+        amounts = (_sheet_amount(line.deposit, member, _("Setoran")),
+                   _sheet_amount(line.withdrawal, member, _("Penarikan")),
+                   _sheet_amount(line.to_coop, member, _("Setoran ke koperasi")))
+        if not any(amounts):
+            continue
+        _member_of(actor, kube, member, active=bool(amounts[0] or amounts[2]))
+        for amount, into in zip(amounts, (deposits, withdrawals, to_coop), strict=True):
+            if amount:
+                into.append((member, amount))
+    if not (deposits or withdrawals or to_coop):
+        raise BooksError(_("Isi setoran, penarikan atau setoran ke koperasi paling sedikit satu anggota."),
+                         field="lines", code="empty_sheet")
+    text = " ".join((description or "").split())
+
+    def post(kind: str, rows: list[tuple[Member, int]], member_role: str, *, member_debit: bool,
+             cash_role: str, label: str) -> Transaction | None:
+        if not rows:
+            return None
+        total = sum(amount for _m, amount in rows)
+        member_legs = [Leg(member_role, debit=a, member=m) if member_debit else Leg(member_role, credit=a, member=m)
+                       for m, a in rows]
+        cash = Leg(cash_role, credit=total) if member_debit else Leg(cash_role, debit=total)
+        return transaction_post(actor=actor, kube=kube, date=day, kind=kind, description=text or label,
+                                legs=[cash, *member_legs] if not member_debit else [*member_legs, cash])
+
+    people = _("%(n)s anggota")
+    return MeetingSavings(
+        deposits=post(TxnKind.SAVINGS_DEPOSIT, deposits, AccountRole.SAVINGS, member_debit=False,
+                      cash_role=AccountRole.CASH,
+                      label=_("Setoran simpanan rapat (%(p)s)") % {"p": people % {"n": len(deposits)}}),
+        withdrawals=post(TxnKind.SAVINGS_WITHDRAWAL, withdrawals, AccountRole.SAVINGS, member_debit=True,
+                         cash_role=AccountRole.CASH,
+                         label=_("Penarikan simpanan rapat (%(p)s)") % {"p": people % {"n": len(withdrawals)}}),
+        to_coop=post(TxnKind.COOP_DEPOSIT, to_coop, AccountRole.COOP, member_debit=True, cash_role=AccountRole.CASH,
+                     label=_("Setoran ke koperasi dari rapat (%(p)s)") % {"p": people % {"n": len(to_coop)}}),
+    )
 
 
 # --- loans ---------------------------------------------------------------------------------

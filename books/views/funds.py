@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import access_child
 from books.errors import BooksError
-from books.forms import IksPolicyForm, IksUseForm, LoanForm, RepayForm, SavingsForm
+from books.forms import SHEET_COLUMNS, IksPolicyForm, IksUseForm, LoanForm, MeetingSheetForm, RepayForm, SavingsForm
 from books.models import IksAllocation, Line, Loan, Transaction
 from books.selectors import (
     iks_funds,
@@ -25,11 +27,13 @@ from books.selectors import (
     savings,
 )
 from books.services import (
+    MeetingSaving,
     iks_allocate,
     iks_policy_set,
     iks_use,
     loan_disburse,
     loan_repay,
+    meeting_savings_record,
     savings_deposit,
     savings_from_coop,
     savings_to_coop,
@@ -39,7 +43,7 @@ from books.views.common import book_kube
 from front.tabs import book_context
 from lib.forms import apply_error
 from lib.http import xlsx_response
-from lib.money import rupiah
+from lib.money import in_words, rupiah
 from lib.periods import months_back, period_of, shift
 from lib.xlsx import Workbook
 
@@ -159,6 +163,55 @@ def savings_view(request: HttpRequest, kube_id: int) -> HttpResponse:
     return render(request, "books/savings.html", book_context(
         request, kube, "savings", rows=rows, form=form, total=sum(r.balance for r in rows),
         at_coop=sum(r.at_coop for r in rows)))
+
+
+def _sheet(request: HttpRequest, kube: Any) -> MeetingSheetForm:
+    members = list(kube.members.filter(left_on__isnull=True).order_by("name", "id"))
+    return MeetingSheetForm(request.POST or None, members=members)
+
+
+def _sheet_totals(form: MeetingSheetForm) -> dict[str, Any]:
+    """The columns' totals of a valid sheet, and the deposits' total in words."""
+    totals = dict.fromkeys(SHEET_COLUMNS, 0)
+    for _member, amounts in form.amounts():
+        for column, amount in amounts.items():
+            totals[column] += amount
+    return {"totals": totals, "words": in_words(totals["deposit"]) if totals["deposit"] else ""}
+
+
+@login_required
+def meeting_savings(request: HttpRequest, kube_id: int) -> HttpResponse:
+    """Setoran rapat: every active member's deposit (and withdrawal, and the share passed on to the
+    cooperative) on one sheet, saved at once: one receipt for all the deposits."""
+    kube = book_kube(request, kube_id, write=True)
+    form = _sheet(request, kube)
+    if request.method == "POST" and form.is_valid():
+        lines = [MeetingSaving(member, deposit=a["deposit"], withdrawal=a["withdrawal"], to_coop=a["to_coop"])
+                 for member, a in form.amounts()]
+        try:
+            posted = meeting_savings_record(actor=request.user, kube=kube, date=form.cleaned_data["date"], lines=lines)
+        except BooksError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Simpanan rapat tercatat: %(list)s.") % {"list": "; ".join(
+                _("%(d)s %(a)s (bukti %(r)s)") % {"d": t.get_kind_display(), "a": rupiah(t.amount), "r": t.receipt}
+                for t in posted.posted)})
+            return redirect("books:savings", kube.pk)
+    extra = _sheet_totals(form) if form.is_bound and not form.errors else {"totals": None, "words": ""}
+    return render(request, "books/meeting_savings.html", book_context(request, kube, "savings", form=form, **extra))
+
+
+@login_required
+@require_POST
+def meeting_savings_total(request: HttpRequest, kube_id: int) -> HttpResponse:
+    """The sheet's totals while it is filled in (htmx), read by the parser the save uses: the
+    totals and the deposits in words, or what to fix first."""
+    kube = book_kube(request, kube_id, write=True)
+    form = _sheet(request, kube)
+    form.is_valid()
+    errors = [str(error) for field in form for error in field.errors if field.name != "date"]
+    extra = _sheet_totals(form) if not errors else {"totals": None, "words": ""}
+    return render(request, "books/meeting_savings_total.html", {"errors": errors[:1], **extra})
 
 
 @login_required
