@@ -22,6 +22,7 @@ from books.errors import BooksError
 from books.models import TxnKind
 from books.selectors import month_profit
 from books.services import (
+    MeetingSaving,
     cash_entry_record,
     cash_transfer,
     iks_allocate,
@@ -29,9 +30,8 @@ from books.services import (
     iks_use,
     loan_disburse,
     loan_repay,
+    meeting_savings_record,
     period_close,
-    savings_deposit,
-    savings_to_coop,
 )
 from books.services.registers import activity_record, guest_record, inventory_add, rules_adopt, workplan_save
 from grants.services import grant_record, grant_spend, onward_transfer, plan_set
@@ -128,10 +128,9 @@ def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, f
                               date=min(day + timedelta(days=3), last), description=f"Penjualan minggu ke-{week + 1}")
         cash_entry_record(actor=treasurer, kube=kube, kind=TxnKind.EXPENSE, amount=rng.randint(10, 25) * 10_000,
                           date=last - timedelta(days=2), description="Ongkos angkut dan listrik")
-        for member in members:
-            savings_deposit(actor=treasurer, kube=kube, member=member, amount=rng.choice([10_000, 15_000, 20_000]),
-                            date=first + timedelta(days=5))
-            savings_to_coop(actor=treasurer, kube=kube, member=member, amount=10_000, date=first + timedelta(days=6))
+        # The meeting's savings from one sheet: one receipt for the deposits, one for the cooperative.
+        meeting_savings_record(actor=treasurer, kube=kube, date=first + timedelta(days=5), lines=[
+            MeetingSaving(member, deposit=rng.choice([10_000, 15_000, 20_000]), to_coop=10_000) for member in members])
         if lends and index in (1, 4):
             borrower = members[3 + index % 3]
             loan = loan_disburse(actor=treasurer, kube=kube, member=borrower, amount=500_000, term_months=5,
