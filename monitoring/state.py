@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -123,15 +124,33 @@ def compute_months(kube_ids: Sequence[int], periods: Iterable[int] | None = None
     return {k: v for k, v in rows.items() if any(v.values())}
 
 
-def _write_months(kube_ids: Sequence[int], periods: Iterable[int] | None) -> None:
+@dataclass(frozen=True)
+class MonthRows:
+    """Computed month rows of some groups, for all their months (periods None) or the ones listed."""
+
+    kube_ids: list[int]
+    periods: list[int] | None
+    rows: list[GroupMonth]
+
+
+def _month_rows(kube_ids: Sequence[int], periods: Iterable[int] | None) -> MonthRows:
     desas = dict(Kube.objects.filter(pk__in=kube_ids).values_list("pk", "desa_id"))
+    periods = list(periods) if periods is not None else None
     computed = compute_months(kube_ids, periods)
-    old = GroupMonth.objects.filter(kube_id__in=kube_ids)
-    if periods is not None:
-        old = old.filter(period__in=list(periods))
+    return MonthRows(list(kube_ids), periods, [GroupMonth(kube_id=k, period=p, **codes(desas[k]), **values)
+                                               for (k, p), values in computed.items()])
+
+
+def _replace_months(computed: MonthRows) -> None:
+    old = GroupMonth.objects.filter(kube_id__in=computed.kube_ids)
+    if computed.periods is not None:
+        old = old.filter(period__in=computed.periods)
     old.delete()
-    GroupMonth.objects.bulk_create([GroupMonth(kube_id=k, period=p, **codes(desas[k]), **values)
-                                    for (k, p), values in computed.items()], batch_size=2000)
+    GroupMonth.objects.bulk_create(computed.rows, batch_size=2000)
+
+
+def _write_months(kube_ids: Sequence[int], periods: Iterable[int] | None) -> None:
+    _replace_months(_month_rows(kube_ids, periods))
 
 
 # --- state -------------------------------------------------------------------------------------
@@ -153,7 +172,27 @@ def _attendance(kube_ids: Sequence[int]) -> dict[int, tuple[int | None, int | No
     return {k: (rate(v[:3]), rate(v[3:6]) if len(v) >= 6 else None) for k, v in per.items()}
 
 
-def compute_states(kube_ids: Sequence[int], *, today: date) -> dict[int, dict[str, Any]]:
+_FLOW_FIELDS = ("capital_delta", "grant_in", "onward_out", "iks_in", "iks_out", "savings_in", "savings_out",
+                "revenue", "expense")
+
+
+def _month_values(kube_ids: Sequence[int], replacing: Sequence[MonthRows]) -> Iterator[dict[str, Any]]:
+    """The groups' month rows as stored, except those `replacing` is about to write, which come
+    from it instead (a drain computes the states before it writes the months)."""
+    def replaced(kube_id: int, period: int) -> bool:
+        return any(kube_id in c.kube_ids and (c.periods is None or period in c.periods) for c in replacing)
+
+    for r in GroupMonth.objects.filter(kube_id__in=kube_ids).values("kube_id", "period", *_FLOW_FIELDS):
+        if not replacing or not replaced(r["kube_id"], r["period"]):
+            yield r
+    wanted = set(kube_ids)
+    for computed in replacing:
+        for row in computed.rows:
+            if row.kube_id in wanted:
+                yield {"kube_id": row.kube_id, "period": row.period, **{f: getattr(row, f) for f in _FLOW_FIELDS}}
+
+
+def compute_states(kube_ids: Sequence[int], *, today: date, replacing: Sequence[MonthRows] = ()) -> dict[int, dict[str, Any]]:
     """{kube: GroupState field values} for the groups given."""
     kubes = {k.pk: k for k in Kube.objects.filter(pk__in=kube_ids)}
     out: dict[int, dict[str, Any]] = {}
@@ -197,12 +236,10 @@ def compute_states(kube_ids: Sequence[int], *, today: date) -> dict[int, dict[st
                                 .values("kube_id", "recorded_by_id").annotate(n=Count("id"))
                                 .values_list("kube_id", "recorded_by_id", "n").order_by()):
         recorders[kube_id][user_id] += n
-    # Balances and recent profit from the month rows (written just before the states).
+    # Balances and recent profit from the month rows (written just before the states, or about to be).
     now = period_of(today)
     flows: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in GroupMonth.objects.filter(kube_id__in=kube_ids).values(
-            "kube_id", "period", "capital_delta", "grant_in", "onward_out", "iks_in", "iks_out", "savings_in",
-            "savings_out", "revenue", "expense"):
+    for r in _month_values(kube_ids, replacing):
         f = flows[r["kube_id"]]
         f["capital"] += r["capital_delta"]
         f["grant_total"] += r["grant_in"]
@@ -285,10 +322,17 @@ def compute_states(kube_ids: Sequence[int], *, today: date) -> dict[int, dict[st
     return out
 
 
-def _write_states(kube_ids: Sequence[int], today: date) -> None:
-    computed = compute_states(kube_ids, today=today)
+def _state_rows(kube_ids: Sequence[int], today: date, replacing: Sequence[MonthRows] = ()) -> list[GroupState]:
+    return [GroupState(kube_id=k, **v) for k, v in compute_states(kube_ids, today=today, replacing=replacing).items()]
+
+
+def _replace_states(kube_ids: Sequence[int], rows: list[GroupState]) -> None:
     GroupState.objects.filter(kube_id__in=kube_ids).delete()
-    GroupState.objects.bulk_create([GroupState(kube_id=k, **v) for k, v in computed.items()], batch_size=2000)
+    GroupState.objects.bulk_create(rows, batch_size=2000)
+
+
+def _write_states(kube_ids: Sequence[int], today: date) -> None:
+    _replace_states(kube_ids, _state_rows(kube_ids, today))
 
 
 # --- the kabupaten tier ---------------------------------------------------------------------------
@@ -344,23 +388,48 @@ def _kabupaten_chunks(*extra: Iterable[str]) -> Iterator[list[str]]:
 
 # --- the two ways in ------------------------------------------------------------------------------
 
-def refresh_groups(changes: dict[int, set[int]], *, today: date | None = None) -> None:
-    """The groups a drain took, with the months each announced: those months' rows, the groups'
-    states, then their kabupaten rows. A group that moved to another kabupaten redoes every month,
-    in both kabupaten; a group that no longer exists leaves nothing behind."""
+@dataclass(frozen=True)
+class GroupRefresh:
+    """What a drain computed for the groups it took, ready to be written (`write_refresh`)."""
+
+    ids: list[int]  # the groups that still exist (their states are replaced)
+    months: list[MonthRows]
+    states: list[GroupState]
+    kabs: set[str]
+    kab_periods: list[int] | None
+
+
+def prepare_refresh(changes: dict[int, set[int]], *, today: date | None = None) -> GroupRefresh:
+    """The groups a drain took, with the months each announced: those months' rows and the groups'
+    states, computed from the raw records (reads only). A group that moved to another kabupaten
+    redoes every month, in both kabupaten; a group that no longer exists leaves nothing behind."""
     today = today or timezone.localdate()
     ids = sorted(changes)
     before = dict(GroupState.objects.filter(kube_id__in=ids).values_list("kube_id", "kab"))
     after = {k: desa[:5] for k, desa in Kube.objects.filter(pk__in=ids).values_list("pk", "desa_id")}
     moved = sorted(k for k in after if k in before and before[k] != after[k])
     periods = sorted(set().union(*(changes[k] for k in after)))
+    months = []
     if moved:
-        _write_months(moved, None)
+        months.append(_month_rows(moved, None))
     rest = [k for k in after if k not in moved]
     if rest and periods:
-        _write_months(rest, periods)  # a month another group of the drain announced is recomputed too: same rows
-    _write_states(list(after), today)
-    _write_kabupaten(set(before.values()) | set(after.values()), None if moved else periods)
+        months.append(_month_rows(rest, periods))  # a month another group of the drain announced is recomputed too: same rows
+    return GroupRefresh(list(after), months, _state_rows(list(after), today, months), set(before.values()) | set(after.values()),
+                        None if moved else periods)
+
+
+def write_refresh(refresh: GroupRefresh) -> None:
+    """Replace the groups' rows with the computed ones, then rewrite their kabupaten rows."""
+    for computed in refresh.months:
+        _replace_months(computed)
+    _replace_states(refresh.ids, refresh.states)
+    _write_kabupaten(refresh.kabs, refresh.kab_periods)
+
+
+def refresh_groups(changes: dict[int, set[int]], *, today: date | None = None) -> None:
+    """Compute and write the groups' rows (prepare_refresh, then write_refresh) in one go."""
+    write_refresh(prepare_refresh(changes, today=today))
 
 
 def rebuild(*, today: date | None = None, chunk: int = 2000, kube_ids: Sequence[int] | None = None,

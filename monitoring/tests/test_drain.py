@@ -84,18 +84,18 @@ def test_a_drain_that_fails_half_way_leaves_its_rows_for_the_next(cast, monkeypa
     with time_machine.travel(NOW, tick=False):
         drain()
         _post(cast, cast.kube_a, 250_000)
-        real = drain_module.refresh_groups
+        real = drain_module.write_refresh
 
         def dies(*args, **kwargs):
             real(*args, **kwargs)  # the summaries are written …
             raise RuntimeError("the process dies before the pending rows are deleted")
 
-        monkeypatch.setattr(drain_module, "refresh_groups", dies)
+        monkeypatch.setattr(drain_module, "write_refresh", dies)
         with pytest.raises(RuntimeError):
             drain()
         assert PendingChange.objects.count() == 1
         assert not GroupMonth.objects.filter(kube=cast.kube_a, period=202610).exists()  # … and rolled back
-        monkeypatch.setattr(drain_module, "refresh_groups", real)
+        monkeypatch.setattr(drain_module, "write_refresh", real)
         assert drain() == 1
         assert GroupMonth.objects.get(kube=cast.kube_a, period=202610).revenue == 250_000
         assert differences() == []
@@ -138,6 +138,32 @@ def test_the_dashboard_says_as_of_when_and_what_is_still_waiting(client, cast):
         assert "Angka per 20 Nov 2026 10:05" in page and "menunggu" not in page
 
 
+def test_on_sqlite_a_drainer_whose_rows_another_took_meanwhile_writes_nothing(cast, monkeypatch):
+    """SQLite computes before it takes the write lock. If, while this drainer computed, a posting
+    landed and another drainer drained both (newer figures), this one must not write its older ones."""
+    if connection.vendor != "sqlite":
+        pytest.skip("on PostgreSQL the rows are locked while the figures are computed (SKIP LOCKED)")
+    with time_machine.travel(NOW, tick=False):
+        drain()
+        _post(cast, cast.kube_a, 250_000)
+        real = drain_module.prepare_refresh
+        first = []
+
+        def meanwhile(*args, **kwargs):
+            computed = real(*args, **kwargs)  # this drainer's figures: 250,000
+            if not first:
+                first.append(True)
+                _post(cast, cast.kube_a, 40_000)  # a posting after its snapshot …
+                assert drain() == 2  # … and another drainer takes both rows and writes 290,000
+            return computed
+
+        monkeypatch.setattr(drain_module, "prepare_refresh", meanwhile)
+        assert drain_module.drain_once() == 0  # its row is gone: it writes nothing
+        assert GroupMonth.objects.get(kube=cast.kube_a, period=202610).revenue == 290_000
+        assert not PendingChange.objects.exists()
+        _equals_a_rebuild()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_drainers_racing_take_each_pending_row_exactly_once(settings, monkeypatch):
     """PostgreSQL (scripts/with_postgres.sh): two threads, two connections, the same pending rows.
@@ -153,19 +179,19 @@ def test_two_drainers_racing_take_each_pending_row_exactly_once(settings, monkey
             _post(cast, kube, 1_000 * (n + 1), day=date(2026, 8 + n % 3, 1 + n))
         expected = set(PendingChange.objects.values_list("id", flat=True))
         taken: dict[str, list[int]] = {"a": [], "b": []}
-        real_take, real_refresh = drain_module.take, drain_module.refresh_groups
+        real_take, real_write = drain_module.take, drain_module.write_refresh
 
         def take(*args, **kwargs):
             rows = real_take(*args, **kwargs)
             taken[threading.current_thread().name].extend(r[0] for r in rows)
             return rows
 
-        def slow_refresh(*args, **kwargs):
+        def slow_write(*args, **kwargs):
             time.sleep(0.05)  # hold the rows long enough for the other drainer to meet them
-            return real_refresh(*args, **kwargs)
+            return real_write(*args, **kwargs)
 
         monkeypatch.setattr(drain_module, "take", take)
-        monkeypatch.setattr(drain_module, "refresh_groups", slow_refresh)
+        monkeypatch.setattr(drain_module, "write_refresh", slow_write)
         start = threading.Barrier(2)
         errors: list[BaseException] = []
 
