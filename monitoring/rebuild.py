@@ -5,8 +5,7 @@
 scale: every ledger line went through Python's date functions, and each chunk built its queries
 with lists of 2,000 ids and summed its month rows in Python). Here the month rows are one
 `INSERT … SELECT` grouping the ledger lines, transactions, visits and meetings by (group, month)
-in the database (the lines summed per group, month and account first), so their cost is close to
-one `GROUP BY (group, month)` over the ledger lines;
+in the database, so their cost is close to one `GROUP BY (group, month)` over the ledger lines;
 then each of the state's queries runs once over the whole table, the month rows are summed per
 group in the database, and the same health and class rules run per group.
 
@@ -86,20 +85,15 @@ def _flow_selects() -> list[str]:
 
     line, txn, visit = Line._meta.db_table, Transaction._meta.db_table, Visit._meta.db_table
     audit, activity, attendance = BookAudit._meta.db_table, Activity._meta.db_table, ActivityAttendance._meta.db_table
-    # The lines are summed per (group, month, account) first, a pass with two sums like the plain
-    # GROUP BY; the CASE per figure then runs over those sums (a few per group and month), not
-    # over each of the 20 M lines.
-    month_key = "substr(date, 1, 7)" if connection.vendor == "sqlite" else "date_trunc('month', date)"
-    per_account = (f"SELECT kube_id, {month_key} AS month_key, account_id, SUM(debit) AS debit, "
-                   f"SUM(credit) AS credit FROM {line} GROUP BY kube_id, {month_key}, account_id")
-    lines = row("", month_of("month_key"), {
+    line_month = month_of("date")
+    lines = row("", line_month, {
         "revenue": when("income", "credit - debit"), "expense": when("expense", "debit - credit"),
         "capital_delta": when("capital", "credit - debit"), "grant_in": when("grant", "credit - debit"),
         "onward_out": when("onward", "debit - credit"), "iks_in": when("iks", "credit"),
         "iks_out": when("iks", "debit"), "savings_in": when("savings", "credit"),
         "savings_out": when("savings", "debit"), "loans_out": when("loans", "debit"),
         "loans_in": when("loans", "credit"),
-    }, f"FROM ({per_account}) per_account GROUP BY kube_id, month_key")
+    }, f"FROM {line} GROUP BY kube_id, {line_month}")
     entries = row("", "period", {"entries": "COUNT(*)"}, f"FROM {txn} GROUP BY kube_id, period")
     visit_month = month_of("date")
     visits = row("", visit_month, {"visits": "COUNT(*)", "visit_present": "COALESCE(SUM(members_present), 0)",
