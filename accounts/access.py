@@ -278,16 +278,19 @@ def check_role(user: User | AnonymousUser, write: WriteKinds | None) -> None:
 
 
 def access_kube(user: User | AnonymousUser, kube_id: Any, *, write: Kind | None = None,
-                for_update: bool = False) -> Kube:
+                for_update: bool = False, related: bool = True) -> Kube:
     """The group with this id if the user may see it; with `write`, only if they may change
     that kind of thing about it (the role first: 403 whatever the id). `for_update` locks the row
-    (inside a transaction)."""
+    (inside a transaction). `related=False` reads the group's row alone, for a write that needs
+    none of its desa, programme and mentor (a posting: three joins less on every one)."""
     check_role(user, write)
     qs = kubes_for_user(user)
     if for_update:
         qs = qs.select_for_update(of=("self",))
+    if related:
+        qs = qs.select_related("desa", "programme", "pendamping")
     try:
-        kube = qs.select_related("desa", "programme", "pendamping").get(pk=as_id(kube_id))
+        kube = qs.get(pk=as_id(kube_id))
     except qs.model.DoesNotExist:
         refused(user, "kube (not found or outside reach)", kube_id)
         raise Http404 from None

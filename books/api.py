@@ -38,6 +38,7 @@ from books.errors import BooksError
 from books.lpj import lpj_build, lpj_figures, parse_period
 from books.models import Account, AccountType, IksAllocation, Loan, PeriodClose, Transaction, TxnKind
 from books.selectors import (
+    LineView,
     LoanState,
     TransactionView,
     account_balances,
@@ -234,7 +235,7 @@ def list_transactions(request: HttpRequest, kube_id: ObjectId, month: Month | No
 def create_transaction(request: HttpRequest, kube_id: ObjectId, payload: TransactionIn) -> Reply[TransactionView]:
     """Jenis sederhana (penjualan, belanja, biaya, pemasukan, setoran modal, aset) dengan `amount`;
     pemindahan kas/bank dengan `transfer_to_bank`/`transfer_to_cash`; jurnal umum dengan `lines`."""
-    kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
+    kube = access_kube(request.user, kube_id, write=Kind.BOOKS, related=False)
     receipt = payload.receipt_no or None
     if payload.kind == TxnKind.GENERAL:
         if not payload.lines:
@@ -260,7 +261,22 @@ def create_transaction(request: HttpRequest, kube_id: ObjectId, payload: Transac
                                 receipt_no=receipt)
     else:
         raise BooksError(_("Jenis transaksi tidak dikenal."), field="kind")
-    return Reply(201, transaction_view(txn))
+    return Reply(201, _posted_view(txn))
+
+
+def _posted_view(txn: Transaction) -> TransactionView:
+    """The answer to a posting, from the header and lines the service has just written (their
+    accounts already loaded): the same view as `transaction_view`, which would read them back in
+    two more queries. A new transaction has no reversal yet."""
+    lines = getattr(txn, "posted_lines", None)
+    if lines is None:
+        return transaction_view(txn)
+    return TransactionView(
+        id=txn.pk, kube=txn.kube_id, date=txn.date, receipt=txn.receipt, kind=txn.kind,
+        description=txn.description, amount=txn.amount, reverses=txn.reverses_id, reversed_by=None,
+        created_by=txn.created_by.username if txn.created_by else None,
+        lines=[LineView(ln.account.code, ln.account.name, ln.debit, ln.credit, ln.member_id, ln.loan_id,
+                        ln.iks_fund_id) for ln in lines])
 
 
 def _transaction_in_reach(request: HttpRequest, txn_id: int, *, write: Kind | None = None) -> Transaction:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from accounts.services import token_create, token_revoke
+from api import idempotency
 from api.models import IdempotentRequest
 from books.models import Transaction, TxnKind
 from books.services import cash_entry_record
@@ -77,7 +78,8 @@ def _old_row(scope: str, key: str) -> IdempotentRequest:
     return row
 
 
-def test_a_write_purges_the_expired_rows_of_every_token(client, cast, kube):
+def test_a_write_purges_the_expired_rows_of_every_token(client, cast, kube, monkeypatch):
+    monkeypatch.setattr(idempotency, "_next_purge", 0.0)  # this process has not purged yet
     _old_row("a" * 64, "one-off-token")  # a token used once, a day ago
     _old_row("b" * 64, "another")
     fresh = IdempotentRequest.objects.create(scope="c" * 64, key="fresh", fingerprint="f", status=201)
@@ -85,6 +87,19 @@ def test_a_write_purges_the_expired_rows_of_every_token(client, cast, kube):
     assert post(client, kube, "k-new", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 201
     assert set(IdempotentRequest.objects.values_list("key", flat=True)) == {"fresh", "k-new"}
     assert IdempotentRequest.objects.filter(pk=fresh.pk).exists()
+
+
+def test_the_next_write_within_the_minute_does_not_purge_again(client, cast, kube, monkeypatch):
+    """The purge runs at most once a minute per process, not inside every posting's write lock."""
+    monkeypatch.setattr(idempotency, "_next_purge", 0.0)
+    _t, raw = token_create(user=cast.ketua, name="hp")
+    assert post(client, kube, "k-1", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 201
+    _old_row("a" * 64, "expired-meanwhile")
+    assert post(client, kube, "k-2", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 201
+    assert set(IdempotentRequest.objects.values_list("key", flat=True)) == {"expired-meanwhile", "k-1", "k-2"}
+    monkeypatch.setattr(idempotency, "_next_purge", 0.0)  # a minute later
+    assert post(client, kube, "k-3", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 201
+    assert set(IdempotentRequest.objects.values_list("key", flat=True)) == {"k-1", "k-2", "k-3"}
 
 
 def test_the_nightly_command_purges_them_too(db, capsys):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -58,8 +58,11 @@ class Leg:
     iks_fund: IksFund | None = None
 
 
-def accounts_by_role() -> dict[str, Account]:
-    return {a.role: a for a in Account.objects.filter(role__isnull=False) if a.role}
+def accounts_by_role(roles: Iterable[str] | None = None) -> dict[str, Account]:
+    """The accounts that carry a role, by role; only those of `roles` when given (a posting names
+    two or three of the chart's roles: reading the whole chart each time was most of its cost)."""
+    rows = Account.objects.filter(role__isnull=False) if roles is None else Account.objects.filter(role__in=roles)
+    return {a.role: a for a in rows if a.role}
 
 
 def check_amount(value: Any, *, field: str = "amount") -> int:
@@ -177,22 +180,39 @@ def _receipt_number(kube: Kube, year: int, wanted: str | None) -> str:
                                "kosongkan agar diberi nomor otomatis.") % {"n": wanted, "y": year},
                              field="receipt_no", code="receipt_taken")
         return wanted
-    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(kube=kube, year=year)
-    number = counter.last
+    number = taken = _counter_next(kube.pk, year)
     while True:
-        number += 1
         candidate = f"{number:04d}"
-        if not Transaction.objects.filter(kube=kube, receipt_year=year, receipt_no=candidate).exists():
+        # A hand-written number may already hold the counter's next one: skip it, as before.
+        if not Transaction.objects.filter(kube_id=kube.pk, receipt_year=year, receipt_no=candidate).exists():
             break
-    counter.last = number
-    counter.save(update_fields=["last"])
+        number += 1
+    if number != taken:
+        ReceiptCounter.objects.filter(kube_id=kube.pk, year=year).update(last=number)
     return candidate
+
+
+def _counter_next(kube_id: int, year: int) -> int:
+    """The group's next receipt number of the year, taken in one `UPDATE … RETURNING` (SQLite 3.35+
+    and PostgreSQL): the row is locked by the update itself until commit, so two postings can
+    never take the same number. The year's first posting creates the counter."""
+    with connection.cursor() as cursor:
+        cursor.execute('UPDATE "books_receiptcounter" SET "last" = "last" + 1 WHERE "kube_id" = %s AND "year" = %s '
+                       'RETURNING "last"', [kube_id, year])
+        row = cursor.fetchone()
+    if row is None:
+        counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(kube_id=kube_id, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        row = (counter.last,)
+    return int(row[0])
 
 
 # --- posting -----------------------------------------------------------------------------
 
-def _resolve(legs: Iterable[Leg]) -> tuple[list[Leg], dict[int, Account]]:
-    by_role = accounts_by_role()
+def _resolve(legs: Sequence[Leg]) -> tuple[list[Leg], dict[int, Account]]:
+    roles = {leg.account for leg in legs if isinstance(leg.account, str)}
+    by_role = accounts_by_role(roles) if roles else {}
     resolved: list[Leg] = []
     for leg in legs:
         account = leg.account
@@ -228,10 +248,19 @@ def _check_legs(actor: Any, kube: Kube, legs: Sequence[Leg]) -> int:
     return debit
 
 
-@transaction.atomic
 def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, kind: str,
                      legs: Sequence[Leg], receipt_no: str | None = None,
                      reverses: Transaction | None = None) -> Transaction:
+    """Check, then write in one transaction.
+
+    What no concurrent writer can make wrong, or what the database guards refuse anyway, is checked
+    before the transaction opens, so that SQLite's write lock (taken at BEGIN IMMEDIATE) and the
+    group's row lock on PostgreSQL are held only for what must be serialised (bench/RESULTS.md,
+    2026-12-01 fastpath): the text, the kind, the date (a month closed meanwhile is refused by the
+    trigger books_transaction_period, and answered below as the same ClosedPeriodError), the
+    accounts, the amounts and whose members/loans/funds the lines name. Inside: the group's
+    status and founding date read again under its lock, the balances, the receipt number, the
+    inserts, the audit row and the outbox row."""
     description = " ".join((description or "").split())
     if not description:
         raise BooksError(_("Tulis uraian transaksi."), field="description")
@@ -239,28 +268,46 @@ def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, ki
         raise BooksError(_("Uraian paling panjang 250 karakter."), field="description")
     if kind not in TxnKind.values:
         raise BooksError(_("Jenis transaksi tidak dikenal."), field="kind")
-    # One writer per group at a time: balances checked below stay true until commit.
-    kube = Kube.objects.select_for_update().get(pk=kube.pk)
     if kube.status == "bubar":
         raise BooksError(_("KUBE sudah bubar; bukunya tidak dapat ditambah."))
     check_date(kube, date)
     resolved, accounts = _resolve(legs)
     amount = _check_legs(actor, kube, resolved)
+    return _transaction_write(actor=actor, kube=kube, date=date, description=description, kind=kind,
+                              resolved=resolved, accounts=accounts, amount=amount, receipt_no=receipt_no,
+                              reverses=reverses)
+
+
+@transaction.atomic
+def _transaction_write(*, actor: Any, kube: Kube, date: date, description: str, kind: str,
+                       resolved: list[Leg], accounts: dict[int, Account], amount: int,
+                       receipt_no: str | None, reverses: Transaction | None) -> Transaction:
+    # One writer per group at a time: balances checked below stay true until commit.
+    status, formed_on = (Kube.objects.select_for_update().filter(pk=kube.pk)
+                         .values_list("status", "formed_on").get())
+    if status == "bubar":
+        raise BooksError(_("KUBE sudah bubar; bukunya tidak dapat ditambah."))
+    if date < formed_on:
+        raise BooksError(_("Tanggal tidak boleh sebelum KUBE dibentuk (%(d)s).")
+                         % {"d": date_format(formed_on, "j F Y")}, field="date", code="before_formed")
     _check_not_negative(kube, date, resolved, accounts)
     number = _receipt_number(kube, date.year, receipt_no)
     header = Transaction(kube=kube, date=date, period=period_of(date), receipt_year=date.year,
                          receipt_no=number, kind=kind, description=description, amount=amount,
                          reverses=reverses,
                          created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    Line.objects.bulk_create([
+    lines = [
         Line(transaction_id=header.id, kube=kube, date=date, account=leg.account,  # type: ignore[misc]
              debit=leg.debit, credit=leg.credit, member=leg.member, loan=leg.loan, iks_fund=leg.iks_fund)
         for leg in resolved
-    ])
+    ]
+    Line.objects.bulk_create(lines)
     try:
         with transaction.atomic():
             header.save(force_insert=True)
     except IntegrityError as exc:
+        if "month is closed" in str(exc):  # closed while this posting was being checked
+            check_date(kube, date)
         raise BooksError(_("Transaksi ditolak oleh basis data: %(e)s") % {"e": exc}) from exc
     audit_record(actor=actor, action=Action.CREATE, obj=header, kube_id=kube.pk, changes={
         "kind": [None, kind], "amount": [None, amount], "date": [None, date.isoformat()],
@@ -268,6 +315,7 @@ def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, ki
         "lines": [None, [[leg.account.code, leg.debit, leg.credit] for leg in resolved]],  # type: ignore[union-attr]
     })
     outbox.record(kube.pk, header.period)
+    header.posted_lines = lines  # type: ignore[attr-defined]  # the API answers from them (books/api.py)
     return header
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Sum
 
 import testing
-from books.models import Line, TxnKind
+from books.models import Line, Transaction, TxnKind
 from books.selectors import cash_balance
 from books.services import cash_entry_record
 
@@ -44,3 +44,7 @@ def test_two_processes_posting_at_once_lose_nothing_and_never_overdraw():
     assert purchases == ok * 30_000  # every acknowledged posting is there, none twice
     assert cash_balance(kube) == 1_000_000 - ok * 30_000 >= 0
     assert all(r[0] > 0 for r in results)  # both processes got through, interleaved
+    # The receipt counter (one UPDATE … RETURNING, taken under the group's lock) gave every
+    # acknowledged posting its own number, none twice and none skipped: 0001 is the capital.
+    numbers = sorted(Transaction.objects.filter(kube=kube).values_list("receipt_no", flat=True))
+    assert numbers == [f"{n:04d}" for n in range(1, ok + 2)]
