@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
 from accounts.access import Kind, access_kube, body_refs
@@ -24,7 +24,6 @@ from shareout.services import share_out_decide, share_out_post, share_out_propos
 
 router = Router(tags=["buku: pembagian hasil usaha"])
 
-Year = Annotated[int, Path(ge=2000, le=2100, description="Tahun buku, misalnya 2026")]
 YearIn = Annotated[int, Field(ge=2000, le=2100, description="Tahun buku, misalnya 2026")]
 MemberId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Adjustment = Annotated[int, Field(ge=-(10**13), le=10**13, description="Rupiah, boleh negatif")]
@@ -152,7 +151,7 @@ class ShareOutOut(Schema):
     members_total: int
     steps: list[str]
     meeting_date: dt.date | None
-    present: int | None
+    attendance: int | None
     members_count: int | None
     decision: str
     receipt: str | None
@@ -171,9 +170,14 @@ class DecisionLineIn(Schema):
     payout: Annotated[str, Codes(Payout)] | None = None
 
 
+class PostingIn(Schema):
+    year: YearIn
+
+
 class DecisionIn(Schema):
+    year: YearIn
     meeting_date: Date
-    present: Annotated[int, Field(ge=1, le=1000)]
+    attendance: Annotated[int, Field(ge=1, le=1000, description="Jumlah anggota yang hadir")]
     decision: str = Field(..., min_length=1, max_length=5000)
     lines: list[DecisionLineIn] = Field(default_factory=list, max_length=500)
 
@@ -185,7 +189,7 @@ def _share_out_out(share_out: ShareOut) -> dict[str, Any]:
         "rule_version": share_out.rule.version, "profit": share_out.profit, "capital_base": share_out.capital_base,
         "members_pool": share_out.members_pool, "remainder": share_out.remainder, "capital": share_out.capital,
         "members_total": share_out.members_total, "steps": view.steps, "meeting_date": share_out.meeting_date,
-        "present": share_out.present, "members_count": share_out.members_count, "decision": share_out.decision,
+        "attendance": share_out.present, "members_count": share_out.members_count, "decision": share_out.decision,
         "receipt": share_out.transaction.receipt if share_out.transaction else None, "posted_on": share_out.posted_on,
         "lines": [{"member": v.line.member_id, "name": v.name, "months": v.line.months,
                    "savings_months": v.line.savings_months, "work_days": v.line.work_days, "left": v.line.left,
@@ -206,10 +210,19 @@ def _find(kube: Kube, year: int) -> ShareOut:
     return found
 
 
-@router.get("/groups/{kube_id}/share-outs", response=list[ShareOutOut], summary="Pembagian hasil usaha per tahun")
-def list_share_outs(request: HttpRequest, kube_id: ObjectId) -> list[dict[str, Any]]:
+class ShareOutFilter(Schema):
+    year: int | None = Field(None, ge=2000, le=2100, description="Tahun buku, misalnya 2026")
+
+
+@router.get("/groups/{kube_id}/share-outs", response=list[ShareOutOut],
+            summary="Pembagian hasil usaha per tahun (terbaru dahulu), dengan cara menghitung tiap anggota")
+def list_share_outs(request: HttpRequest, kube_id: ObjectId,
+                    filters: ShareOutFilter = Query(...)) -> list[dict[str, Any]]:  # noqa: B008
     kube = access_kube(request.user, kube_id)
-    return [_share_out_out(s) for s in kube.share_outs.select_related("rule", "transaction").order_by("-year")]
+    found = kube.share_outs.select_related("rule", "transaction").order_by("-year")
+    if filters.year is not None:
+        found = found.filter(year=filters.year)
+    return [_share_out_out(s) for s in found]
 
 
 @router.post("/groups/{kube_id}/share-outs", response={201: ShareOutOut},
@@ -219,31 +232,24 @@ def propose_share_out(request: HttpRequest, kube_id: ObjectId, payload: ShareOut
     return Reply(201, _share_out_out(share_out_propose(actor=request.user, kube=kube, year=payload.year)))
 
 
-@router.get("/groups/{kube_id}/share-outs/{year}", response=ShareOutOut,
-            summary="Pembagian hasil usaha satu tahun, dengan cara menghitung tiap anggota")
-def get_share_out(request: HttpRequest, kube_id: ObjectId, year: Year) -> dict[str, Any]:
-    kube = access_kube(request.user, kube_id)
-    return _share_out_out(_find(kube, year))
-
-
-@router.post("/groups/{kube_id}/share-outs/{year}/decision", response=ShareOutOut,
-             summary="Catat keputusan musyawarah anggota (penyesuaian dengan alasan)")
-def decide_share_out(request: HttpRequest, kube_id: ObjectId, year: Year, payload: DecisionIn) -> dict[str, Any]:
+@router.post("/groups/{kube_id}/share-outs/decision", response=ShareOutOut,
+             summary="Catat keputusan musyawarah anggota atas usulan satu tahun (penyesuaian dengan alasan)")
+def decide_share_out(request: HttpRequest, kube_id: ObjectId, payload: DecisionIn) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    share_out = _find(kube, year)
+    share_out = _find(kube, payload.year)
     # Members named in the body: of this share-out's group, else the answer for a missing id.
     body_refs(request.user, Member.objects.filter(kube=kube), [ln.member for ln in payload.lines],
               field="lines", label=_("Anggota"), error=ShareOutError)
     adjustments = {ln.member: (ln.adjustment, ln.reason) for ln in payload.lines}
     payouts = {ln.member: ln.payout for ln in payload.lines if ln.payout}
     decided = share_out_decide(actor=request.user, share_out=share_out, meeting_date=payload.meeting_date,
-                               present=payload.present, decision=payload.decision, adjustments=adjustments,
+                               present=payload.attendance, decision=payload.decision, adjustments=adjustments,
                                payouts=payouts)
     return _share_out_out(decided)
 
 
-@router.post("/groups/{kube_id}/share-outs/{year}/posting", response=ShareOutOut,
-             summary="Bukukan pembagian yang sudah diputuskan (sekali per tahun buku)")
-def post_share_out(request: HttpRequest, kube_id: ObjectId, year: Year) -> dict[str, Any]:
+@router.post("/groups/{kube_id}/share-outs/posting", response=ShareOutOut,
+             summary="Bukukan pembagian satu tahun yang sudah diputuskan (sekali per tahun buku)")
+def post_share_out(request: HttpRequest, kube_id: ObjectId, payload: PostingIn) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id, write=Kind.BOOKS)
-    return _share_out_out(share_out_post(actor=request.user, share_out=_find(kube, year)))
+    return _share_out_out(share_out_post(actor=request.user, share_out=_find(kube, payload.year)))
