@@ -34,6 +34,7 @@ from books.services import (
     savings_to_coop,
 )
 from books.services.registers import activity_record, guest_record, inventory_add, rules_adopt, workplan_save
+from demo.shareout import demo_share_out
 from grants.services import grant_record, grant_spend, onward_transfer, plan_set
 from lib.periods import month_bounds, months_from, period_of, split
 from registry.models import Kube
@@ -71,7 +72,7 @@ def _treasurer(kube: Kube, password: str) -> User:
 
 
 def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, fades_after: int | None = None,
-               lends: bool = False, late_borrower: bool = False) -> None:
+               lends: bool = False, late_borrower: bool = False, shares_out: bool = False) -> None:
     treasurer = _treasurer(kube, password)
     # The secretary keeps the agenda book in the groups that share the work; in the fading ones the
     # treasurer writes everything (the concentration monitoring looks for).
@@ -117,6 +118,8 @@ def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, f
                         place=rng.choice(["Rumah Ketua", "Balai RW", "Kantor Kelurahan"]),
                         agenda="Laporan keuangan bulan lalu; rencana belanja; simpanan anggota", present=present,
                         minutes="Laporan bendahara diterima anggota.")
+        if shares_out and (year, month) == (2026, 1):
+            demo_share_out(kube, treasurer=treasurer, day=first + timedelta(days=4))
         for week in range(4):
             day = min(first + timedelta(days=7 * week + 1), last)
             with contextlib.suppress(BooksError):
@@ -174,4 +177,5 @@ def demo_all_books(kubes: list[Kube], *, password: str, offices: dict[str, User]
             fades = rng.randint(2, 5)  # stopped writing after a few months
         office = offices[kube.desa_id[:5]]
         demo_books(kube, rng=rng, office=office, password=password, fades_after=fades,
-                   lends=kube.business_type == "simpan_pinjam" or n % 7 == 0, late_borrower=n % 3 == 0)
+                   lends=kube.business_type == "simpan_pinjam" or n % 7 == 0, late_borrower=n % 3 == 0,
+                   shares_out=kube.name == "KUBE Maju Sejahtera 11")

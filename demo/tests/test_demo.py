@@ -72,6 +72,11 @@ def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
     assert second.participants.count() > first.participants.count()
     assert Assessment.objects.count() > 20
 
+    # The main group shared out its first book year (2025) at its January meeting, posted to the ledger.
+    shared = main.share_outs.get(year=2025)
+    assert shared.status == "dibukukan" and shared.transaction is not None and shared.members_total > 0
+    assert shared.capital + shared.members_total == main.year_closes.get(year=2025).profit_after_iks
+
     # Monitoring: every health state and every class is in the demo, and the summaries are exact.
     assert set(GroupState.objects.values_list("health", flat=True)) == {"sehat", "perhatian", "kritis", "bubar"}
     assert set(GroupState.objects.values_list("klass", flat=True)) >= {"belum", "tumbuh", "berkembang", "maju"}
