@@ -107,9 +107,6 @@ def year_close(*, actor: Any, kube: Kube, year: Any) -> YearClose:
                             % {"y": year}, field="year", code="year_not_over")
     if YearClose.objects.filter(kube=kube, year=year).exists():
         raise ShareOutError(_("Tahun buku %(y)s sudah ditutup.") % {"y": year}, field="year", code="already_closed")
-    earlier = YearClose.objects.filter(kube=kube, year__lt=year).order_by("-year").first()
-    if year > kube.formed_on.year and (earlier is None or earlier.year != year - 1):
-        raise ShareOutError(_("Tutup dulu tahun buku %(y)s.") % {"y": year - 1}, field="year", code="earlier_open")
     december = year * 100 + 12
     if not PeriodClose.objects.filter(kube=kube, period=december).exists():
         try:
