@@ -15,8 +15,7 @@ from books.selectors import cash_balance
 from shareout.errors import ShareOutError
 from shareout.models import ShareOut, ShareRule, Status, YearClose
 from shareout.services import share_out_decide, share_out_post, share_out_propose, share_rule_adopt, year_close
-
-from .conftest import build_year
+from testing.shareout import build_year
 
 pytestmark = pytest.mark.django_db
 
