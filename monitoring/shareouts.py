@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -47,8 +48,8 @@ class ShareOutFigures:
     flagged: list[tuple[Kube, list[str]]] = field(default_factory=list)
 
 
-def _sum(qs: object, expression: object) -> Subquery:
-    return Coalesce(Subquery(qs.values("kube_id").annotate(s=Sum(expression)).values("s")[:1],  # type: ignore[attr-defined]
+def _sum(qs: Any, expression: Any) -> Any:
+    return Coalesce(Subquery(qs.values("kube_id").annotate(s=Sum(expression)).values("s")[:1],
                              output_field=IntegerField()), Value(0))
 
 

@@ -19,6 +19,8 @@ Design:
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -78,7 +80,7 @@ class ShareRule(models.Model):
         return f"v{self.version} {self.adopted_on}"
 
     @property
-    def weights(self) -> dict[str, object]:
+    def weights(self) -> dict[str, Decimal]:
         return {EQUAL: self.weight_equal, SAVINGS: self.weight_savings, WORK: self.weight_work}
 
 
