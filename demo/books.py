@@ -167,7 +167,18 @@ def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, f
                   source="own", value=150_000)
 
 
+def _sharer(kubes: list[Kube]) -> Kube | None:
+    """The group that shares out its first book year: KUBE Maju Sejahtera 11 when its books began in
+    2025, else the first active group whose books did."""
+    def began_in_2025(kube: Kube) -> bool:
+        return kube.status == "aktif" and max(YEAR_START, kube.formed_on + timedelta(days=30)) < date(2026, 1, 1)
+
+    main = [k for k in kubes if k.name == "KUBE Maju Sejahtera 11" and began_in_2025(k)]
+    return (main or [k for k in kubes if began_in_2025(k)] or [None])[0]
+
+
 def demo_all_books(kubes: list[Kube], *, password: str, offices: dict[str, User], rng: random.Random) -> None:
+    sharer = _sharer(kubes)
     for n, kube in enumerate(kubes):
         kube.refresh_from_db()
         if kube.status == "bubar":
@@ -178,4 +189,4 @@ def demo_all_books(kubes: list[Kube], *, password: str, offices: dict[str, User]
         office = offices[kube.desa_id[:5]]
         demo_books(kube, rng=rng, office=office, password=password, fades_after=fades,
                    lends=kube.business_type == "simpan_pinjam" or n % 7 == 0, late_borrower=n % 3 == 0,
-                   shares_out=kube.name == "KUBE Maju Sejahtera 11")
+                   shares_out=kube == sharer and fades is None)
