@@ -44,7 +44,7 @@ def oracle_flags(kube_id: int, year: int) -> tuple[bool, bool]:
     members_total, posted_on = _one("SELECT members_total, posted_on FROM shareout_shareout WHERE kube_id = %s "
                                     "AND year = %s", [kube_id, year])
     profit = _one("SELECT COALESCE(SUM(CASE WHEN a.type = 'income' THEN l.credit - l.debit "
-                  "WHEN a.type = 'expense' THEN l.debit - l.credit "
+                  "WHEN a.type = 'expense' THEN l.credit - l.debit "
                   "WHEN a.role = 'iks_allocation' THEN l.credit - l.debit ELSE 0 END), 0) "
                   "FROM books_line l JOIN books_account a ON a.id = l.account_id "
                   "WHERE l.kube_id = %s AND l.date BETWEEN %s AND %s", [kube_id, date(year, 1, 1), date(year, 12, 31)])[0]
