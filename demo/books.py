@@ -174,7 +174,7 @@ def _sharer(kubes: list[Kube]) -> Kube | None:
         return kube.status == "aktif" and max(YEAR_START, kube.formed_on + timedelta(days=30)) < date(2026, 1, 1)
 
     main = [k for k in kubes if k.name == "KUBE Maju Sejahtera 11" and began_in_2025(k)]
-    return (main or [k for k in kubes if began_in_2025(k)] or [None])[0]
+    return next(iter(main or [k for k in kubes if began_in_2025(k)]), None)
 
 
 def demo_all_books(kubes: list[Kube], *, password: str, offices: dict[str, User], rng: random.Random) -> None:

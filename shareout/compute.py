@@ -23,6 +23,7 @@ Fractions, never floats: the shares are exact before the one rounding.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -131,7 +132,7 @@ def _percent(value: object, *, field: str, label: str) -> Decimal:
     return number
 
 
-def terms_check(*, capital_percent: object, members_percent: object, weights: dict[str, object],
+def terms_check(*, capital_percent: object, members_percent: object, weights: Mapping[str, object],
                 leavers: str) -> Terms:
     """The rule's numbers, or a ShareOutError saying which one to fix."""
     capital = _percent(capital_percent, field="capital_percent", label=_("Bagian modal"))

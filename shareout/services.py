@@ -290,7 +290,7 @@ def share_out_post(*, actor: Any, share_out: ShareOut, date: date | None = None)
             txn = transaction_post(
                 actor=actor, kube=kube, date=day, kind=TxnKind.GENERAL, legs=legs,
                 description=_("Pembagian hasil usaha tahun %(y)s (musyawarah %(d)s)")
-                % {"y": share_out.year, "d": date_format(share_out.meeting_date, "j F Y")})
+                % {"y": share_out.year, "d": date_format(day, "j F Y")})
         except BooksError as exc:
             raise ShareOutError(exc.message, field=exc.field or "date", code=exc.code) from exc
     share_out.status, share_out.transaction, share_out.posted_on, share_out.posted_by = (

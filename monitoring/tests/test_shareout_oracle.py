@@ -6,6 +6,7 @@ and kept as capital per region, and the two flags with their reasons."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -20,13 +21,13 @@ from testing.shareout import build_year
 pytestmark = pytest.mark.django_db
 
 
-def _one(sql: str, params: list[object]) -> tuple:
+def _one(sql: str, params: list[Any]) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
 
-def _within(region: str) -> tuple[str, list[object]]:
+def _within(region: str) -> tuple[str, list[Any]]:
     if not region:
         return "1=1", []
     return "(k.desa_id = %s OR k.desa_id LIKE %s)", [region, region + ".%"]

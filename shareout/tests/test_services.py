@@ -4,6 +4,7 @@ closed, proposed, decided by the meeting and posted; the ledger afterwards; what
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -88,11 +89,12 @@ def test_savings_months_share_out_posted_to_the_ledger(cast, year):
 
     # The LPJ of 2026 shows the share-out as its own line; equity still balances the assets.
     lpj = lpj_build(year.kube, parse_period("2026"))
-    figures = lpj_figures(lpj)
+    figures: Any = lpj_figures(lpj)
     assert figures["balance_sheet"]["retained"]["distributed"] == 980_000
     assert figures["balance_sheet"]["total_assets"] == figures["balance_sheet"]["total_liabilities_equity"]
     # The LPJ of 2025 carries the close and the share-out in its notes.
-    notes = lpj_figures(lpj_build(year.kube, parse_period("2025")))["notes"]["more"]
+    later: Any = lpj_figures(lpj_build(year.kube, parse_period("2025")))
+    notes = later["notes"]["more"]
     assert notes[0]["title"].startswith("g. Tutup buku tahunan")
     assert ["Hana", "Rp180.000", "—", "Rp180.000"] in notes[0]["rows"]
 
