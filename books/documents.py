@@ -156,6 +156,13 @@ def _notes_section(doc: PdfDocument, report: Lpj) -> None:
     doc.paragraph(_("%(n)s anggota mempunyai simpanan, seluruhnya %(t)s; dari jumlah itu %(c)s disetorkan ke "
                     "koperasi atas nama masing-masing anggota dan sisanya dipegang kelompok.")
                   % {"n": notes.savers, "t": rupiah(notes.savings_total), "c": rupiah(notes.savings_at_coop)})
+    for section in notes.more:
+        doc.paragraph(section.title)
+        for text in section.paragraphs:
+            doc.paragraph(text)
+        if section.header:
+            doc.table(section.header, [list(r) for r in section.rows],
+                      numeric=[i for i in range(1, len(section.header))])
 
 
 def _annex_section(doc: PdfDocument, book: CashBook) -> None:

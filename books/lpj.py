@@ -11,6 +11,7 @@ whether it adds or takes away, and for the year the notes (catatan atas laporan 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -195,6 +196,7 @@ class Neraca:
     grant_passed_on: int
     profit_to_date: int
     iks_set_aside_to_date: int
+    distributed_to_date: int = 0  # profit shared out to members (taken out of Saldo laba)
 
     @property
     def grant_held(self) -> int:
@@ -202,7 +204,7 @@ class Neraca:
 
     @property
     def retained(self) -> int:
-        return self.profit_to_date - self.iks_set_aside_to_date
+        return self.profit_to_date - self.distributed_to_date - self.iks_set_aside_to_date
 
     @property
     def total_assets(self) -> int:
@@ -238,7 +240,11 @@ def neraca_build(balance: BalanceSheet) -> Neraca:
             others.append(_item(account.name, account.value))
     received = by_role.get(AccountRole.GRANT_CAPITAL, 0)
     passed_on = -by_role.get(AccountRole.ONWARD, 0)  # a contra-capital account: its balance is a debit
-    profit = by_role.get(AccountRole.RETAINED, 0) + balance.profit_to_date
+    # Profit is never closed into Saldo laba (it is derived from the income and expense accounts);
+    # what Saldo laba holds below zero is profit shared out to members (shareout), shown as its own line.
+    retained_account = by_role.get(AccountRole.RETAINED, 0)
+    profit = max(retained_account, 0) + balance.profit_to_date
+    distributed = max(-retained_account, 0)
     set_aside = -by_role.get(AccountRole.IKS_ALLOCATION, 0)
     equity: list[Row] = []
     if received or passed_on:
@@ -252,19 +258,22 @@ def neraca_build(balance: BalanceSheet) -> Neraca:
         equity.append(Row(_("Laba sejak buku dimulai sampai tanggal ini"), profit))
     else:
         equity.append(Row(_("Dikurangi: rugi sejak buku dimulai sampai tanggal ini"), -profit, "less"))
-    if set_aside:
+    if distributed:
+        equity.append(Row(_("Dikurangi: laba yang sudah dibagikan kepada anggota"), distributed, "less"))
+    if set_aside or distributed:
         if set_aside > 0:
             equity.append(Row(_("Dikurangi: laba yang disisihkan untuk dana IKS"), set_aside, "less"))
         else:
             equity.append(Row(_("Ditambah: penyisihan IKS yang dibatalkan"), -set_aside))
         equity.append(_result(_("Sisa laba yang menjadi modal kelompok"), _("Sisa rugi yang mengurangi modal"),
-                              profit - set_aside))
+                              profit - distributed - set_aside))
     neraca = Neraca(
         day=balance.day,
         assets=Block(_("Harta"), assets, Row(_("Jumlah harta"), 0, "total")),
         liabilities=Block(_("Kewajiban"), liabilities, Row(_("Jumlah kewajiban"), 0, "subtotal")),
         equity=Block(_("Modal"), equity, Row(_("Jumlah modal"), 0, "subtotal")),
-        grant_received=received, grant_passed_on=passed_on, profit_to_date=profit, iks_set_aside_to_date=set_aside)
+        grant_received=received, grant_passed_on=passed_on, profit_to_date=profit, iks_set_aside_to_date=set_aside,
+        distributed_to_date=distributed)
     neraca.assets.total = _result(_("Jumlah harta"), _("Jumlah harta (kurang dari nol)"), neraca.total_assets, "total")
     neraca.liabilities.total = Row(_("Jumlah kewajiban"), neraca.total_liabilities, "subtotal")
     neraca.equity.total = _result(_("Jumlah modal"), _("Jumlah modal (kurang dari nol)"), neraca.total_equity)
@@ -282,6 +291,27 @@ class GrantNote:
     passed_on: int   # given on to other families or a new group
 
 
+@dataclass(frozen=True)
+class NoteSection:
+    """A further note of the yearly LPJ that an app above books adds (the share-out): a title,
+    sentences, and a table (header, rows of text) or none."""
+
+    title: str
+    paragraphs: list[str]
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+NoteProvider = Callable[[Kube, "Period"], list[NoteSection]]
+_NOTE_PROVIDERS: list[NoteProvider] = []
+
+
+def notes_register(provider: NoteProvider) -> None:
+    """Apps above books add their notes to the yearly LPJ (called from their AppConfig.ready)."""
+    if provider not in _NOTE_PROVIDERS:
+        _NOTE_PROVIDERS.append(provider)
+
+
 @dataclass
 class Notes:
     """Catatan atas laporan keuangan (SAK EMKM), for the yearly LPJ."""
@@ -294,6 +324,7 @@ class Notes:
     savers: int
     savings_total: int
     savings_at_coop: int
+    more: list[NoteSection] = field(default_factory=list)  # from the apps registered (notes_register)
 
 
 @dataclass
@@ -455,6 +486,7 @@ def lpj_build(kube: Kube, period: Period) -> Lpj:
         notes = notes_build(kube, end=end, loans=loans, saving_total=savings_total,
                             saving_coop=sum(r.at_coop for r in saving_rows),
                             savers=sum(1 for r in saving_rows if r.balance))
+        notes.more = [section for provider in _NOTE_PROVIDERS for section in provider(kube, period)]
     return Lpj(
         kube=kube, period=period, closed=len(closed_months) == len(period.months),
         money=money_summary(kube, start=start, end=end),
@@ -520,7 +552,7 @@ def lpj_figures(lpj: Lpj) -> dict[str, object]:
             "grant_capital": {"received": nr.grant_received, "passed_on": nr.grant_passed_on,
                               "held": nr.grant_held},
             "retained": {"profit_to_date": nr.profit_to_date, "iks_set_aside": nr.iks_set_aside_to_date,
-                         "retained": nr.retained},
+                         "distributed": nr.distributed_to_date, "retained": nr.retained},
             "sections": [_block(nr.assets), _block(nr.liabilities), _block(nr.equity)],
         },
         "iks": [{"fund": f, "allocated": a, "used": u, "balance": b} for f, a, u, b in lpj.iks],
@@ -547,5 +579,7 @@ def lpj_figures(lpj: Lpj) -> dict[str, object]:
             "loans": [{"number": n, "disbursed_on": d.isoformat(), "amount": a, "outstanding": o, "days_late": late}
                       for n, d, a, o, late in notes.loans],
             "savings": {"savers": notes.savers, "total": notes.savings_total, "at_coop": notes.savings_at_coop},
+            "more": [{"title": m.title, "paragraphs": m.paragraphs, "header": m.header, "rows": m.rows}
+                     for m in notes.more],
         },
     }

@@ -34,6 +34,7 @@ from books.services import (
     period_close,
 )
 from books.services.registers import activity_record, guest_record, inventory_add, rules_adopt, workplan_save
+from demo.shareout import demo_share_out
 from grants.services import grant_record, grant_spend, onward_transfer, plan_set
 from lib.periods import month_bounds, months_from, period_of, split
 from registry.models import Kube
@@ -71,7 +72,7 @@ def _treasurer(kube: Kube, password: str) -> User:
 
 
 def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, fades_after: int | None = None,
-               lends: bool = False, late_borrower: bool = False) -> None:
+               lends: bool = False, late_borrower: bool = False, shares_out: bool = False) -> None:
     treasurer = _treasurer(kube, password)
     # The secretary keeps the agenda book in the groups that share the work; in the fading ones the
     # treasurer writes everything (the concentration monitoring looks for).
@@ -117,6 +118,8 @@ def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, f
                         place=rng.choice(["Rumah Ketua", "Balai RW", "Kantor Kelurahan"]),
                         agenda="Laporan keuangan bulan lalu; rencana belanja; simpanan anggota", present=present,
                         minutes="Laporan bendahara diterima anggota.")
+        if shares_out and (year, month) == (2026, 1):
+            demo_share_out(kube, treasurer=treasurer, day=first + timedelta(days=4))
         for week in range(4):
             day = min(first + timedelta(days=7 * week + 1), last)
             with contextlib.suppress(BooksError):
@@ -163,7 +166,18 @@ def demo_books(kube: Kube, *, rng: random.Random, office: User, password: str, f
                   source="own", value=150_000)
 
 
+def _sharer(kubes: list[Kube]) -> Kube | None:
+    """The group that shares out its first book year: KUBE Maju Sejahtera 11 when its books began in
+    2025, else the first active group whose books did."""
+    def began_in_2025(kube: Kube) -> bool:
+        return kube.status == "aktif" and max(YEAR_START, kube.formed_on + timedelta(days=30)) < date(2026, 1, 1)
+
+    main = [k for k in kubes if k.name == "KUBE Maju Sejahtera 11" and began_in_2025(k)]
+    return next(iter(main or [k for k in kubes if began_in_2025(k)]), None)
+
+
 def demo_all_books(kubes: list[Kube], *, password: str, offices: dict[str, User], rng: random.Random) -> None:
+    sharer = _sharer(kubes)
     for n, kube in enumerate(kubes):
         kube.refresh_from_db()
         if kube.status == "bubar":
@@ -173,4 +187,5 @@ def demo_all_books(kubes: list[Kube], *, password: str, offices: dict[str, User]
             fades = rng.randint(2, 5)  # stopped writing after a few months
         office = offices[kube.desa_id[:5]]
         demo_books(kube, rng=rng, office=office, password=password, fades_after=fades,
-                   lends=kube.business_type == "simpan_pinjam" or n % 7 == 0, late_borrower=n % 3 == 0)
+                   lends=kube.business_type == "simpan_pinjam" or n % 7 == 0, late_borrower=n % 3 == 0,
+                   shares_out=kube == sharer and fades is None)

@@ -43,6 +43,7 @@ def kube_tabs(kube: Kube) -> list[Tab]:
         Tab("rules", str(_("Peraturan")), url("books:rules")),
         Tab("grants", str(_("Bantuan")), url("grants:list")),
         Tab("close", str(_("Tutup Buku & LPJ")), url("books:close")),
+        Tab("shareout", str(_("Bagi Hasil")), url("shareout:home")),
     ]
 
 

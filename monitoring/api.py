@@ -25,6 +25,7 @@ from monitoring.health import reason_text, reasons_text
 from monitoring.models import GroupState, Health
 from monitoring.selectors import Figures, Scope, dashboard, default_period, freshness, running_months, scope_for
 from monitoring.services import class_check_set
+from monitoring.shareouts import share_out_figures
 from registry.models import Kube
 
 router = Router(tags=["pemantauan"])
@@ -131,6 +132,27 @@ class FiguresOut(Schema):
     peka_means: list[Decimal | None]
 
 
+class ShareOutRegionOut(Schema):
+    region: str
+    name: str
+    groups: int
+    paid_to_members: int
+    kept_as_capital: int
+
+
+class ShareOutFlagOut(Schema):
+    kube: int
+    name: str
+    reasons: list[str]
+
+
+class ShareOutsOut(Schema):
+    year: int = Field(..., description="tahun buku yang dibagi (tahun sebelum periode)")
+    total: ShareOutRegionOut
+    children: list[ShareOutRegionOut]
+    flagged: list[ShareOutFlagOut]
+
+
 class DashboardOut(Schema):
     region: str
     period: str
@@ -141,6 +163,7 @@ class DashboardOut(Schema):
     as_of: dt.datetime | None = Field(..., description="waktu ringkasan wilayah ini terakhir dihitung ulang")
     pending_changes: int = Field(..., description="perubahan di wilayah ini yang sudah tersimpan tetapi belum "
                                                   "dihitung ke ringkasan (biasanya kurang dari satu detik)")
+    share_outs: ShareOutsOut
 
 
 def _figures(code: str, name: str, f: Figures) -> dict[str, Any]:
@@ -173,7 +196,20 @@ def region_dashboard(request: HttpRequest, region_code: str,
     return {"as_of": fresh.as_of, "pending_changes": fresh.pending,"region": scope.code or NATIONAL, "period": parsed.code,
             "running_months": running_months(parsed, today=timezone.localdate()), "total": _figures(scope.code, name, board.total),
             "children": [_figures(r.code, r.name, f) for r, f in board.children],
-            "trend": [{"period": p, **row} for p, row in board.trend]}
+            "trend": [{"period": p, **row} for p, row in board.trend],
+            "share_outs": _share_outs(scope, parsed.year - 1, name)}
+
+
+def _share_outs(scope: Scope, year: int, name: str) -> dict[str, Any]:
+    shares = share_out_figures(scope, year)
+
+    def region(code: str, label: str, t: Any) -> dict[str, Any]:
+        return {"region": code, "name": label, "groups": t.groups, "paid_to_members": t.paid,
+                "kept_as_capital": t.capital}
+
+    return {"year": year, "total": region(scope.code or NATIONAL, name, shares.total),
+            "children": [region(r.code, r.name, t) for r, t in shares.children],
+            "flagged": [{"kube": k.pk, "name": k.name, "reasons": reasons} for k, reasons in shares.flagged]}
 
 
 @router.get("/reports/{region_code}", summary="Laporan periode (xlsx atau pdf)", response={200: None},

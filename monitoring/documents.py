@@ -18,6 +18,7 @@ from mentoring.models import AssistanceEvent
 from monitoring.health import reasons_text
 from monitoring.models import Health, Klass
 from monitoring.selectors import Dashboard, Figures, Scope, dashboard, groups_in
+from monitoring.shareouts import share_out_figures
 
 COUNT, MONEY, PERCENT = "count", "money", "percent"
 
@@ -136,6 +137,14 @@ def report_xlsx(scope: Scope, period: Period) -> bytes:
     book.sheet(_("Asistensi"), [_("Tanggal"), _("Kabupaten/kota"), _("Kegiatan"), _("Materi"), _("KUBE peserta")],
                [[e.date, e.kabupaten.name, e.title, e.get_topic_display(), e.groups]
                 for e in _events(scope, period)], widths=[12, 24, 40, 24, 12])
+    shares = share_out_figures(scope, period.year - 1)
+    book.sheet(_("Pembagian hasil usaha %(y)s") % {"y": shares.year},
+               [_("Wilayah / KUBE"), _("KUBE membagi"), _("Untuk anggota"), _("Menjadi modal"), _("Alasan ditandai")],
+               [[board.scope.region.label if board.scope.region else _("Nasional"), shares.total.groups,
+                 shares.total.paid, shares.total.capital, ""],
+                *[[r.name, t.groups, t.paid, t.capital, ""] for r, t in shares.children],
+                *[[kube.name, None, None, None, "; ".join(reasons)] for kube, reasons in shares.flagged]],
+               widths=[30, 12, 16, 16, 80], money_columns=[2, 3])
     return book.close()
 
 
@@ -177,6 +186,16 @@ def report_pdf(scope: Scope, period: Period, *, printed_by: str = "") -> bytes:
                   widths=[0.12, 0.18, 0.4, 0.2, 0.1], numeric=[4])
     else:
         doc.paragraph(_("Tidak ada asistensi tercatat."))
+    shares = share_out_figures(scope, period.year - 1)
+    doc.heading(_("Pembagian hasil usaha tahun buku %(y)s") % {"y": shares.year})
+    doc.paragraph(_("%(n)s KUBE membukukan pembagian: %(p)s untuk anggota, %(c)s menjadi modal.")
+                  % {"n": number(shares.total.groups), "p": rupiah(shares.total.paid), "c": rupiah(shares.total.capital)})
+    if shares.children:
+        doc.table([_("Wilayah"), _("KUBE"), _("Untuk anggota"), _("Menjadi modal")],
+                  [[r.name, number(t.groups), rupiah(t.paid), rupiah(t.capital)] for r, t in shares.children],
+                  widths=[0.4, 0.1, 0.25, 0.25], numeric=[1, 2, 3])
+    for kube, reasons in shares.flagged:
+        doc.paragraph(f"{kube.name} ({kube.desa.label}): " + "; ".join(reasons))
     doc.paragraph(_("Kunjungan pendamping %(v)s, pertemuan kelompok %(m)s, baris Buku Kas Umum %(e)s dalam periode.")
                   % {"v": number(board.total["visits"]), "m": number(board.total["meetings"]),
                      "e": number(board.total["entries"])})

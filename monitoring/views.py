@@ -30,6 +30,7 @@ from monitoring.models import GroupState, Health, Klass
 from monitoring.rules import rules, thresholds
 from monitoring.selectors import Scope, dashboard, default_period, freshness, groups_in, running_months, scope_for
 from monitoring.services import class_check_set
+from monitoring.shareouts import share_out_figures
 
 
 def period_param(request: HttpRequest, scope: Scope) -> Period:
@@ -84,6 +85,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "groups": [(s, reasons_text(s.reasons)) for s in groups_in(scope, limit=300)] if scope.level >= 3 else [],
         "domains": _domains(), "klasses": [(k, label, t[f"class_{k}"]) for k, label in Klass.choices],
         "healths": [(h, label, t[f"health_{h}"]) for h, label in Health.choices],
+        # The share-outs the meetings of the period's year decided: those of the book year before it.
+        "shares": share_out_figures(scope, period.year - 1),
     })
 
 

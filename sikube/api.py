@@ -19,6 +19,7 @@ from mentoring.api import router as mentoring_router
 from monitoring.api import router as monitoring_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
+from shareout.api import router as shareout_router
 
 ERRORS = {
     "400": "Permintaan ditolak (aturan bisnis); `message` menyebut yang harus diperbaiki",
@@ -79,5 +80,6 @@ api.add_router("", registers_router)
 api.add_router("", grants_router)
 api.add_router("", mentoring_router)
 api.add_router("", assessments_router)
+api.add_router("", shareout_router)
 api.add_router("", monitoring_router)
 api.add_router("", audit_router)

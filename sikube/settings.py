@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "grants",
     "mentoring",
     "assessments",
+    "shareout",
     "monitoring",
     "ops",
     "front",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kube/", include("registry.urls")),
     path("kube/", include("books.urls")),
     path("kube/", include("grants.urls")),
+    path("kube/", include("shareout.urls")),
     path("", include("mentoring.urls")),
     path("", include("assessments.urls")),
     path("", include("monitoring.urls")),

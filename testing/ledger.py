@@ -6,8 +6,9 @@ from typing import Any
 
 from books import triggers
 
-# The ledger and the rows that point at it, children first.
-LEDGER_TABLES = ("grants_onwardrecipient", "grants_onwardtransfer", "grants_spend", "grants_planline",
+# The ledger and the rows that point at it (a share-out points at its posting), children first.
+LEDGER_TABLES = ("shareout_shareline", "shareout_shareout",
+                 "grants_onwardrecipient", "grants_onwardtransfer", "grants_spend", "grants_planline",
                  "books_inventoryevent", "books_inventoryitem", "grants_grant",
                  "books_iksallocation", "books_line", "books_transaction")
 

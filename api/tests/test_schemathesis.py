@@ -98,6 +98,11 @@ POSITIVE_NOT_APPLICABLE = {
     "POST /api/v1/groups/{kube_id}/grants": "the date must be after the group's founding",
     "POST /api/v1/groups/{kube_id}/guests": "the date must be after the group's founding",
     "POST /api/v1/groups/{kube_id}/agenda": "the date must be after the group's founding",
+    "POST /api/v1/groups/{kube_id}/share-rules": "the group's rules book first; shares and weights sum to 100",
+    "POST /api/v1/groups/{kube_id}/year-closes": "the year must be over and not yet closed",
+    "POST /api/v1/groups/{kube_id}/share-outs": "the year must be closed, profitable and a rule adopted",
+    "POST /api/v1/groups/{kube_id}/share-outs/decision": "the meeting after the year; attendance within the members",
+    "POST /api/v1/groups/{kube_id}/share-outs/posting": "the year's share-out must be decided and not yet posted",
 }
 
 # In-process through the WSGI application: the requests share the test's database transaction.

@@ -163,7 +163,7 @@ def test_the_json_carries_the_same_figures(april, client, cast):
         906_000, 906_000, 90_600, 815_400)
     bs = figures["balance_sheet"]
     assert bs["grant_capital"] == {"received": 10_000_000, "passed_on": 500_000, "held": 9_500_000}
-    assert bs["retained"] == {"profit_to_date": 906_000, "iks_set_aside": 90_600, "retained": 815_400}
+    assert bs["retained"] == {"profit_to_date": 906_000, "iks_set_aside": 90_600, "distributed": 0, "retained": 815_400}
     assert bs["total_assets"] == bs["total_liabilities_equity"] == 12_426_000
     assert all(row["amount"] >= 0 for section in bs["sections"] for row in section["rows"])
     assert figures["notes"] is None and set(figures["explanations"]) >= {"cash", "income", "balance", "savings"}

@@ -22,6 +22,7 @@ from monitoring.state import differences
 from outbox import drainer
 from regions.services import regions_sync
 from registry.models import Kube
+from shareout.models import ShareOut
 from testing.documents import pdf_text
 
 DEMO_DESAS = {"32.04.06.1002", "32.04.06.1001", "32.04.06.2003", "32.04.06.2005", "32.04.05.2001", "32.04.05.2004",
@@ -71,6 +72,12 @@ def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
     assert first.item_results.filter(weak=True).exists() and first.actions.filter(work_plan_item__isnull=False).count() == 3
     assert second.participants.count() > first.participants.count()
     assert Assessment.objects.count() > 20
+
+    # A group (the main one when its books began in 2025) shared out its first book year at its
+    # January meeting, posted to the ledger.
+    shared = ShareOut.objects.get(year=2025)
+    assert shared.status == "dibukukan" and shared.transaction is not None and shared.members_total > 0
+    assert shared.capital + shared.members_total == shared.kube.year_closes.get(year=2025).profit_after_iks
 
     # Monitoring: every health state and every class is in the demo, and the summaries are exact.
     assert set(GroupState.objects.values_list("health", flat=True)) == {"sehat", "perhatian", "kritis", "bubar"}

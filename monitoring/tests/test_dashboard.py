@@ -57,8 +57,9 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(client, books):
         assert client.get(url, {"periode": "2026-10"}).status_code == 200
     with CaptureQueriesContext(connection) as deeper:
         assert client.get(url, {"wilayah": "32.04.06", "periode": "2026-10"}).status_code == 200
-    assert len(queries) <= 14, [q["sql"][:100] for q in queries]
-    assert len(deeper) <= 14, [q["sql"][:100] for q in deeper]
+    # 15: one of them the share-outs of the book year with their flags (monitoring/shareouts.py).
+    assert len(queries) <= 15, [q["sql"][:100] for q in queries]
+    assert len(deeper) <= 15, [q["sql"][:100] for q in deeper]
 
 
 def test_drill_down_stays_within_reach(client, books):
