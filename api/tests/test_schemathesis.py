@@ -100,6 +100,7 @@ POSITIVE_NOT_APPLICABLE = {
     "POST /api/v1/groups/{kube_id}/agenda": "the date must be after the group's founding",
     "POST /api/v1/groups/{kube_id}/share-rules": "the group's rules book first; shares and weights sum to 100",
     "POST /api/v1/groups/{kube_id}/year-closes": "the year must be over and not yet closed",
+    "POST /api/v1/groups/{kube_id}/savings/meeting": "at least one amount on the sheet; a withdrawal within the savings",
     "POST /api/v1/groups/{kube_id}/share-outs": "the year must be closed, profitable and a rule adopted",
     "POST /api/v1/groups/{kube_id}/share-outs/decision": "the meeting after the year; attendance within the members",
     "POST /api/v1/groups/{kube_id}/share-outs/posting": "the year's share-out must be decided and not yet posted",
