@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "grants",
     "mentoring",
     "assessments",
+    "dtsen",
     "monitoring",
     "ops",
     "front",
