@@ -202,7 +202,7 @@ def main() -> None:
             born = date(1971, 1 + serial % 336 // 28, 1 + serial % 28)
             nik = f"{kec}{nik_date_part(born, 'L')}{9100 + serial // 336:04d}"
             ms.append([f"B{g}", nik, f"{kec}77{serial:08d}", f"Warga Bench {serial}", "L", born, "Jl. Uji",
-                       "", "Fakir miskin", "Miskin", "", "Tidak", "", "",
+                       "", "Fakir miskin", "Miskin", "", "", "", "",
                        ["Ketua", "Sekretaris", "Bendahara"][j] if j < 3 else "", None])
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -15,7 +15,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_member, access_region, as_id, refused, region_root, require
+from accounts.access import Kind, access_member, access_region, as_id, not_in_reach, refused, region_root, require
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Codes, Date, Flag
 from dtsen import selectors, services
@@ -269,10 +269,15 @@ class ScanOut(Schema):
     new: int
 
 
+class ScanIn(Schema):
+    region: str = Field("", max_length=13, description="Kode wilayah yang diperiksa; kosong: wilayah kerja sendiri")
+
+
 @router.post("/dtsen/duplicates/scan", response=ScanOut, summary="Periksa data ganda di wilayah kerja sendiri")
-def duplicates_scan(request: HttpRequest) -> dict[str, Any]:
+def duplicates_scan(request: HttpRequest, payload: ScanIn) -> dict[str, Any]:
     require(request.user, Kind.DTSEN, write=True)
-    result = services.duplicates_scan(actor=request.user, region_code=region_root(request.user) or "")
+    region = normalize(payload.region) if payload.region else (region_root(request.user) or "")
+    result = services.duplicates_scan(actor=request.user, region_code=region)
     return {"members": result.members, "pairs": result.pairs, "new": result.new}
 
 
@@ -293,8 +298,8 @@ def duplicate_resolve(request: HttpRequest, pair_id: ObjectId, payload: ResolveI
         refused(request.user, "duplicate pair (not found or outside reach)", pair_id)
         raise Http404
     if payload.member is not None and payload.member not in (pair.first_id, pair.second_id):
-        raise DtsenError(_("Anggota itu bukan salah satu dari pasangan ini. Pilih salah satu dari kedua anggota."),
-                         code="not_found", field="member")
+        refused(request.user, "member in body (not of this pair)", payload.member)
+        raise not_in_reach(DtsenError, field="member", label=_("Anggota"), ident=payload.member)
     services.duplicate_resolve(actor=request.user, pair=pair, decision=payload.decision, member_id=payload.member,
                                nik=payload.nik, note=payload.note)
     return _pair_out(selectors.pair_views(request.user, DuplicatePair.objects.filter(pk=pair.pk))[0])

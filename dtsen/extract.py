@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from dtsen.errors import ExtractRefused
 from lib.nik import nik_digits
+from lib.personal import mask_id
 from lib.xlsx import SpreadsheetError, open_upload
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -114,7 +115,9 @@ def find_columns(headers: list[str], mapping: dict[str, str]) -> dict[str, int]:
                 out[name] = keys.index(candidate)
                 break
         else:
-            shown = ", ".join(str(h) for h in headers if str(h or "").strip())[:300] or _("(kosong)")
+            # A file without a header row shows its first data row here: a NIK or KK among it is masked.
+            shown = ", ".join(mask_id(h) if sum(c.isdigit() for c in h) >= 8 else h
+                              for h in (str(h or "").strip() for h in headers) if h)[:300] or _("(kosong)")
             raise _refuse(_("Baris 1: kolom %(field)s tidak ditemukan di judul kolom (%(want)s). Judul yang ada: "
                             "%(have)s. Tulis nama judul kolom %(field)s di pemetaan kolom, atau betulkan baris "
                             "judulnya.") % {"field": FIELD_LABELS[name], "want": mapping.get(name) or

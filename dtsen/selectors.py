@@ -102,7 +102,7 @@ def desil_summary(user: Any, region: str, *, group_limit: int = 100) -> DesilSum
         children.setdefault(row["child"], DesilRow(row["child"], names.get(row["child"], ""))).outside_target = row["n"]
     by_group = list(members.filter(outside_target_q()).values("kube_id").annotate(n=Count("id"))
                     .order_by("-n", "kube_id")[:group_limit])
-    kubes = Kube.objects.in_bulk([g["kube_id"] for g in by_group])
+    kubes = Kube.objects.select_related("programme").in_bulk([g["kube_id"] for g in by_group])
     region_row = Region.objects.filter(pk=region).first() if region else None
     return DesilSummary(
         region=region, region_name=region_row.path if region_row else "",

@@ -269,6 +269,9 @@ def duplicate_resolve(*, actor: Any, pair: DuplicatePair, decision: str, member_
         raise DtsenError(_("Pilih salah satu dari kedua anggota."), field="member")
     if decision == Decision.MERGE:
         assert chosen is not None
+        if not chosen.is_active:
+            raise DtsenError(_("%(name)s sudah keluar; pertahankan anggota yang masih aktif.") % {"name": chosen.name},
+                             field="member")
         other = pair.second if chosen.pk == pair.first_id else pair.first
         if other.is_active:
             member_leave(actor=actor, member=other, left_on=max(timezone.localdate(), other.joined_on),

@@ -230,7 +230,7 @@ def test_dtsen_rights(client, cast, role):
         "api member outside": (client.get(f"/api/v1/members/{outside.pk}/dtsen", **api), write_outside),
         "api record": (client.post(f"/api/v1/members/{member.pk}/dtsen", {"status": "found", "desil": 2},
                                    content_type="application/json", **api), 201 if write == 200 else write),
-        "api scan": (client.post("/api/v1/dtsen/duplicates/scan", **api), write),
+        "api scan": (client.post("/api/v1/dtsen/duplicates/scan", {}, content_type="application/json", **api), write),
         "api upload": (client.post("/api/v1/dtsen/extracts", {"region": "32.04", "data_date": "2026-10-01"}, **api),
                        422 if write == 200 else write),
         "api resolve": (client.post("/api/v1/dtsen/duplicates/1/resolve", {"decision": "different"},

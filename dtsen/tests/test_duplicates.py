@@ -67,7 +67,8 @@ def _twin_of(member, nik, **extra):
 
 
 def _transpose_serial(nik):
-    return nik[:12] + nik[13] + nik[12] + nik[14:] if nik[12] != nik[13] else nik[:14] + nik[15] + nik[14]
+    i = next(i for i in (14, 13, 12, 0, 1, 2, 3, 4) if nik[i] != nik[i + 1])
+    return nik[:i] + nik[i + 1] + nik[i] + nik[i + 2:]
 
 
 def test_a_new_registration_is_warned_before_it_creates_a_likely_duplicate(cast):

@@ -192,3 +192,11 @@ def test_the_offices_column_names_are_remembered(cast):
     assert ColumnMapping.objects.get(region_code="32.04").columns["nik"] == "NOMOR INDUK"
     second = preview(cast, data, name="b.csv")  # no mapping given: the office's own is used
     assert second.preview["counts"]["new_desil"] == 1
+
+
+def test_a_file_without_its_header_row_does_not_echo_a_nik(cast):
+    data = csv_bytes([["3204061705800002", "3204061234000002", "Budi", 3, ""]],
+                     headers=["3204061705800001", "3204061234000001", "Ani", "3", ""])
+    with pytest.raises(ExtractRefused) as refused:
+        preview(cast, data, name="tanpa-judul.csv")
+    assert "3204061705800001" not in refused.value.message and "3204********0001" in refused.value.message
