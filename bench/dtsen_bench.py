@@ -59,7 +59,7 @@ def build(members: int) -> tuple[set[tuple[int, int]], list[tuple[str, str, str,
     now = datetime(2026, 1, 1)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        rows = [(p.pk, kubes[p.pk % len(kubes)], p.nik, p.kk_number, p.name, "L", p.birth_date, "", "",
+        rows = [(p.pk, kubes[p.pk % len(kubes)], p.nik, p.kk_number, p.name, p.sex, p.birth_date, "", "",
                  "fakir_miskin", "miskin", "unchecked", "", "", date(2025, 1, 1), "", "", now) for p in pop.people]
         for start in range(0, len(rows), 50_000):
             cursor.executemany(sql, rows[start:start + 50_000])

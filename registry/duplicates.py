@@ -1,11 +1,16 @@
 """Likely duplicate people: the same person registered twice under a mistyped NIK.
 
 Two active memberships are taken for one person when their NIK is the same, or when their KK
-number and birth date are the same, their names agree (rapidfuzz's token-sort ratio, so "Siti
-Aminah" and "SITI  AMINAH" or "Aminah Siti" agree) and their NIKs differ by one mistyped digit or
-two neighbouring digits swapped (rapidfuzz's optimal-string-alignment distance of 1). A family's
-twins share the KK and the birth date and often NIKs one serial apart, but not a name: that is why
-the name must agree as well.
+number, birth date and sex are the same, their NIKs differ by one mistyped digit or two neighbouring
+digits swapped (rapidfuzz's optimal-string-alignment distance of 1) and their names agree
+(rapidfuzz's token-sort ratio over the names in capitals: "Siti Aminah", "SITI  AMINAH" and
+"Aminah Siti" are the same name).
+
+Twins are what this must not take for one person: they share the KK, the birth date and often the
+sex, and Dukcapil gives them NIKs one serial apart (the last four digits), so only the name tells
+them apart, and twins' names are often one letter apart (Yati and Yanti). So a name that is not the
+same but only close (a ratio of 90 or more: "Sity Aminah") counts only when the NIKs differ outside
+the serial, where twins' NIKs never do.
 
 Comparisons are made only inside a block of the same KK and birth date, so a national pass is one
 scan of the active members grouped in memory, and the check of one registration is one indexed
@@ -27,7 +32,8 @@ from rapidfuzz.distance import OSA
 
 from registry.models import Member
 
-NAME_AGREES = 90  # token-sort ratio (0–100) from which two names are taken as the same name
+NAME_AGREES = 90  # token-sort ratio (0–100) from which two names are close (a spelling variant)
+SERIAL_START = 12  # NIK digits 13–16 are the serial Dukcapil gives in order (twins: one apart)
 BLOCK_LIMIT = 200  # a block larger than this (a placeholder KK such as all zeros) is not compared pairwise
 
 
@@ -53,6 +59,7 @@ class Person:
     kk_number: str
     name: str
     birth_date: date
+    sex: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,9 +91,12 @@ def compare(a: Person, b: Person) -> Match | None:
     if kind is None:
         return None
     score = round(fuzz.token_sort_ratio(name_key(a.name), name_key(b.name)))
-    if kind != Kind.SAME_NIK and not (a.kk_number == b.kk_number and a.birth_date == b.birth_date
-                                      and score >= NAME_AGREES):
-        return None
+    if kind != Kind.SAME_NIK:
+        if a.kk_number != b.kk_number or a.birth_date != b.birth_date or (a.sex and b.sex and a.sex != b.sex):
+            return None
+        outside_serial = any(x != y for x, y in zip(a.nik[:SERIAL_START], b.nik[:SERIAL_START], strict=True))
+        if score < 100 and not (score >= NAME_AGREES and outside_serial):
+            return None
     first, second = sorted((a.pk, b.pk))
     return Match(first=first, second=second, kind=kind, name_score=score)
 
@@ -137,18 +147,18 @@ def _block_pairs(block: list[Person]) -> Iterator[Match]:
 
 def person_of(member: Member) -> Person:
     return Person(pk=member.pk, nik=member.nik, kk_number=member.kk_number, name=member.name,
-                  birth_date=member.birth_date)
+                  birth_date=member.birth_date, sex=member.sex)
 
 
-PERSON_FIELDS = ("pk", "nik", "kk_number", "name", "birth_date")
+PERSON_FIELDS = ("pk", "nik", "kk_number", "name", "birth_date", "sex")
 
 
-def people(qs: Iterable[tuple[int, str, str, str, date]]) -> Iterator[Person]:
-    for pk, nik, kk, name, birth in qs:
-        yield Person(pk=pk, nik=nik, kk_number=kk, name=name, birth_date=birth)
+def people(qs: Iterable[tuple[int, str, str, str, date, str]]) -> Iterator[Person]:
+    for pk, nik, kk, name, birth, sex in qs:
+        yield Person(pk=pk, nik=nik, kk_number=kk, name=name, birth_date=birth, sex=sex)
 
 
-def likely_duplicates(*, nik: str, kk_number: str, name: str, birth_date: date,
+def likely_duplicates(*, nik: str, kk_number: str, name: str, birth_date: date, sex: str = "",
                       exclude: int | None = None) -> list[tuple[Member, str]]:
     """Active members who look like this new person, with how (one indexed query: the same NIK, or
     the same KK and birth date). The check of one registration, page, API and import alike."""
@@ -157,7 +167,7 @@ def likely_duplicates(*, nik: str, kk_number: str, name: str, birth_date: date,
           .select_related("kube"))
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
-    new = Person(pk=0, nik=nik, kk_number=kk_number, name=name, birth_date=birth_date)
+    new = Person(pk=0, nik=nik, kk_number=kk_number, name=name, birth_date=birth_date, sex=sex)
     out = []
     for member in qs[:BLOCK_LIMIT]:
         match = compare(new, person_of(member))
@@ -179,7 +189,7 @@ def likely_duplicates_many(candidates: list[Person]) -> dict[int, list[tuple[Mem
     for i, cand in enumerate(candidates):
         for member in existing.get((cand.kk_number, cand.birth_date), []):
             match = compare(Person(pk=0, nik=cand.nik, kk_number=cand.kk_number, name=cand.name,
-                                   birth_date=cand.birth_date), person_of(member))
+                                   birth_date=cand.birth_date, sex=cand.sex), person_of(member))
             if match and match.kind != Kind.SAME_NIK:
                 out[i].append((member, match.kind))
     return out

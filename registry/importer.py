@@ -439,7 +439,7 @@ def _check_duplicates(groups: dict[str, _Group], issues: list[Issue], *, actor: 
     member_rows = _Rows(SHEET_MEMBERS, MEMBER_COLUMNS, issues)
     entries = [(row, m) for g in groups.values() for row, m in g.members]
     if not accept:
-        people = [Person(pk=i + 1, nik=m.nik, kk_number=m.kk_number, name=m.name, birth_date=m.birth_date)
+        people = [Person(pk=i + 1, nik=m.nik, kk_number=m.kk_number, name=m.name, birth_date=m.birth_date, sex=m.sex)
                   for i, (_row, m) in enumerate(entries)]
         found = likely_duplicates_many(people)
         reachable = set(kubes_for_user(actor).filter(

@@ -150,7 +150,7 @@ def duplicate_problem(data: MemberData, *, viewer: Any, exclude: int | None = No
     if data.accept_duplicate or not data.kk_number or not data.nik:
         return None
     found = likely_duplicates(nik=data.nik, kk_number=data.kk_number, name=data.name,
-                              birth_date=data.birth_date, exclude=exclude)
+                              birth_date=data.birth_date, sex=data.sex, exclude=exclude)
     if not found:
         return None
     other, kind = found[0]

@@ -53,9 +53,12 @@ def bulk_members(kube: Kube, n: int, *, start: int = 1, desil: int | None = 3, k
     return Member.objects.bulk_create(rows, batch_size=500)
 
 
-FIRST = ["Ani", "Euis", "Yati", "Neneng", "Cucu", "Imas", "Siti", "Dewi", "Rina", "Tuti", "Asep", "Ujang", "Dedi",
-         "Agus", "Budi", "Cecep", "Dadang", "Eman", "Iwan", "Jajang", "Lilis", "Mimin", "Nining", "Popon", "Rudi",
-         "Sari", "Tatang", "Wawan", "Yanti", "Yusuf", "Hasan", "Husen", "Nur", "Aminah", "Fatimah", "Ratna"]
+WOMEN = ["Ani", "Euis", "Yati", "Yanti", "Neneng", "Nining", "Cucu", "Imas", "Siti", "Dewi", "Rina", "Rini", "Tuti",
+         "Lilis", "Mimin", "Popon", "Sari", "Yani", "Aminah", "Fatimah", "Ratna", "Nur", "Enok", "Entin"]
+MEN = ["Asep", "Ujang", "Dedi", "Dede", "Agus", "Budi", "Cecep", "Dadang", "Eman", "Iwan", "Jajang", "Rudi", "Tatang",
+       "Wawan", "Yusuf", "Hasan", "Husen", "Ade", "Deden", "Dadan", "Endang", "Aep"]
+# Twins' names one letter apart: the case the duplicate rule must not take for one person.
+NEAR = {"Yati": "Yanti", "Rina": "Rini", "Dedi": "Dede", "Deden": "Dadan", "Yani": "Yanti", "Hasan": "Husen"}
 FAMILY = ["Suryani", "Rohmat", "Sopandi", "Hidayat", "Permana", "Nugraha", "Saputra", "Kurnia", "Setiawan",
           "Gunawan", "Rahayu", "Lestari", "Wijaya", "Hermawan", "Sutisna", "Sumarna", "Rukmana", "Hamdani"]
 
@@ -94,16 +97,24 @@ def population(n: int, *, planted: int, seed: int = 19) -> Population:
         twins = rng.random() < .03
         birth = date(1950, 1, 1) + timedelta(days=rng.randint(0, 20000))
         used: set[str] = set()
+        previous = ("", "")
         for k in range(size):
-            if not (twins and k == 1):
-                birth = date(1950, 1, 1) + timedelta(days=rng.randint(0, 20000))
-            first = rng.choice([f for f in FIRST if f not in used])
-            used.add(first)
             sex = rng.choice("LP")
+            if twins and k == 1:  # the twin of the one before: same birth date, often the same sex
+                sex = previous[1] if rng.random() < .7 else sex
+                near = NEAR.get(previous[0])
+                names = WOMEN if sex == "P" else MEN
+                first = near if near and near in names and near not in used and rng.random() < .5 else \
+                    rng.choice([f for f in names if f not in used])
+            else:
+                birth = date(1950, 1, 1) + timedelta(days=rng.randint(0, 20000))
+                first = rng.choice([f for f in (WOMEN if sex == "P" else MEN) if f not in used])
+            used.add(first)
+            previous = (first, sex)
             serial += 1
             nik = f"{kk[:6]}{nik_date_part(birth, sex)}{serial % 9999 + 1:04d}"
             people.append(Person(pk=len(people) + 1, nik=nik, kk_number=kk, name=f"{first} {family}",
-                                 birth_date=birth))
+                                 birth_date=birth, sex=sex))
             if len(people) >= n - planted:
                 break
     planted_pairs: set[tuple[int, int]] = set()

@@ -22,8 +22,8 @@ from testing.registry import build, upload
 BIRTH = date(1980, 5, 17)
 
 
-def person(pk, nik, name="Siti Aminah", kk="3204061234000001", birth=BIRTH):
-    return Person(pk=pk, nik=nik, kk_number=kk, name=name, birth_date=birth)
+def person(pk, nik, name="Siti Aminah", kk="3204061234000001", birth=BIRTH, sex="P"):
+    return Person(pk=pk, nik=nik, kk_number=kk, name=name, birth_date=birth, sex=sex)
 
 
 def test_a_typo_and_a_transposition_are_told_apart():
@@ -39,10 +39,18 @@ def test_the_same_name_kk_and_birth_date_with_a_mistyped_nik_is_a_pair():
     assert compare(a, person(2, "3204065705800021", name="Aminah Siti")).kind == Kind.NIK_TRANSPOSED
 
 
+def test_a_spelling_variant_counts_when_the_nik_differs_outside_the_serial():
+    assert compare(person(1, "3204065705800012"), person(2, "3204075705800012", name="Sity Aminah")).kind == Kind.NIK_TYPO
+    assert compare(person(1, "3204065705800012"), person(2, "3204065705800013", name="Sity Aminah")) is None
+
+
 def test_twins_are_not_a_pair():
-    # Same KK and birth date, NIKs one serial apart: only the name tells them apart.
-    assert compare(person(1, "3204061705800012", name="Hasan Sutisna"),
-                   person(2, "3204061705800013", name="Husen Sutisna")) is None
+    # Same KK, birth date and sex, NIKs one serial apart: only the name tells them apart, even one letter.
+    assert compare(person(1, "3204061705800012", name="Hasan Sutisna", sex="L"),
+                   person(2, "3204061705800013", name="Husen Sutisna", sex="L")) is None
+    assert compare(person(1, "3204065705800012", name="Yati Lestari"),
+                   person(2, "3204065705800013", name="Yanti Lestari")) is None
+    assert compare(person(1, "3204065705800012"), person(2, "3204065705800013", sex="L")) is None
     assert compare(person(1, "3204065705800012"), person(2, "3204065705800013", kk="3204061234000002")) is None
     assert compare(person(1, "3204065705800012"), person(2, "3204065705800013", birth=date(1980, 5, 18))) is None
 
