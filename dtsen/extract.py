@@ -76,10 +76,14 @@ def _raw_rows(data: bytes, name: str) -> Iterator[list[Any]]:
             book = open_upload(io.BytesIO(data), max_bytes=MAX_FILE_BYTES)
         except SpreadsheetError as exc:
             raise _refuse(exc.message) from None
-        sheet = book.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
-        book.close()
+        try:
+            rows = [list(values) for values in book.worksheets[0].iter_rows(values_only=True)]
+        except Exception:  # a damaged sheet inside a sound zip: openpyxl raises whatever its parser met
+            raise _refuse(_("Berkas Excel rusak atau tidak dapat dibaca. Buka di Excel, simpan ulang sebagai "
+                            ".xlsx, lalu unggah lagi.")) from None
+        finally:
+            book.close()
+        yield from rows
         return
     if b"\x00" in data[:4096] or name.lower().endswith((".xls", ".pdf", ".doc", ".docx", ".zip")):
         raise _refuse(_("Berkas ini bukan lembar kerja: unggah ekstrak DTSEN sebagai Excel (.xlsx) atau CSV."))
@@ -95,7 +99,17 @@ def _raw_rows(data: bytes, name: str) -> Iterator[list[Any]]:
     if first.count(delimiter) == 0:
         raise _refuse(_("Berkas ini bukan lembar kerja: baris 1 tidak berisi judul kolom yang dipisah koma atau "
                         "titik koma. Unggah ekstrak DTSEN sebagai Excel (.xlsx) atau CSV."))
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise _refuse(_("Baris %(row)s: baris CSV ini tidak dapat dibaca (tanda kutip tidak ditutup atau "
+                            "karakter kosong). Simpan ulang sebagai CSV dari Excel lalu unggah lagi.")
+                          % {"row": reader.line_num}) from None
+        yield row
 
 
 def _header_key(value: Any) -> str:
