@@ -270,7 +270,7 @@ class ScanOut(Schema):
 
 
 class ScanIn(Schema):
-    region: str = Field("", max_length=13, description="Kode wilayah yang diperiksa; kosong: wilayah kerja sendiri")
+    region: str = Field(..., max_length=13, description="Kode wilayah yang diperiksa; \"\": wilayah kerja sendiri")
 
 
 @router.post("/dtsen/duplicates/scan", response=ScanOut, summary="Periksa data ganda di wilayah kerja sendiri")

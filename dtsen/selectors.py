@@ -97,9 +97,9 @@ def desil_summary(user: Any, region: str, *, group_limit: int = 100) -> DesilSum
                 target.by_desil[row["dtsen_desil"]] = target.by_desil.get(row["dtsen_desil"], 0) + row["n"]
     outside = (members.filter(outside_target_q()).annotate(child=Substr("kube__desa_id", 1, length or 13))
                .values("child").annotate(n=Count("id")).order_by())
-    for row in outside:
-        total.outside_target += row["n"]
-        children.setdefault(row["child"], DesilRow(row["child"], names.get(row["child"], ""))).outside_target = row["n"]
+    for line in outside:
+        total.outside_target += line["n"]
+        children.setdefault(line["child"], DesilRow(line["child"], names.get(line["child"], ""))).outside_target = line["n"]
     by_group = list(members.filter(outside_target_q()).values("kube_id").annotate(n=Count("id"))
                     .order_by("-n", "kube_id")[:group_limit])
     kubes = Kube.objects.select_related("programme").in_bulk([g["kube_id"] for g in by_group])

@@ -94,16 +94,16 @@ def compute_preview(table: Table, members: list[_Member]) -> dict[str, Any]:
             out["nik_twice"].append({"rows": [r.row for r in rows], "member": member.pk if member else None})
     unchanged = 0
     for m in members:
-        rows = rows_by_nik.get(m.nik)
-        if not rows:
+        found = rows_by_nik.get(m.nik)
+        if not found:
             if m.status != DtsenStatus.NOT_FOUND:
                 out["not_found"].append({"member": m.pk, "old_status": m.status, "old_desil": m.desil})
             else:
                 unchanged += 1
             continue
-        if len(rows) > 1:
+        if len(found) > 1:
             continue
-        row = rows[0]
+        row = found[0]
         score = round(fuzz.token_sort_ratio(name_key(m.name), name_key(row.name)))
         if score < NAME_MATCHES:
             out["name_disagrees"].append({"member": m.pk, "row": row.row, "extract_name": row.name[:150],

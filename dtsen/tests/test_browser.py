@@ -24,6 +24,7 @@ def office(transactional_db):
     cast.kab.set_password(PASSWORD)
     cast.kab.save()
     original = cast.kube_a.members.filter(offices__isnull=True).order_by("id").last()
+    assert original is not None
     i = next(i for i in (14, 13, 12) if original.nik[i] != original.nik[i + 1])
     member_add(actor=cast.kab, kube=cast.kube_b, data=MemberData(
         nik=original.nik[:i] + original.nik[i + 1] + original.nik[i] + original.nik[i + 2:],

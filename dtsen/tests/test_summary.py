@@ -2,6 +2,7 @@
 of the page and the API recomputed with plain SQL over the raw tables."""
 
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -15,7 +16,7 @@ from testing import bearer, programme_uep
 @pytest.fixture
 def standing(cast):
     Kube.objects.filter(pk=cast.kube_b.pk).update(programme=programme_uep())  # targets desil 1–4
-    plan = {cast.kube_a: [(1, "found"), (2, "found"), (7, "found"), (None, "not_found")],
+    plan: dict[Any, list[tuple[int | None, str]]] = {cast.kube_a: [(1, "found"), (2, "found"), (7, "found"), (None, "not_found")],
             cast.kube_b: [(3, "found"), (5, "found"), (9, "found"), (None, "not_found")],
             cast.kube_c: [(4, "found"), (None, "not_found")], cast.kube_d: [(8, "found")]}
     for kube, rows in plan.items():
@@ -60,7 +61,7 @@ def test_every_figure_by_region_is_the_raw_records(client, cast, standing, role,
     api = client.get(f"/api/v1/dtsen/summary?region={region}", **bearer(user)).json()
     expected = oracle(prefix, length)
     assert {c["region"]: as_counts(c) for c in api["children"]} == expected
-    total = Counter()
+    total: Counter[str] = Counter()
     for counts in expected.values():
         total.update(counts)
     assert as_counts(api["total"]) == dict(total)
