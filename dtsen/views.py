@@ -128,7 +128,10 @@ def duplicate_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
         refused(request.user, "duplicate pair (not found or outside reach)", pair_id)
         raise Http404
     view = found[0]
-    choices = [(view.first.member.pk, view.first.member.name), (view.second.member.pk, view.second.member.name)]
+    # The two often bear the same name: each choice says which group and since when.
+    choices = [(side.member.pk, _("%(name)s — %(kube)s, masuk %(joined)s") % {
+        "name": side.member.name, "kube": side.member.kube.name, "joined": side.member.joined_on.strftime("%d-%m-%Y")})
+        for side in (view.first, view.second)]
     form = ResolveForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

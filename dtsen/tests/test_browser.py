@@ -58,7 +58,7 @@ def test_dtsen_on_a_phone(browser, live_server, office):
     page.fill("#id_data_date", "2026-10-31")
     _fits(page)
     page.screenshot(path=str(ARTIFACTS / "dtsen-upload-360.png"), full_page=True)
-    page.click("form button[type=submit]")
+    page.click("[data-testid=extract-submit]")
     page.wait_for_url(re.compile(r".*/dtsen/ekstrak/\d+/$"))
     assert page.locator("[data-testid=new-desil] tbody tr").count() == 6
     _fits(page)
