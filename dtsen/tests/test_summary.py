@@ -17,7 +17,7 @@ from testing import bearer, programme_uep
 def standing(cast):
     Kube.objects.filter(pk=cast.kube_b.pk).update(programme=programme_uep())  # targets desil 1–4
     plan: dict[Any, list[tuple[int | None, str]]] = {cast.kube_a: [(1, "found"), (2, "found"), (7, "found"), (None, "not_found")],
-            cast.kube_b: [(3, "found"), (5, "found"), (9, "found"), (None, "not_found")],
+            cast.kube_b: [(3, "found"), (4, "found"), (5, "found"), (9, "found"), (None, "not_found")],
             cast.kube_c: [(4, "found"), (None, "not_found")], cast.kube_d: [(8, "found")]}
     for kube, rows in plan.items():
         for member, (desil, status) in zip(kube.members.order_by("id"), rows, strict=False):
