@@ -51,7 +51,11 @@ def build(members: int) -> tuple[set[tuple[int, int]], list[tuple[str, str, str,
     kubes = list(Kube.objects.values_list("pk", flat=True))
     started = time.perf_counter()
     pop = population(members, planted=max(members // 1000, 10), seed=19)
-    print(f"generated {len(pop.people):,} people in {time.perf_counter() - started:.1f} s")
+    seen: set[str] = set()
+    unique = [p for p in pop.people if not (p.nik in seen or seen.add(p.nik))]  # at a million, serials repeat
+    kept = {p.pk for p in unique}
+    planted = {pair for pair in pop.planted if pair[0] in kept and pair[1] in kept}
+    print(f"generated {len(unique):,} people ({len(planted):,} planted pairs) in {time.perf_counter() - started:.1f} s")
     table = Member._meta.db_table
     columns = ["id", "kube_id", "nik", "kk_number", "name", "sex", "birth_date", "address", "phone", "target_group",
                "welfare_level", "dtsen_status", "skills", "task", "joined_on", "left_reason", "left_note", "created_at"]
@@ -60,16 +64,16 @@ def build(members: int) -> tuple[set[tuple[int, int]], list[tuple[str, str, str,
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         rows = [(p.pk, kubes[p.pk % len(kubes)], p.nik, p.kk_number, p.name, p.sex, p.birth_date, "", "",
-                 "fakir_miskin", "miskin", "unchecked", "", "", date(2025, 1, 1), "", "", now) for p in pop.people]
+                 "fakir_miskin", "miskin", "unchecked", "", "", date(2025, 1, 1), "", "", now) for p in unique]
         for start in range(0, len(rows), 50_000):
             cursor.executemany(sql, rows[start:start + 50_000])
     print(f"inserted in {time.perf_counter() - started:.1f} s")
     rng = random.Random(5)
     sample = []
-    for p in rng.sample(pop.people, 200):
+    for p in rng.sample(unique, 200):
         nik = p.nik[:15] + str((int(p.nik[15]) + 1) % 10) if rng.random() < .5 else p.nik[:12] + "9999"
         sample.append((nik, p.kk_number, p.name, p.birth_date))
-    return pop.planted, sample
+    return planted, sample
 
 
 def main() -> None:
