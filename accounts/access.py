@@ -48,6 +48,7 @@ class Kind(StrEnum):
     SYSTEM = "system"        # programmes, the chart of accounts
     AUDIT = "audit"          # the audit trail
     IMPORT = "import"        # Excel import of groups with members
+    DTSEN = "dtsen"          # members against DTSEN: extracts matched, records by hand, duplicate people
 
 
 WRITERS: dict[Kind, frozenset[str]] = {
@@ -66,6 +67,9 @@ WRITERS: dict[Kind, frozenset[str]] = {
     Kind.SYSTEM: frozenset({Role.ADMIN}),
     Kind.AUDIT: frozenset(),
     Kind.IMPORT: frozenset({Role.ADMIN, Role.PROVINSI, Role.KABUPATEN}),
+    # The district office matches its members against DTSEN and resolves duplicate people (it sees
+    # NIK in full); provinces and the ministry read the counts only.
+    Kind.DTSEN: frozenset({Role.ADMIN, Role.KABUPATEN}),
 }
 
 # The write kind of every write operation of the API, declared once: the role is checked against it
@@ -119,12 +123,17 @@ OPERATION_KINDS: dict[str, tuple[Kind, ...]] = {
     "POST /api/v1/groups/{kube_id}/work-plan": (Kind.BOOKS,),
     "POST /api/v1/groups/{kube_id}/year-closes": (Kind.BOOKS,),
     "PUT /api/v1/groups/{kube_id}/work-plan/{item_id}": (Kind.BOOKS,),
+    "POST /api/v1/dtsen/duplicates/scan": (Kind.DTSEN,),
+    "POST /api/v1/dtsen/duplicates/{pair_id}/resolve": (Kind.DTSEN,),
+    "POST /api/v1/dtsen/extracts": (Kind.DTSEN,),
+    "POST /api/v1/dtsen/extracts/{extract_id}/apply": (Kind.DTSEN,),
     "POST /api/v1/imports": (Kind.IMPORT,),
     "POST /api/v1/instrument-versions/{version_id}/retire": (Kind.SYSTEM,),
     "POST /api/v1/instruments/{instrument_id}/versions": (Kind.SYSTEM,),
     "POST /api/v1/loans/{loan_id}/repayments": (Kind.BOOKS,),
     "PUT /api/v1/members/{member_id}": (Kind.MEMBER,),
     "POST /api/v1/members/{member_id}/account": (Kind.PERSONAL,),
+    "POST /api/v1/members/{member_id}/dtsen": (Kind.DTSEN,),
     "POST /api/v1/members/{member_id}/leave": (Kind.MEMBER,),
     "POST /api/v1/mentors/{mentor_id}/assignments": (Kind.KUBE,),
     "POST /api/v1/programmes": (Kind.SYSTEM,),
@@ -163,6 +172,7 @@ RESTRICTED_READERS: dict[Kind, frozenset[str]] = {
     Kind.SYSTEM: frozenset({Role.ADMIN}),
     Kind.AUDIT: frozenset({Role.ADMIN}),
     Kind.IMPORT: WRITERS[Kind.IMPORT],
+    Kind.DTSEN: frozenset({Role.ADMIN, Role.PUSAT, Role.PROVINSI, Role.KABUPATEN}),
 }
 
 M = TypeVar("M", bound=Model)

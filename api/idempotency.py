@@ -42,8 +42,10 @@ from api.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 # Never kept: answers that carry a secret (a new token) or that are reads sent as POST so that
-# personal data stays out of URLs (the NIK search); a retry of those simply runs again.
-EXEMPT = ("/api/v1/auth/", "/api/v1/members/search")
+# personal data stays out of URLs (the NIK search), and the DTSEN extracts' previews and duplicate pairs,
+# which show NIKs side by side; a retry of those simply runs again (a second preview, or "already
+# applied / resolved", never a second change).
+EXEMPT = ("/api/v1/auth/", "/api/v1/members/search", "/api/v1/dtsen/")
 KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Answers never kept: refusals that a retry with another token or role must not see replayed,

@@ -46,7 +46,7 @@ def generate(groups: int = GROUPS) -> None:
                                   "size_exempt_targets": ["terasing", "kumuh"]})
     uep, _ = Programme.objects.get_or_create(
         code="uep-2019", defaults={"name": "Bantuan UEP KUBE (Permensos 2/2019)", "min_members": 5,
-                                   "max_members": 20, "min_age": 18, "requires_dtks": True})
+                                   "max_members": 20, "min_age": 18, "target_desil_max": 4})
     kabupaten = sorted({d[:5] for d in desas})
     with transaction.atomic():
         for kab in kabupaten:

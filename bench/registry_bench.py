@@ -40,7 +40,7 @@ def top_up_members(target: int) -> int:
     rng = random.Random(14)
     table = Member._meta.db_table
     columns = ["kube_id", "nik", "kk_number", "name", "sex", "birth_date", "address", "phone", "target_group",
-               "welfare_level", "dtks_number", "dtks_verified", "skills", "task", "joined_on", "left_reason",
+               "welfare_level", "dtsen_status", "skills", "task", "joined_on", "left_reason",
                "left_note", "created_at"]
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     now = datetime(2026, 1, 1, 0, 0)
@@ -51,8 +51,8 @@ def top_up_members(target: int) -> int:
                 sex = "P" if i % 2 else "L"
                 first = rng.choice(names.WOMEN if sex == "P" else names.MEN)
                 rows.append((kubes[i % len(kubes)], f"99{i:014d}", f"98{i:014d}", f"{first} {rng.choice(names.FAMILY)}",
-                             sex, date(1970 + i % 30, 1 + i % 12, 1 + i % 28), "", "", "fakir_miskin", "miskin", "",
-                             False, "", "", date(2025, 1, 1), "", "", now))
+                             sex, date(1970 + i % 30, 1 + i % 12, 1 + i % 28), "", "", "fakir_miskin", "miskin", "unchecked",
+                             "", "", date(2025, 1, 1), "", "", now))
             cursor.executemany(sql, rows)
         member_name_reindex()
     if connection.vendor == "postgresql":
@@ -202,7 +202,7 @@ def main() -> None:
             born = date(1971, 1 + serial % 336 // 28, 1 + serial % 28)
             nik = f"{kec}{nik_date_part(born, 'L')}{9100 + serial // 336:04d}"
             ms.append([f"B{g}", nik, f"{kec}77{serial:08d}", f"Warga Bench {serial}", "L", born, "Jl. Uji",
-                       "", "Fakir miskin", "Miskin", "", "Tidak", "", "",
+                       "", "Fakir miskin", "Miskin", "", "", "", "",
                        ["Ketua", "Sekretaris", "Bendahara"][j] if j < 3 else "", None])
     buffer = io.BytesIO()
     wb.save(buffer)

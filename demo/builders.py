@@ -17,6 +17,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import user_create
 from demo import names
+from demo.dtsen import demo_dtsen
 from lib.nik import nik_date_part
 from outbox.services import batch
 from regions.models import Region
@@ -88,11 +89,11 @@ def demo_programmes(actor: User) -> tuple[Programme, Programme]:
         legal_basis="Pedoman Penumbuhan dan Pengembangan KUBE (PROKESOS)",
         min_members=5, max_members=10,
         size_exempt_targets=[TargetGroup.MASYARAKAT_TERASING, TargetGroup.KUMUH],
-        min_age=None, max_age=None, requires_dtks=False, grant_per_member=None, is_active=True)
+        min_age=None, max_age=None, target_desil_max=None, grant_per_member=None, is_active=True)
     uep = Programme.objects.filter(code="uep-2019").first() or programme_save(
         actor=actor, code="uep-2019", name="Bantuan UEP KUBE (Permensos 2/2019)",
         legal_basis="Permensos No. 2 Tahun 2019", min_members=5, max_members=20,
-        size_exempt_targets=[], min_age=18, max_age=None, requires_dtks=True,
+        size_exempt_targets=[], min_age=18, max_age=None, target_desil_max=4,
         grant_per_member=2_000_000, is_active=True)
     return fm, uep
 
@@ -122,6 +123,11 @@ class _People:
 def _member(people: _People, kecamatan: str, rng: random.Random, *, position: str = "",
             programme: Programme, name: str | None = None, sex: str | None = None) -> MemberData:
     p = people.person(kecamatan, sex=sex)
+    # The same draws as when members carried a DTKS number and flag, so the rest of the demo is unchanged:
+    # a number when the programme targets a desil (or for 70 %), and a desil known to the office for 60 %.
+    number = (rng.randint(10**9, 10**10 - 1) if programme.target_desil_max is not None or rng.random() < .7
+              else None)
+    known = rng.random() < .6
     return MemberData(
         nik=str(p["nik"]), kk_number=str(p["kk_number"]), name=name or str(p["name"]),
         sex=str(p["sex"]), birth_date=p["birth_date"],  # type: ignore[arg-type]
@@ -130,9 +136,8 @@ def _member(people: _People, kecamatan: str, rng: random.Random, *, position: st
         target_group=TargetGroup.FAKIR_MISKIN,
         welfare_level=rng.choice([WelfareLevel.FAKIR_MISKIN, WelfareLevel.MISKIN,
                                   WelfareLevel.MISKIN, WelfareLevel.HAMPIR_MISKIN]),
-        dtks_number=(f"DTKS-{rng.randint(10**9, 10**10 - 1)}"
-                     if programme.requires_dtks or rng.random() < .7 else ""),
-        dtks_verified=rng.random() < .6,
+        dtsen_number=f"DTKS-{number}" if number else "",
+        dtsen_desil=1 + number % 4 if number and known else None,
         skills=rng.choice(names.SKILLS),
         task=rng.choice(names.TASKS) if not position else "",
         position=position,
@@ -244,6 +249,7 @@ def _demo_load() -> dict[str, int]:
     from demo.assessments import demo_assessments
 
     assessments = demo_assessments(created, rng=rng)
+    demo_dtsen(created, offices=office, today=TODAY_ANCHOR)
     return {"users": User.objects.count(), "kubes": len(created), "visits": visits, "assessments": assessments}
 
 

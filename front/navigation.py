@@ -49,6 +49,8 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("events", str(_("Asistensi")), reverse("mentoring:events")))
     if can_write(user, Kind.KUBE):
         items.append(MenuItem("kube_new", str(_("Daftarkan KUBE")), reverse("registry:create")))
+    if can_read_kind(user, Kind.DTSEN):
+        items.append(MenuItem("dtsen", str(_("DTSEN")), reverse("dtsen:overview")))
     if can_write(user, Kind.IMPORT):
         items.append(MenuItem("kube_import", str(_("Impor Excel")), reverse("registry:import")))
     if can_read_kind(user, Kind.USER):

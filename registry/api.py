@@ -50,6 +50,7 @@ from registry import services
 from registry.choices import (
     BusinessMode,
     BusinessType,
+    DtsenStatus,
     LeaveReason,
     Position,
     Sex,
@@ -84,7 +85,7 @@ class ProgrammeOut(Schema):
     size_exempt_targets: list[str]
     min_age: int | None
     max_age: int | None
-    requires_dtks: bool
+    target_desil_max: int | None
     grant_per_member: int | None
     is_active: bool
 
@@ -125,8 +126,8 @@ class MemberOut(Schema):
     phone: str
     target_group: str
     welfare_level: str
-    dtks_number: str
-    dtks_verified: bool
+    dtsen_status: Annotated[str, Codes(DtsenStatus)]
+    dtsen_desil: int | None
     skills: str
     task: str
     position: str
@@ -146,11 +147,13 @@ class MemberIn(Schema):
     phone: str = Field("", max_length=20)
     target_group: Annotated[str, Codes(TargetGroup)] = TargetGroup.FAKIR_MISKIN.value
     welfare_level: Annotated[str, Codes(WelfareLevel)] = WelfareLevel.MISKIN.value
-    dtks_number: str = Field("", max_length=30)
-    dtks_verified: Flag = False
+    dtsen_desil: int | None = Field(None, ge=1, le=10, description="Desil DTSEN yang dicatat petugas (1–10)")
+    dtsen_number: str = Field("", max_length=30)
     skills: str = Field("", max_length=250)
     task: str = Field("", max_length=150)
     joined_on: Date | None = None
+    accept_duplicate: Flag = Field(False, description="Sudah diperiksa: bukan orang yang sama dengan anggota "
+                                                      "yang mirip (KK, tanggal lahir, nama sama; NIK beda satu digit)")
 
     def data(self) -> MemberData:
         return MemberData(**self.dict())
@@ -255,7 +258,7 @@ class ProgrammeIn(Schema):
                                            description="Kode sasaran tanpa batas jumlah anggota")
     min_age: int | None = Field(None, ge=0, le=120)
     max_age: int | None = Field(None, ge=0, le=120)
-    requires_dtks: Flag = False
+    target_desil_max: int | None = Field(None, ge=1, le=10, description="Desil DTSEN sasaran: 4 berarti desil 1–4")
     grant_per_member: int | None = Field(None, ge=0, le=10**12)
     is_active: Flag = True
 
@@ -333,7 +336,7 @@ def _member_out(row: MemberRow) -> dict[str, Any]:
         "id": m.pk, "kube": m.kube_id, "nik": row.nik, "kk_number": row.kk_number, "name": m.name,
         "sex": m.sex, "birth_date": m.birth_date, "address": m.address, "phone": row.phone,
         "target_group": m.target_group, "welfare_level": m.welfare_level,
-        "dtks_number": m.dtks_number, "dtks_verified": m.dtks_verified, "skills": m.skills,
+        "dtsen_status": m.dtsen_status, "dtsen_desil": m.dtsen_desil, "skills": m.skills,
         "task": m.task, "position": row.position, "joined_on": m.joined_on, "left_on": m.left_on,
         "left_reason": m.left_reason, "personal_data_masked": row.nik != m.nik,
     }
@@ -615,9 +618,18 @@ def set_officers(request: HttpRequest, kube_id: ObjectId, payload: OfficersIn) -
     return [_officer_out(o) for o in current_officers(kube)]
 
 
+class ImportWarning(Schema):
+    sheet: str
+    row: int
+    column: str
+    problem: str
+
+
 class ImportOut(Schema):
     kubes: int
     members: int
+    warnings: list[ImportWarning] = Field(default_factory=list,
+                                          description="Tersimpan, tetapi anggota di luar desil sasaran program")
 
 
 @router.get("/imports/template", response={200: None}, summary="Templat impor Excel (xlsx)",
@@ -630,7 +642,8 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @router.post("/imports", response={201: ImportOut}, summary="Impor KUBE dan anggota dari Excel (templat impor)")
-def import_groups(request: HttpRequest, file: UploadedFile = File(...)) -> Reply[dict[str, Any]]:  # noqa: B008
+def import_groups(request: HttpRequest, file: UploadedFile = File(...),  # noqa: B008
+                  accept_duplicates: Flag = False) -> Reply[dict[str, Any]]:
     """Seluruh berkas tersimpan atau tidak sama sekali. Bila ada masalah: 422 dengan `details`
     berisi sheet, baris, kolom, masalah dan cara memperbaikinya (paling banyak 200)."""
     from django.core.exceptions import PermissionDenied
@@ -642,7 +655,7 @@ def import_groups(request: HttpRequest, file: UploadedFile = File(...)) -> Reply
         raise PermissionDenied
     assert isinstance(request.user, User)
     try:
-        result = import_workbook(actor=request.user, upload=file)
+        result = import_workbook(actor=request.user, upload=file, accept_duplicates=accept_duplicates)
     except SpreadsheetError as exc:
         raise RegistryError(exc.message, field="file") from exc
     if not result.ok:
@@ -651,4 +664,6 @@ def import_groups(request: HttpRequest, file: UploadedFile = File(...)) -> Reply
             % {"n": len(result.issues)}, field="file",
             details=[{"sheet": i.sheet, "row": i.row, "column": i.column, "problem": i.problem, "fix": i.fix}
                      for i in result.issues[:200]])
-    return Reply(201, {"kubes": result.kubes, "members": result.members})
+    return Reply(201, {"kubes": result.kubes, "members": result.members,
+                       "warnings": [{"sheet": w.sheet, "row": w.row, "column": w.column, "problem": w.problem}
+                                    for w in result.warnings[:200]]})

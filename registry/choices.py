@@ -86,3 +86,20 @@ class LeaveReason(models.TextChoices):
     MAMPU = "mampu", _("Sudah mandiri/keluar dari kemiskinan")
     KUBE_BUBAR = "kube_bubar", _("KUBE bubar")
     LAINNYA = "lainnya", _("Lainnya")
+
+
+class DtsenStatus(models.TextChoices):
+    """Where a member stands in DTSEN (Data Tunggal Sosial dan Ekonomi Nasional, Inpres 4/2025)."""
+
+    FOUND = "found", _("Ditemukan di DTSEN")
+    NOT_FOUND = "not_found", _("Tidak ditemukan di DTSEN")
+    UNCHECKED = "unchecked", _("Belum diperiksa")
+
+
+class DtsenSource(models.TextChoices):
+    EXTRACT = "extract", _("Berkas ekstrak DTSEN/SIKS-NG")
+    MANUAL = "manual", _("Dicatat petugas Dinas Sosial")
+    DTKS = "dtks", _("Data DTKS lama (sebelum DTSEN)")
+
+
+DESIL_MIN, DESIL_MAX = 1, 10

@@ -105,8 +105,12 @@ class MemberForm(Form):
                                      initial=TargetGroup.FAKIR_MISKIN)
     welfare_level = forms.ChoiceField(label=_("Tingkat kesejahteraan"), choices=WelfareLevel.choices,
                                       initial=WelfareLevel.MISKIN)
-    dtks_number = forms.CharField(label=_("Nomor DTKS"), max_length=30, required=False)
-    dtks_verified = forms.BooleanField(label=_("DTKS sudah diverifikasi"), required=False)
+    dtsen_desil = forms.IntegerField(label=_("Desil DTSEN (bila sudah diketahui)"), min_value=1, max_value=10,
+                                     required=False)
+    dtsen_number = forms.CharField(label=_("Nomor DTSEN/DTKS"), max_length=30, required=False)
+    accept_duplicate = forms.BooleanField(label=_("Tetap daftarkan, bukan orang yang sama"), required=False,
+                                          help_text=_("Centang hanya setelah memeriksa KTP dan KK, bila SIKUBE "
+                                                      "mengingatkan kemungkinan data ganda."))
     skills = forms.CharField(label=_("Keterampilan"), max_length=250, required=False)
     joined_on = forms.DateField(label=_("Tanggal masuk"), widget=DateInput(), required=False)
 
@@ -118,14 +122,15 @@ class MemberForm(Form):
             nik=d["nik"], kk_number=d["kk_number"], name=d["name"], sex=d["sex"],
             birth_date=d["birth_date"], address=d.get("address", ""), phone=d.get("phone", ""),
             target_group=d["target_group"], welfare_level=d["welfare_level"],
-            dtks_number=d.get("dtks_number", ""), dtks_verified=d.get("dtks_verified", False),
+            dtsen_desil=d.get("dtsen_desil"), dtsen_number=d.get("dtsen_number", ""),
+            accept_duplicate=bool(d.get("accept_duplicate")),
             skills=d.get("skills", ""), task=d.get("task", ""), joined_on=d.get("joined_on"),
             position=d.get("position", ""),
         )
 
     @classmethod
     def initial_for(cls, member: Member) -> dict[str, Any]:
-        return {name: getattr(member, name) for name in cls.base_fields}
+        return {name: getattr(member, name) for name in cls.base_fields if hasattr(member, name)}
 
 
 class MemberRowForm(MemberForm):
@@ -218,7 +223,9 @@ class ProgrammeForm(Form):
         choices=TargetGroup.choices, required=False, widget=forms.CheckboxSelectMultiple)
     min_age = forms.IntegerField(label=_("Umur paling rendah"), min_value=0, max_value=120, required=False)
     max_age = forms.IntegerField(label=_("Umur paling tinggi"), min_value=0, max_value=120, required=False)
-    requires_dtks = forms.BooleanField(label=_("Anggota wajib terdaftar di DTKS"), required=False)
+    target_desil_max = forms.IntegerField(label=_("Desil DTSEN sasaran: desil 1 sampai"), min_value=1, max_value=10,
+                                          required=False, help_text=_("Misalnya 4 untuk desil 1–4; kosongkan bila "
+                                                                      "tanpa batas desil."))
     grant_per_member = RupiahField(label=_("Bantuan per anggota (Rp)"), allow_zero=True,
                                    maximum=10**12, required=False)
     is_active = forms.BooleanField(label=_("Masih dipakai untuk KUBE baru"), required=False, initial=True)
@@ -283,6 +290,9 @@ class NikSearchForm(Form):
 
 class ImportForm(Form):
     file = forms.FileField(label=_("Berkas Excel (.xlsx) sesuai templat"))
+    accept_duplicates = forms.BooleanField(
+        label=_("Tetap impor, bukan orang yang sama"), required=False,
+        help_text=_("Centang hanya setelah memeriksa anggota yang disebut mirip dengan anggota terdaftar."))
 
 
 def today() -> date:

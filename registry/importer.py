@@ -32,13 +32,15 @@ from registry.choices import (
     Bond,
     BusinessMode,
     BusinessType,
+    DtsenStatus,
     Position,
     Sex,
     TargetGroup,
     WelfareLevel,
 )
+from registry.duplicates import KIND_LABELS, Kind, Person, find_pairs, likely_duplicates_many
 from registry.models import Member, Programme
-from registry.rules import MemberData, member_problems, officer_problems, size_problem
+from registry.rules import MemberData, dtsen_flag, member_problems, officer_problems, size_problem
 
 MAX_GROUPS = 5_000
 MAX_MEMBERS = 50_000
@@ -87,8 +89,8 @@ MEMBER_COLUMNS = [
     Column("phone", "Nomor HP", "Tulis seperti 081234567890 (format kolom Teks).", 16, True),
     Column("target_group", "Sasaran", "Pilih salah satu sasaran dari daftar.", 24),
     Column("welfare_level", "Tingkat kesejahteraan", "Pilih Fakir miskin, Miskin atau Hampir miskin.", 18),
-    Column("dtks_number", "Nomor DTKS", "Tulis nomor DTKS bila ada.", 18, True),
-    Column("dtks_verified", "DTKS terverifikasi (Ya/Tidak)", "Tulis Ya atau Tidak.", 12),
+    Column("dtsen_number", "Nomor DTSEN/DTKS", "Tulis nomor DTSEN atau DTKS bila ada.", 18, True),
+    Column("dtsen_desil", "Desil DTSEN", "Tulis angka desil 1 sampai 10 bila sudah diketahui, atau kosongkan.", 10),
     Column("skills", "Keterampilan", "Tulis keterampilan anggota.", 22),
     Column("task", "Tugas dalam kelompok", "Tulis tugas anggota dalam kelompok.", 22),
     Column("position", "Jabatan", "Tulis Ketua, Sekretaris, Bendahara atau kosongkan.", 12),
@@ -110,6 +112,8 @@ class ImportResult:
     issues: list[Issue] = field(default_factory=list)
     kubes: int = 0
     members: int = 0
+    # Saved, but worth the office's attention: members outside the programme's target desil.
+    warnings: list[Issue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -222,8 +226,11 @@ class _Group:
     members: list[tuple[int, MemberData]] = field(default_factory=list)
 
 
-def import_workbook(*, actor: User, upload: Any) -> ImportResult:
-    """Validate the whole workbook; save everything only if there is no problem at all."""
+def import_workbook(*, actor: User, upload: Any, accept_duplicates: bool = False) -> ImportResult:
+    """Validate the whole workbook; save everything only if there is no problem at all.
+
+    A member who looks like one already registered (registry.duplicates) is a problem too, until the
+    office has checked and uploads again with `accept_duplicates`."""
     result = ImportResult()
     issues = result.issues
     book = open_upload(upload, max_bytes=MAX_FILE_BYTES)
@@ -241,8 +248,10 @@ def import_workbook(*, actor: User, upload: Any) -> ImportResult:
     if issues:
         return result
     _check_groups(groups, issues, actor=actor)
+    _check_duplicates(groups, issues, actor=actor, accept=accept_duplicates)
     if issues:
         return result
+    result.warnings = _target_warnings(groups)
     from registry.services import kube_register
 
     try:
@@ -338,7 +347,7 @@ def _read_members(ws: Any, issues: list[Issue], groups: dict[str, _Group]) -> No
     for row, cells in _cells(ws, MEMBER_COLUMNS, SHEET_MEMBERS, MAX_MEMBERS, issues):
         t = {k: _text(rows, row, k, cells[k], numeric_ok=k not in ("nik", "kk_number", "phone"))
              for k in ("key", "nik", "kk_number", "name", "sex", "address", "phone", "target_group",
-                       "welfare_level", "dtks_number", "dtks_verified", "skills", "task", "position")}
+                       "welfare_level", "dtsen_number", "dtsen_desil", "skills", "task", "position")}
         birth = _date(rows, row, "birth_date", cells["birth_date"])
         joined = _date(rows, row, "joined_on", cells["joined_on"])
         group = groups.get(t["key"]) if t["key"] else None
@@ -353,9 +362,12 @@ def _read_members(ws: Any, issues: list[Issue], groups: dict[str, _Group]) -> No
         welfare = _choice(t["welfare_level"], WelfareLevel) if t["welfare_level"] else WelfareLevel.MISKIN
         if welfare is None:
             rows.add(row, "welfare_level", _("Tingkat kesejahteraan %(v)s tidak dikenal.") % {"v": t["welfare_level"]})
-        verified = t["dtks_verified"].strip().lower()
-        if verified not in ("", "ya", "tidak", "y", "t", "yes", "no", "1", "0"):
-            rows.add(row, "dtks_verified", _("Tulis Ya atau Tidak."))
+        desil: int | None = None
+        if t["dtsen_desil"]:
+            desil = int(t["dtsen_desil"]) if t["dtsen_desil"].isdigit() else None
+            if desil is None or not 1 <= desil <= 10:
+                rows.add(row, "dtsen_desil", _("Desil %(v)s bukan angka 1 sampai 10.") % {"v": t["dtsen_desil"][:10]})
+                desil = None
         position = _choice(t["position"], Position) if t["position"] else ""
         if position is None:
             rows.add(row, "position", _("Jabatan %(v)s tidak dikenal.") % {"v": t["position"]})
@@ -364,8 +376,8 @@ def _read_members(ws: Any, issues: list[Issue], groups: dict[str, _Group]) -> No
         group.members.append((row, MemberData(
             nik=t["nik"], kk_number=t["kk_number"], name=t["name"], sex=sex, birth_date=birth,
             address=t["address"], phone=t["phone"], target_group=target or TargetGroup.FAKIR_MISKIN,
-            welfare_level=welfare or WelfareLevel.MISKIN, dtks_number=t["dtks_number"],
-            dtks_verified=verified in ("ya", "y", "yes", "1"), skills=t["skills"], task=t["task"],
+            welfare_level=welfare or WelfareLevel.MISKIN, dtsen_number=t["dtsen_number"],
+            dtsen_desil=desil, skills=t["skills"], task=t["task"],
             joined_on=joined, position=position or "",
         ).normalized()))
 
@@ -420,6 +432,49 @@ def _check_groups(groups: dict[str, _Group], issues: list[Issue], *, actor: User
                 member_rows.add(row, "joined_on", _("Tanggal masuk sebelum KUBE dibentuk."))
 
 
+def _check_duplicates(groups: dict[str, _Group], issues: list[Issue], *, actor: User, accept: bool) -> None:
+    """Likely duplicates against the members already registered and within the file itself, in a
+    query per 500 KK numbers. Checked here for every row at once, so kube_register need not ask
+    again for each member (`accept_duplicate` is set once the rows have passed)."""
+    member_rows = _Rows(SHEET_MEMBERS, MEMBER_COLUMNS, issues)
+    entries = [(row, m) for g in groups.values() for row, m in g.members]
+    if not accept:
+        people = [Person(pk=i + 1, nik=m.nik, kk_number=m.kk_number, name=m.name, birth_date=m.birth_date, sex=m.sex)
+                  for i, (_row, m) in enumerate(entries)]
+        found = likely_duplicates_many(people)
+        reachable = set(kubes_for_user(actor).filter(
+            pk__in={o.kube_id for hits in found.values() for o, _k in hits}).values_list("pk", flat=True)) if found else set()
+        for i, hits in sorted(found.items()):
+            other, kind = hits[0]
+            where = (f"{other.kube.name} ({other.kube.reg_number})" if other.kube_id in reachable
+                     else _("KUBE lain di luar wilayah Anda"))
+            member_rows.add(entries[i][0], "nik", _("Kemungkinan orang yang sama dengan %(name)s, anggota aktif %(k)s "
+                                                   "(%(how)s). Periksa NIK; bila memang orang lain, unggah lagi dengan "
+                                                   "pilihan \"Tetap impor, bukan orang yang sama\".")
+                            % {"name": other.name, "k": where, "how": KIND_LABELS[kind]})
+        for match in find_pairs(people):
+            if match.kind != Kind.SAME_NIK:  # the same NIK twice in the file is reported already
+                member_rows.add(entries[match.second - 1][0], "nik",
+                                _("Kemungkinan orang yang sama dengan baris %(r)s (%(how)s).")
+                                % {"r": entries[match.first - 1][0], "how": KIND_LABELS[match.kind]})
+    for _row, m in entries:
+        m.accept_duplicate = True
+
+
+def _target_warnings(groups: dict[str, _Group]) -> list[Issue]:
+    """Members whose desil, written in the file, lies outside their programme's target."""
+    out = []
+    column = next(c for c in MEMBER_COLUMNS if c.key == "dtsen_desil")
+    for group in groups.values():
+        programme = group.values["programme"]
+        for row, m in group.members:
+            flag = dtsen_flag(programme, DtsenStatus.FOUND, m.dtsen_desil) if m.dtsen_desil else None
+            if flag:
+                out.append(Issue(SHEET_MEMBERS, row, column.header, flag,
+                                 _("Tersimpan; periksa apakah anggota ini memang sasaran program.")))
+    return out
+
+
 def template_workbook() -> bytes:
     """The empty import template, with lists for the choice columns and a sheet of help.
 
@@ -471,7 +526,6 @@ def _template_workbook() -> bytes:
     validate(member_ws, MEMBER_COLUMNS, "target_group", refs["Sasaran"])
     validate(member_ws, MEMBER_COLUMNS, "welfare_level", refs["Tingkat kesejahteraan"])
     validate(member_ws, MEMBER_COLUMNS, "position", refs["Jabatan"])
-    validate(member_ws, MEMBER_COLUMNS, "dtks_verified", refs["Ya/Tidak"])
     help_ws = wb.book.add_worksheet("Petunjuk")
     help_ws.set_column(0, 0, 28)
     help_ws.set_column(1, 1, 90)

@@ -2,10 +2,16 @@
 
 Design:
 - A `Programme` carries the rules a group is formed under (size, age bounds, the
-  settlement-unit exception, DTKS); the code reads them, it never hard-codes 5–10.
+  settlement-unit exception, the DTSEN desil it targets); the code reads them, it never hard-codes 5–10.
 - A `Member` row is one membership: a person (by NIK) in one group from `joined_on`
   to `left_on`. The database refuses a second *active* membership for the same NIK
   (partial unique index), so "one active group per person" holds under races too.
+- A member's standing in DTSEN (the national social registry since Inpres 4/2025: status and
+  welfare desil 1–10) is a history of `DtsenRecord` rows: an extract matched, an office's entry,
+  or the DTKS number and "verified" flag of before (migration 0003 turned them into records).
+  `Member.dtsen_status`/`dtsen_desil` are the latest record's values, written only with a new
+  record (registry.services.dtsen_record_add), so lists and dashboards read them without a join.
+  A programme names the desil it targets (`target_desil_max`: 4 means desil 1–4).
 - `Officer` rows are the Daftar Pengurus over time; at most one active holder per
   position and one active position per member are enforced by partial unique
   indexes; "exactly three" is the job of `officers_set`, which replaces all three
@@ -22,6 +28,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
@@ -29,6 +36,8 @@ from registry.choices import (
     Bond,
     BusinessMode,
     BusinessType,
+    DtsenSource,
+    DtsenStatus,
     LeaveReason,
     Position,
     Sex,
@@ -52,7 +61,9 @@ class Programme(models.Model):
     )
     min_age = models.PositiveSmallIntegerField(_("umur anggota paling rendah"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("umur anggota paling tinggi"), null=True, blank=True)
-    requires_dtks = models.BooleanField(_("anggota wajib terdaftar di DTKS"), default=False)
+    target_desil_max = models.PositiveSmallIntegerField(
+        _("desil DTSEN sasaran (1 sampai)"), null=True, blank=True,
+        help_text=_("Misalnya 4: program ini untuk keluarga desil 1–4. Kosong: tanpa batas desil."))
     grant_per_member = models.BigIntegerField(_("bantuan per anggota (Rp)"), null=True, blank=True)
     is_active = models.BooleanField(_("masih dipakai"), default=True)
 
@@ -64,6 +75,9 @@ class Programme(models.Model):
             models.CheckConstraint(condition=Q(min_members__gte=1)
                                    & Q(max_members__gte=models.F("min_members")),
                                    name="programme_size_bounds"),
+            models.CheckConstraint(condition=Q(target_desil_max__isnull=True)
+                                   | Q(target_desil_max__gte=1, target_desil_max__lte=10),
+                                   name="programme_desil_range"),
         ]
 
     def __str__(self) -> str:
@@ -153,8 +167,9 @@ class Member(models.Model):
                                     default=TargetGroup.FAKIR_MISKIN)
     welfare_level = models.CharField(_("tingkat kesejahteraan"), max_length=14,
                                      choices=WelfareLevel.choices, default=WelfareLevel.MISKIN)
-    dtks_number = models.CharField(_("nomor DTKS"), max_length=30, blank=True)
-    dtks_verified = models.BooleanField(_("DTKS terverifikasi"), default=False)
+    dtsen_status = models.CharField(_("status DTSEN"), max_length=10, choices=DtsenStatus.choices,
+                                    default=DtsenStatus.UNCHECKED)
+    dtsen_desil = models.PositiveSmallIntegerField(_("desil DTSEN"), null=True, blank=True)
     skills = models.CharField(_("keterampilan"), max_length=250, blank=True)
     task = models.CharField(_("tugas dalam kelompok"), max_length=150, blank=True)
     joined_on = models.DateField(_("tanggal masuk"))
@@ -174,6 +189,8 @@ class Member(models.Model):
             models.Index(fields=["nik"], name="member_nik"),
             models.Index(fields=["kube", "left_on"], name="member_kube_active"),
             models.Index(fields=["name"], name="member_name"),
+            # The duplicate check of one registration looks up its KK and birth date.
+            models.Index(fields=["kk_number", "birth_date"], name="member_kk_birth"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["nik"], condition=Q(left_on__isnull=True),
@@ -185,6 +202,9 @@ class Member(models.Model):
                                    name="member_left_after_joined"),
             models.CheckConstraint(condition=Q(left_on__isnull=True) | ~Q(left_reason=""),
                                    name="member_left_has_reason"),
+            models.CheckConstraint(condition=Q(dtsen_desil__isnull=True)
+                                   | Q(dtsen_desil__gte=1, dtsen_desil__lte=10),
+                                   name="member_desil_range"),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +217,40 @@ class Member(models.Model):
     def age_on(self, day: date) -> int:
         b = self.birth_date
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+class DtsenRecord(models.Model):
+    """What DTSEN said about a member, when and from where. Never changed: a newer record
+    supersedes it (the latest is copied onto the member by the service that writes it)."""
+
+    member = models.ForeignKey(Member, verbose_name=_("anggota"), on_delete=models.PROTECT,
+                               related_name="dtsen_records")
+    status = models.CharField(_("status DTSEN"), max_length=10, choices=DtsenStatus.choices)
+    desil = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
+    data_date = models.DateField(_("tanggal data"), null=True, blank=True)
+    source = models.CharField(_("sumber"), max_length=8, choices=DtsenSource.choices)
+    reference = models.CharField(_("nomor DTSEN/DTKS"), max_length=30, blank=True)
+    extract_id = models.PositiveIntegerField(_("ekstrak"), null=True, blank=True)
+    note = models.CharField(_("keterangan"), max_length=250, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("dicatat oleh"),
+                                    null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("dicatat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("catatan DTSEN")
+        verbose_name_plural = _("catatan DTSEN")
+        ordering = ["member_id", "-recorded_at", "-id"]
+        indexes = [models.Index(fields=["member", "recorded_at"], name="dtsen_member_at")]
+        constraints = [
+            models.CheckConstraint(condition=Q(desil__isnull=True) | Q(desil__gte=1, desil__lte=10),
+                                   name="dtsen_desil_range"),
+            models.CheckConstraint(condition=~Q(status="found") | Q(desil__isnull=False)
+                                   | Q(source="dtks"),
+                                   name="dtsen_found_has_desil"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.desil or ''}".strip()
 
 
 class Officer(models.Model):

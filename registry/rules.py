@@ -8,16 +8,16 @@ and the import can never disagree about what a valid member is.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import phonenumbers
 from django.utils.translation import gettext as _
 
 from lib.nik import nik_digits, nik_problems
 from regions.selectors import kecamatan_exists
-from registry.choices import Position, Sex, TargetGroup, WelfareLevel
+from registry.choices import DESIL_MAX, DESIL_MIN, DtsenStatus, Position, Sex, TargetGroup, WelfareLevel
 from registry.models import Kube, Member, Programme
 
 
@@ -40,12 +40,15 @@ class MemberData:
     phone: str = ""
     target_group: str = TargetGroup.FAKIR_MISKIN
     welfare_level: str = WelfareLevel.MISKIN
-    dtks_number: str = ""
-    dtks_verified: bool = False
+    dtsen_desil: int | None = None   # an office's own entry of the DTSEN desil (1–10), or none
+    dtsen_number: str = ""           # the DTSEN/DTKS number on the office's papers, if any
     skills: str = ""
     task: str = ""
     joined_on: date | None = None
     position: str = ""   # registration only: Ketua / Sekretaris / Bendahara
+    # The person was warned that they look like a member already registered (registry.duplicates)
+    # and said they are someone else: the registration goes ahead.
+    accept_duplicate: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def normalized(self) -> MemberData:
@@ -54,22 +57,54 @@ class MemberData:
         self.name = " ".join(self.name.split())
         self.phone = normalize_phone(self.phone)
         self.address = self.address.strip()
-        self.dtks_number = self.dtks_number.strip()
+        self.dtsen_number = self.dtsen_number.strip()
         self.skills = self.skills.strip()
         self.task = self.task.strip()
         return self
 
 
-_PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
+def _parsed_phone(text: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(text, "ID")
+    except phonenumbers.NumberParseException:
+        return None
 
 
 def normalize_phone(raw: str) -> str:
-    text = re.sub(r"[\s\-().]", "", raw or "")
-    if text.startswith("+62"):
-        text = "0" + text[3:]
-    elif text.startswith("62"):
-        text = "0" + text[2:]
-    return text
+    """A phone number as +62… (E.164), however it was typed (0812-3456-7890, 62812…, +62 812 …),
+    read by the phonenumbers library; one it cannot read as a valid number is returned trimmed
+    for `phone_problem` to refuse."""
+    text = " ".join((raw or "").split())
+    if not text:
+        return ""
+    number = _parsed_phone(text)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return text
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_problem(phone: str) -> Problem | None:
+    if not phone:
+        return None
+    number = _parsed_phone(phone)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return Problem("phone", _("Nomor HP tidak valid; tulis seperti 081234567890 atau +6281234567890."))
+    return None
+
+
+def dtsen_flag(programme: Programme, status: str, desil: int | None) -> str | None:
+    """Why a member is outside the programme's target (the flag on the group, the import and the
+    dashboards), or None. A member not yet checked is not flagged: they are counted as unchecked."""
+    target = programme.target_desil_max
+    if target is None:
+        return None
+    if status == DtsenStatus.NOT_FOUND:
+        return _("Tidak ditemukan di DTSEN, padahal program %(prog)s untuk keluarga desil 1–%(max)s.") % {
+            "prog": programme.name, "max": target}
+    if status == DtsenStatus.FOUND and desil is not None and desil > target:
+        return _("Desil %(desil)s di luar sasaran program %(prog)s (desil 1–%(max)s).") % {
+            "desil": desil, "prog": programme.name, "max": target}
+    return None
 
 
 def age_on(birth: date, day: date) -> int:
@@ -91,8 +126,11 @@ def member_problems(data: MemberData, *, programme: Programme, on: date,
         kecamatan_exists=known_kecamatan.__contains__ if known_kecamatan is not None else kecamatan_exists)]
     if len(data.kk_number) != 16 or not data.kk_number.isdigit():
         out.append(Problem("kk_number", _("Nomor KK harus 16 digit angka. Salin dari Kartu Keluarga.")))
-    if data.phone and not _PHONE.match(data.phone):
-        out.append(Problem("phone", _("Nomor HP tidak valid; tulis seperti 081234567890.")))
+    phone = phone_problem(data.phone)
+    if phone:
+        out.append(phone)
+    if data.dtsen_desil is not None and not DESIL_MIN <= data.dtsen_desil <= DESIL_MAX:
+        out.append(Problem("dtsen_desil", _("Desil DTSEN harus angka 1 sampai 10.")))
     if data.target_group not in TargetGroup.values:
         out.append(Problem("target_group", _("Sasaran tidak dikenal.")))
     if data.welfare_level not in WelfareLevel.values:
@@ -109,9 +147,6 @@ def member_problems(data: MemberData, *, programme: Programme, on: date,
         out.append(Problem("birth_date", _("Umur %(age)s tahun di atas batas program %(prog)s "
                                            "(paling tinggi %(max)s tahun).")
                            % {"age": age, "prog": programme.name, "max": programme.max_age}))
-    if programme.requires_dtks and not data.dtks_number:
-        out.append(Problem("dtks_number", _("Program %(prog)s mensyaratkan anggota terdaftar di "
-                                            "DTKS: isi nomor DTKS.") % {"prog": programme.name}))
     return out
 
 

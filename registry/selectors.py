@@ -13,6 +13,7 @@ from lib.personal import mask_id, mask_phone
 from lib.regioncode import within_q
 from registry.choices import Position
 from registry.models import Kube, Member, Officer
+from registry.rules import dtsen_flag
 from registry.search import name_matches
 
 
@@ -79,6 +80,7 @@ class MemberRow:
     phone: str
     position: str
     age: int
+    dtsen_flag: str | None = None  # why the member is outside the programme's target desil (rules.dtsen_flag)
 
     @property
     def pk(self) -> int:
@@ -105,6 +107,7 @@ def member_rows(user: Any, kube: Kube, *, on: date, include_left: bool = False) 
             phone=m.phone if full else mask_phone(m.phone),
             position=positions.get(m.pk, ""),
             age=m.age_on(on),
+            dtsen_flag=dtsen_flag(kube.programme, m.dtsen_status, m.dtsen_desil) if m.is_active else None,
         ))
     return rows
 

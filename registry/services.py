@@ -4,6 +4,7 @@ before anything is saved, one audit row per record changed, inside the same tran
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import check_mentor_assignable, check_region_in_reach, same_group
+from accounts.access import check_mentor_assignable, check_region_in_reach, kubes_for_user, same_group
 from accounts.models import GROUP_ROLES, Role, User
 from audit.models import Action
 from audit.services import audit_record, diff, snapshot
@@ -22,14 +23,18 @@ from registry.choices import (
     Bond,
     BusinessMode,
     BusinessType,
+    DtsenSource,
+    DtsenStatus,
     LeaveReason,
     Position,
     Stage,
     Status,
     TargetGroup,
 )
+from registry.duplicates import KIND_LABELS, likely_duplicates
 from registry.errors import RegistryError
 from registry.models import (
+    DtsenRecord,
     Kube,
     LifecycleChange,
     Member,
@@ -56,8 +61,7 @@ KUBE_FIELDS = ["name", "desa_id", "address", "rt", "rw", "formed_on", "programme
                "target_group", "business_type", "business_description", "business_mode",
                "bonds", "bond_note"]
 MEMBER_FIELDS = ["nik", "kk_number", "name", "sex", "birth_date", "address", "phone",
-                 "target_group", "welfare_level", "dtks_number", "dtks_verified", "skills",
-                 "task", "joined_on"]
+                 "target_group", "welfare_level", "skills", "task", "joined_on"]
 
 
 def _raise(problem: Problem | None, *, details: Any = None) -> None:
@@ -120,8 +124,7 @@ def _member_row(kube: Kube, data: MemberData, joined_on: date) -> Member:
     return Member(
         kube=kube, nik=data.nik, kk_number=data.kk_number, name=data.name, sex=data.sex,
         birth_date=data.birth_date, address=data.address, phone=data.phone,
-        target_group=data.target_group, welfare_level=data.welfare_level,
-        dtks_number=data.dtks_number, dtks_verified=data.dtks_verified, skills=data.skills,
+        target_group=data.target_group, welfare_level=data.welfare_level, skills=data.skills,
         task=data.task, joined_on=joined_on,
     )
 
@@ -139,6 +142,133 @@ def _save_member(member: Member) -> None:
                             % {"nik": member.nik}, field="nik") from None
 
 
+def duplicate_problem(data: MemberData, *, viewer: Any, exclude: int | None = None) -> Problem | None:
+    """The warning before a likely duplicate is saved: someone already active with the same KK and
+    birth date, a name that agrees and a NIK one typo or one swap away (registry.duplicates). It is
+    a refusal until the person who registers says it is someone else (`data.accept_duplicate`).
+    The message names the other group only when the viewer may see it, and never a NIK."""
+    if data.accept_duplicate or not data.kk_number or not data.nik:
+        return None
+    found = likely_duplicates(nik=data.nik, kk_number=data.kk_number, name=data.name,
+                              birth_date=data.birth_date, sex=data.sex, exclude=exclude)
+    if not found:
+        return None
+    other, kind = found[0]
+    where = (_("%(kube)s (%(reg)s)") % {"kube": other.kube.name, "reg": other.kube.reg_number}
+             if kubes_for_user(viewer).filter(pk=other.kube_id).exists() else _("KUBE lain di luar wilayah Anda"))
+    return Problem("nik", _("Kemungkinan orang yang sama dengan %(name)s, anggota aktif %(where)s (%(how)s). "
+                            "Periksa NIK pada KTP; bila memang orang lain, pilih \"Tetap daftarkan, bukan orang "
+                            "yang sama\".") % {"name": other.name, "where": where, "how": KIND_LABELS[kind]})
+
+
+def _initial_dtsen(*, actor: Any, member: Member, data: MemberData) -> None:
+    """An office that registers a member may write down what it knows of them in DTSEN (a desil,
+    a number): that is the member's first record, entered by hand."""
+    if data.dtsen_desil is None and not data.dtsen_number:
+        return
+    dtsen_record_add(actor=actor, member=member,
+                     status=DtsenStatus.FOUND if data.dtsen_desil is not None else DtsenStatus.UNCHECKED,
+                     desil=data.dtsen_desil, source=DtsenSource.MANUAL, reference=data.dtsen_number)
+
+
+def _check_dtsen(*, status: str, desil: int | None, data_date: date | None) -> None:
+    if status not in DtsenStatus.values:
+        raise RegistryError(_("Status DTSEN tidak dikenal."), field="status")
+    if status == DtsenStatus.FOUND and desil is None:
+        raise RegistryError(_("Isi desil (1–10) untuk anggota yang ditemukan di DTSEN."), field="desil")
+    if desil is not None and not 1 <= desil <= 10:
+        raise RegistryError(_("Desil DTSEN harus angka 1 sampai 10."), field="desil")
+    if status != DtsenStatus.FOUND and desil is not None:
+        raise RegistryError(_("Desil hanya diisi untuk anggota yang ditemukan di DTSEN."), field="desil")
+    if data_date is not None and data_date > _today():
+        raise RegistryError(_("Tanggal data tidak boleh di masa depan."), field="data_date")
+
+
+@transaction.atomic
+def dtsen_record_add(*, actor: Any, member: Member, status: str, desil: int | None, source: str,
+                     data_date: date | None = None, reference: str = "", note: str = "",
+                     extract_id: int | None = None) -> DtsenRecord:
+    """A new record of the member's standing in DTSEN; the member shows it from now on. The one
+    writer of `Member.dtsen_status`/`dtsen_desil` (the extract's apply writes through it too)."""
+    _check_dtsen(status=status, desil=desil, data_date=data_date)
+    if source not in DtsenSource.values:
+        raise RegistryError(_("Sumber data DTSEN tidak dikenal."), field="source")
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
+    if not member.is_active:
+        raise RegistryError(_("Anggota ini sudah keluar."))
+    record = DtsenRecord.objects.create(
+        member=member, status=status, desil=desil, data_date=data_date, source=source,
+        reference=reference.strip()[:30], note=note.strip()[:250], extract_id=extract_id,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    old = [member.dtsen_status, member.dtsen_desil]
+    member.dtsen_status, member.dtsen_desil = status, desil
+    member.save(update_fields=["dtsen_status", "dtsen_desil"])
+    audit_record(actor=actor, action=Action.CREATE, obj=record, kube_id=member.kube_id,
+                 object_repr=_("DTSEN %(name)s") % {"name": member.name},
+                 changes={"member_id": member.pk, "status": [old[0], status], "desil": [old[1], desil],
+                          "source": source, "data_date": data_date.isoformat() if data_date else None,
+                          "extract_id": extract_id})
+    outbox.record(member.kube_id)
+    return record
+
+
+@dataclass(frozen=True)
+class DtsenChange:
+    """One member's new standing, and the standing it replaces as the caller saw it."""
+
+    member_id: int
+    status: str
+    desil: int | None
+    old_status: str
+    old_desil: int | None
+
+
+@transaction.atomic
+def dtsen_records_apply(*, actor: Any, changes: Sequence[DtsenChange], source: str, data_date: date | None,
+                        extract_id: int | None = None, note: str = "") -> int:
+    """Many new records at once (an extract applied): all or none. Every member must still be active
+    and stand where the caller saw them (the preview); if one does not, nothing is saved and the
+    caller is told to look again. One audit row per group, naming each member changed."""
+    if source not in DtsenSource.values:
+        raise RegistryError(_("Sumber data DTSEN tidak dikenal."), field="source")
+    for change in changes:
+        _check_dtsen(status=change.status, desil=change.desil, data_date=data_date)
+    ids = [c.member_id for c in changes]
+    current: dict[int, tuple[str, int | None, date | None, int]] = {}
+    for start in range(0, len(ids), 500):
+        for pk, status, desil, left_on, kube_id in (Member.objects.select_for_update()
+                                                    .filter(pk__in=ids[start:start + 500])
+                                                    .values_list("pk", "dtsen_status", "dtsen_desil", "left_on",
+                                                                 "kube_id")):
+            current[pk] = (status, desil, left_on, kube_id)
+    stale = [c for c in changes if c.member_id not in current or current[c.member_id][2] is not None
+             or current[c.member_id][:2] != (c.old_status, c.old_desil)]
+    if stale:
+        raise RegistryError(_("%(n)s anggota berubah sejak pratinjau (keluar, atau data DTSEN-nya sudah dicatat lagi). "
+                              "Tidak ada yang disimpan; unggah berkasnya lagi untuk pratinjau baru.") % {"n": len(stale)},
+                            code="stale_preview")
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    DtsenRecord.objects.bulk_create([
+        DtsenRecord(member_id=c.member_id, status=c.status, desil=c.desil, data_date=data_date, source=source,
+                    extract_id=extract_id, note=note[:250], recorded_by=by) for c in changes], batch_size=500)
+    same: dict[tuple[str, int | None], list[int]] = {}
+    per_kube: dict[int, dict[str, Any]] = {}
+    for c in changes:
+        same.setdefault((c.status, c.desil), []).append(c.member_id)
+        per_kube.setdefault(current[c.member_id][3], {})[str(c.member_id)] = [
+            [c.old_status, c.old_desil], [c.status, c.desil]]
+    for (status, desil), pks in same.items():
+        for start in range(0, len(pks), 500):
+            Member.objects.filter(pk__in=pks[start:start + 500]).update(dtsen_status=status, dtsen_desil=desil)
+    for kube_id, members in sorted(per_kube.items()):
+        audit_record(actor=actor, action=Action.UPDATE, object_type="registry.dtsenrecord", object_id=extract_id,
+                     object_repr=_("DTSEN dari ekstrak"), kube_id=kube_id,
+                     changes={"members": members, "source": source, "extract_id": extract_id,
+                              "data_date": data_date.isoformat() if data_date else None})
+        outbox.record(kube_id)
+    return len(changes)
+
+
 def registration_problems(*, actor: Any, programme: Programme, target_group: str,
                           members: list[MemberData], on: date) -> list[tuple[int | None, Problem]]:
     """Every problem with a registration's members: (member index or None, problem)."""
@@ -146,6 +276,9 @@ def registration_problems(*, actor: Any, programme: Programme, target_group: str
     for i, m in enumerate(members):
         out += [(i, p) for p in member_problems(m, programme=programme, on=on)]
         problem = active_membership_problem(m.nik, viewer=actor)
+        if problem:
+            out.append((i, problem))
+        problem = duplicate_problem(m, viewer=actor)
         if problem:
             out.append((i, problem))
     out += duplicate_nik_problems(members)
@@ -207,6 +340,7 @@ def kube_register(*, actor: Any, name: str, desa: Region, formed_on: date, progr
         _save_member(member)
         audit_record(actor=actor, action=Action.CREATE, obj=member, kube_id=kube.pk,
                      changes={k: [None, v] for k, v in snapshot(member, MEMBER_FIELDS).items()})
+        _initial_dtsen(actor=actor, member=member, data=data)
         if data.position:
             saved[data.position] = member
     chosen = officers_chosen_on or formed_on
@@ -384,11 +518,13 @@ def member_add(*, actor: Any, kube: Kube, data: MemberData) -> Member:
     if problems:
         _raise(problems[0], details=[{"field": p.field, "message": p.message} for p in problems])
     _raise(active_membership_problem(data.nik, viewer=actor))
+    _raise(duplicate_problem(data, viewer=actor))
     _check_room(kube)
     member = _member_row(kube, data, joined_on)
     _save_member(member)
     audit_record(actor=actor, action=Action.CREATE, obj=member, kube_id=kube.pk,
                  changes={k: [None, v] for k, v in snapshot(member, MEMBER_FIELDS).items()})
+    _initial_dtsen(actor=actor, member=member, data=data)
     outbox.record(member.kube_id)
     return member
 
@@ -409,6 +545,8 @@ def member_update(*, actor: Any, member: Member, data: MemberData) -> Member:
     if data.nik != member.nik:
         _raise(active_membership_problem(data.nik, viewer=actor, exclude_member=member.pk))
     before = snapshot(member, MEMBER_FIELDS)
+    dtsen_changed = data.dtsen_desil is not None and (
+        member.dtsen_status != DtsenStatus.FOUND or member.dtsen_desil != data.dtsen_desil)
     for name in MEMBER_FIELDS:
         if name != "joined_on":
             setattr(member, name, getattr(data, name))
@@ -418,6 +556,9 @@ def member_update(*, actor: Any, member: Member, data: MemberData) -> Member:
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
                      changes=changes)
+    if dtsen_changed:
+        dtsen_record_add(actor=actor, member=member, status=DtsenStatus.FOUND, desil=data.dtsen_desil,
+                         source=DtsenSource.MANUAL, reference=data.dtsen_number)
     outbox.record(member.kube_id)
     return member
 
@@ -563,7 +704,7 @@ def member_account_create(*, actor: Any, member: Member, username: str, password
 
 
 PROGRAMME_FIELDS = ["code", "name", "legal_basis", "min_members", "max_members",
-                    "size_exempt_targets", "min_age", "max_age", "requires_dtks",
+                    "size_exempt_targets", "min_age", "max_age", "target_desil_max",
                     "grant_per_member", "is_active"]
 
 
@@ -577,6 +718,10 @@ def programme_save(*, actor: Any, programme: Programme | None = None, **values: 
             and values["max_age"] < values["min_age"]):
         raise RegistryError(_("Umur paling tinggi harus lebih besar dari umur paling rendah."),
                             field="max_age")
+    target = values.get("target_desil_max")
+    if target is not None and not 1 <= target <= 10:
+        raise RegistryError(_("Desil sasaran harus angka 1 sampai 10 (misalnya 4 untuk desil 1–4)."),
+                            field="target_desil_max")
     unknown = [t for t in values.get("size_exempt_targets") or [] if t not in TargetGroup.values]
     if unknown:
         raise RegistryError(_("Sasaran tidak dikenal: %(t)s.") % {"t": ", ".join(unknown)},

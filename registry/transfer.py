@@ -90,12 +90,12 @@ def members_export(request: HttpRequest, kube_id: int) -> HttpResponse:
     wb = Workbook()
     wb.sheet(_("Anggota"), [
         _("No."), _("NIK"), _("Nomor KK"), _("Nama"), _("L/P"), _("Tanggal lahir"), _("Alamat"),
-        _("Nomor HP"), _("Sasaran"), _("Tingkat kesejahteraan"), _("Nomor DTKS"),
-        _("DTKS terverifikasi"), _("Keterampilan"), _("Tugas"), _("Tanggal masuk"),
+        _("Nomor HP"), _("Sasaran"), _("Tingkat kesejahteraan"), _("Status DTSEN"),
+        _("Desil DTSEN"), _("Keterampilan"), _("Tugas"), _("Tanggal masuk"),
         _("Tanggal keluar"), _("Alasan keluar")],
         [[i, m.nik, m.kk_number, m.name, m.sex, m.birth_date, m.address, m.phone,
-          m.get_target_group_display(), m.get_welfare_level_display(), m.dtks_number,
-          _("Ya") if m.dtks_verified else _("Tidak"), m.skills, m.task, m.joined_on, m.left_on,
+          m.get_target_group_display(), m.get_welfare_level_display(), m.get_dtsen_status_display(),
+          m.dtsen_desil or "", m.skills, m.task, m.joined_on, m.left_on,
           m.get_left_reason_display() if m.left_on else ""] for i, m in enumerate(members, start=1)],
         widths=[5, 19, 19, 26, 5, 12, 30, 15, 20, 16, 16, 10, 20, 20, 12, 12, 18],
         text_columns=[1, 2, 7, 10])
@@ -115,7 +115,8 @@ def kube_import(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            result = import_workbook(actor=request.user, upload=form.cleaned_data["file"])  # type: ignore[arg-type]
+            result = import_workbook(actor=request.user, upload=form.cleaned_data["file"],  # type: ignore[arg-type]
+                                     accept_duplicates=form.cleaned_data["accept_duplicates"])
         except SpreadsheetError as exc:
             form.add_error("file", exc.message)
         else:

@@ -17,6 +17,7 @@ from accounts.access import (
     Kind,
     access_kube,
     access_member,
+    can_read_kind,
     can_write,
     kubes_for_user,
     may_write,
@@ -214,6 +215,10 @@ def kube_detail(request: HttpRequest, kube_id: int) -> HttpResponse:
         "can_edit_members": may_write(request.user, kube, Kind.MEMBER),
         "can_make_accounts": can_write(request.user, Kind.PERSONAL),
         "sees_personal": sees_personal_data(request.user),
+        # The DTSEN flag names a member's desil: for those who see members' data in full and the offices.
+        "shows_dtsen": sees_personal_data(request.user) or can_read_kind(request.user, Kind.DTSEN),
+        "can_dtsen": can_write(request.user, Kind.DTSEN),
+        "dtsen_flags": [r for r in rows if r.dtsen_flag],
     })
 
 

@@ -14,6 +14,7 @@ from assessments.api import router as assessments_router
 from audit.api import router as audit_router
 from books.api import router as books_router
 from books.api_registers import router as registers_router
+from dtsen.api import router as dtsen_router
 from grants.api import router as grants_router
 from mentoring.api import router as mentoring_router
 from monitoring.api import router as monitoring_router
@@ -81,5 +82,6 @@ api.add_router("", grants_router)
 api.add_router("", mentoring_router)
 api.add_router("", assessments_router)
 api.add_router("", shareout_router)
+api.add_router("", dtsen_router)
 api.add_router("", monitoring_router)
 api.add_router("", audit_router)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "mentoring",
     "assessments",
     "shareout",
+    "dtsen",
     "monitoring",
     "ops",
     "front",

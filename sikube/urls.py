@@ -15,6 +15,7 @@ urlpatterns = [
     path("kube/", include("shareout.urls")),
     path("", include("mentoring.urls")),
     path("", include("assessments.urls")),
+    path("dtsen/", include("dtsen.urls")),
     path("", include("monitoring.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -82,7 +82,7 @@ def programme_fm() -> Programme:
 def programme_uep() -> Programme:
     programme, _ = Programme.objects.get_or_create(
         code="uep-2019", defaults={"name": "Bantuan UEP KUBE (Permensos 2/2019)", "min_members": 5,
-                                   "max_members": 20, "min_age": 18, "requires_dtks": True,
+                                   "max_members": 20, "min_age": 18, "target_desil_max": 4,
                                    "grant_per_member": 2_000_000})
     return programme
 

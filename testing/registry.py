@@ -33,7 +33,7 @@ def build(groups: int, per_group: int = 10, *, tweak=None) -> bytes:
             sex = "P" if i % 2 else "L"
             nik = f"320406{nik_date_part(IMPORT_BIRTH, sex)}{serial:04d}"
             row = [key, nik, f"32040612{serial:08d}", f"Warga Impor {serial}", sex, IMPORT_BIRTH, "Kp. Babakan",
-                   "081234567890", "Fakir miskin", "Miskin", "", "Tidak", "berdagang",
+                   "081234567890", "Fakir miskin", "Miskin", "", "", "berdagang",
                    "" if i < 3 else "Penjualan", ["Ketua", "Sekretaris", "Bendahara"][i] if i < 3 else "", None]
             if tweak:
                 row = tweak(serial, row)

@@ -53,7 +53,7 @@ def member_payload(m) -> dict:
     return {"nik": m.nik, "kk_number": m.kk_number, "name": m.name, "sex": m.sex,
             "birth_date": m.birth_date.isoformat(), "address": m.address, "phone": m.phone,
             "target_group": m.target_group, "welfare_level": m.welfare_level,
-            "dtks_number": m.dtks_number, "dtks_verified": m.dtks_verified, "skills": m.skills,
+            "dtsen_desil": m.dtsen_desil, "skills": m.skills,
             "task": m.task, "joined_on": m.joined_on.isoformat()}
 
 
@@ -202,3 +202,52 @@ def test_lists_hold_exactly_the_reach(client, cast, role, visible):
     page = client.get(reverse("registry:list")).content.decode()
     for key, name in names.items():
         assert (name in page) == (key in visible), (role, name)
+
+
+# Members against DTSEN (issue 19): the district office and the administrator match extracts, record a
+# member's standing and resolve duplicate people (they see NIK in full); provinces and the ministry read
+# the counts only (403 on everything that shows a NIK); anyone else does not see the kind at all (404).
+DTSEN_WRITERS = {"admin", "kabupaten"}
+DTSEN_READERS = {"admin", "pusat", "provinsi", "kabupaten"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_dtsen_rights(client, cast, role):
+    user = cast.role_users()[role]
+    member = cast.kube_a.members.filter(user__isnull=True).order_by("-id").first()
+    outside = cast.kube_d.members.order_by("id").first()
+    _t, raw = token_create(user=user, name="matrix")
+    api = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client.force_login(user)
+    read = 200 if role in DTSEN_READERS else 404
+    write = 200 if role in DTSEN_WRITERS else 403 if role in DTSEN_READERS else 404
+    write_outside = 200 if role == "admin" else 404 if role in DTSEN_WRITERS else write
+    checks = {
+        "page overview": (client.get(reverse("dtsen:overview")), read),
+        "page upload": (client.get(reverse("dtsen:extract_new")), write),
+        "page duplicates": (client.get(reverse("dtsen:duplicates")), write),
+        "page member": (client.get(reverse("dtsen:member", args=[member.pk])), write),
+        "page member outside": (client.get(reverse("dtsen:member", args=[outside.pk])), write_outside),
+        "page scan": (client.post(reverse("dtsen:duplicates_scan")), 302 if write == 200 else write),
+        "api summary": (client.get("/api/v1/dtsen/summary", **api), read),
+        "api duplicates": (client.get("/api/v1/dtsen/duplicates", **api), write),
+        "api member": (client.get(f"/api/v1/members/{member.pk}/dtsen", **api), write),
+        "api member outside": (client.get(f"/api/v1/members/{outside.pk}/dtsen", **api), write_outside),
+        "api record": (client.post(f"/api/v1/members/{member.pk}/dtsen", {"status": "found", "desil": 2},
+                                   content_type="application/json", **api), 201 if write == 200 else write),
+        "api scan": (client.post("/api/v1/dtsen/duplicates/scan", {"region": ""}, content_type="application/json",
+                                 **api), write),
+        "api upload": (client.post("/api/v1/dtsen/extracts", {"region": "32.04", "data_date": "2026-10-01"}, **api),
+                       422 if write == 200 else write),
+        "api resolve": (client.post("/api/v1/dtsen/duplicates/1/resolve", {"decision": "different"},
+                                    content_type="application/json", **api), 404 if write == 200 else write),
+    }
+    failures = [f"{name}: {response.status_code}, expected {want}" for name, (response, want) in checks.items()
+                if response.status_code != want]
+    assert not failures, f"{role}: " + "; ".join(failures)
+    if role in DTSEN_READERS - DTSEN_WRITERS:  # counts, never a NIK
+        page = client.get(reverse("dtsen:overview")).content.decode()
+        summary = client.get("/api/v1/dtsen/summary", **api).content.decode()
+        for m in cast.kube_a.members.all():
+            assert m.nik not in page and m.nik not in summary
+        assert client.get("/api/v1/dtsen/summary", **api).json()["total"]["members"] > 0

@@ -14,6 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import Role, User
+from dtsen.extract import Table
+from dtsen.models import DuplicatePair, Extract
+from dtsen.services import compute_preview
 from registry.models import Kube
 from testing import make_user
 
@@ -49,9 +52,13 @@ def group_objects(kube: Kube, *, admin: User, mentor: User, office: User, kabupa
                          topic="usaha", speakers="Dinsos", kubes=[(kube, 3)])
     version = InstrumentVersion.objects.get(instrument__code=CODE, number=1)
     assessment = assessment_start(actor=admin, kube=kube, version=version, date=DAY, participants=members[:5])
+    # DTSEN: an extract of the kabupaten previewed (nothing in it to apply) and a pair of its members.
+    extract = Extract.objects.create(region_code=kabupaten, file_name="ekstrak.csv", sha256="0" * 64, rows=0,
+                                     data_date=DAY, preview=compute_preview(Table([], [], "", {}), []))
+    pair = DuplicatePair.objects.create(first=members[0], second=members[1], kind="nik_typo", name_score=100)
     objects = {"kube_id": kube.pk, "member_id": members[0].pk, "txn_id": txn.pk, "loan_id": loan.pk,
                "grant_id": grant.pk, "activity_id": activity.pk, "visit_id": visit.pk, "event_id": event.pk,
-               "assessment_id": assessment.pk, "mentor_id": mentor.pk}
+               "assessment_id": assessment.pk, "mentor_id": mentor.pk, "extract_id": extract.pk, "pair_id": pair.pk}
     if photo:
         buffer = io.BytesIO()
         Image.new("RGB", (40, 30), (10, 120, 60)).save(buffer, format="JPEG")

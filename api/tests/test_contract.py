@@ -129,9 +129,9 @@ def test_dates_and_booleans_refuse_integers_in_bodies_and_query_strings(client, 
     flag = client.get(f"/api/v1/groups/{cast.kube_a.pk}/members?include_left=1", **bearer(cast.kab))
     assert flag.status_code == 422 and flag.json()["field"] == "include_left"
     assert client.get(f"/api/v1/groups/{cast.kube_a.pk}/members?include_left=true", **bearer(cast.kab)).status_code == 200
-    body_flag = client.post("/api/v1/programmes", {"requires_dtks": 0}, content_type="application/json",
+    body_flag = client.post("/api/v1/programmes", {"is_active": 0}, content_type="application/json",
                             **bearer(cast.admin))
-    assert "requires_dtks" in {d["field"] for d in body_flag.json()["details"]}
+    assert "is_active" in {d["field"] for d in body_flag.json()["details"]}
 
 
 def test_times_say_they_have_no_offset_and_refuse_one(document, client, cast):

@@ -104,6 +104,11 @@ POSITIVE_NOT_APPLICABLE = {
     "POST /api/v1/groups/{kube_id}/share-outs": "the year must be closed, profitable and a rule adopted",
     "POST /api/v1/groups/{kube_id}/share-outs/decision": "the meeting after the year; attendance within the members",
     "POST /api/v1/groups/{kube_id}/share-outs/posting": "the year's share-out must be decided and not yet posted",
+    "POST /api/v1/dtsen/extracts": "the file must be an extract (.xlsx or CSV with NIK, KK, name and desil "
+                                   "columns); the region must be a kabupaten or kecamatan in reach",
+    "POST /api/v1/members/{member_id}/dtsen": "a desil with 'found' and only then; the date not in the future",
+    "POST /api/v1/dtsen/duplicates/{pair_id}/resolve": "merge and correct name one of the pair; a valid NIK",
+    "POST /api/v1/dtsen/extracts/{extract_id}/apply": "an extract is applied once",
 }
 
 # In-process through the WSGI application: the requests share the test's database transaction.

@@ -44,7 +44,7 @@ BODY_ROLES = ["admin", *PATH_ROLES]
 # search, a read sent as POST so the NIK stays out of URLs (covered by the read tests).
 NOT_SWEPT = {"/api/v1/auth/token", "/api/v1/auth/password", "/api/v1/members/search"}
 # The tables whose rows a refused write must leave alone.
-DOMAIN_APPS = ("registry", "books", "grants", "mentoring", "assessments", "audit")
+DOMAIN_APPS = ("registry", "books", "grants", "mentoring", "assessments", "audit", "dtsen")
 SKIP_MODELS = {"accounts.ApiToken"}  # last_used_at moves with every request, by design
 
 
@@ -235,6 +235,13 @@ def _request(client, method: str, path: str, url: str, operation: dict[str, Any]
     call = getattr(client, method)
     if url.endswith("/imports"):
         return call(url, {"file": _foreign_workbook(body.refs)}, **auth)
+    if url.endswith("/dtsen/extracts"):  # an extract of Kota Semarang: outside every Jawa Barat reach
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from testing.dtsen import csv_bytes
+
+        extract = SimpleUploadedFile("ekstrak.csv", csv_bytes([["3374010101900001", "3374010000000001", "Uji", 2, ""]]))
+        return call(url, {"file": extract, "region": BODY_REGIONS["region"], "data_date": DAY.isoformat()}, **auth)
     if "multipart/form-data" in content:
         from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -14,6 +14,8 @@ import testing
 from accounts.models import Role, User
 from assessments.models import Assessment
 from books.models import PeriodClose, Transaction
+from dtsen.models import DuplicatePair
+from dtsen.selectors import outside_target_q
 from lib.regioncode import is_within
 from mentoring.models import AssistanceEvent, Evaluation
 from mentoring.selectors import workspace
@@ -21,7 +23,7 @@ from monitoring.models import GroupState
 from monitoring.state import differences
 from outbox import drainer
 from regions.services import regions_sync
-from registry.models import Kube
+from registry.models import Kube, Member
 from shareout.models import ShareOut
 from testing.documents import pdf_text
 
@@ -83,6 +85,15 @@ def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
     assert set(GroupState.objects.values_list("health", flat=True)) == {"sehat", "perhatian", "kritis", "bubar"}
     assert set(GroupState.objects.values_list("klass", flat=True)) >= {"belum", "tumbuh", "berkembang", "maju"}
     assert differences() == []
+
+    # DTSEN: members in several desil, two outside their programme's target, one duplicate pair to resolve.
+    assert set(Member.objects.filter(dtsen_status="found").values_list("dtsen_desil", flat=True)) >= {1, 2, 3, 4, 6, 7}
+    assert Member.objects.filter(outside_target_q()).count() == 2
+    pair = DuplicatePair.objects.get()
+    assert pair.state == "open" and pair.first.kk_number == pair.second.kk_number and pair.first.kube != pair.second.kube
+    client = Client()
+    client.force_login(User.objects.get(username="dinsos.bandung"))
+    assert pair.first.name in client.get(reverse("dtsen:duplicates")).content.decode()
 
     users, groups = User.objects.count(), Kube.objects.count()
     call_command("demo_load")  # the database is no longer empty: nothing happens

@@ -68,14 +68,15 @@ def test_assets_are_vendored_not_fetched_from_a_cdn():
 
 
 @pytest.mark.parametrize("role,expected,absent", [
-    ("admin", {"users", "audit", "programmes", "kube_new", "kube_import", "mentors", "events", "peka", "monitoring"},
+    ("admin", {"users", "audit", "programmes", "kube_new", "kube_import", "mentors", "events", "peka", "monitoring",
+               "dtsen"},
      {"workspace"}),
-    ("pusat", {"kube_list", "mentors", "events", "peka", "monitoring"}, {"users", "audit", "kube_new", "kube_import", "workspace"}),
-    ("provinsi", {"kube_list", "kube_import", "mentors", "events", "peka"}, {"users", "audit", "kube_new"}),
-    ("kabupaten", {"kube_list", "kube_new", "kube_import", "mentors", "events", "peka"}, {"users", "audit", "workspace"}),
+    ("pusat", {"kube_list", "mentors", "events", "peka", "monitoring", "dtsen"}, {"users", "audit", "kube_new", "kube_import", "workspace"}),
+    ("provinsi", {"kube_list", "kube_import", "mentors", "events", "peka", "dtsen"}, {"users", "audit", "kube_new"}),
+    ("kabupaten", {"kube_list", "kube_new", "kube_import", "mentors", "events", "peka", "dtsen"}, {"users", "audit", "workspace"}),
     ("pendamping", {"workspace", "kube_list", "events"},
-     {"kube_new", "kube_import", "users", "audit", "mentors", "peka", "monitoring"}),
-    ("pengurus", {"my_kube"}, {"kube_list", "kube_new", "users", "audit", "workspace", "mentors", "events"}),
+     {"kube_new", "kube_import", "users", "audit", "mentors", "peka", "monitoring", "dtsen"}),
+    ("pengurus", {"my_kube"}, {"kube_list", "kube_new", "users", "audit", "workspace", "mentors", "events", "dtsen"}),
     ("anggota", {"my_kube"}, {"kube_list", "kube_new", "users", "audit", "workspace", "mentors", "events"}),
     ("outsider", {"home", "profile"}, {"my_kube", "kube_list", "kube_new", "users", "audit", "workspace"}),
 ])

@@ -22,13 +22,13 @@ def test_the_admin_adds_and_changes_a_programme(client, cast):
     programme = Programme.objects.get(code="rsdk-2026")
     assert created.json()["id"] == programme.pk and created.json()["code"] == "rsdk-2026"
     assert (programme.min_members, programme.max_members, programme.min_age) == (5, 30, 17)
-    assert programme.size_exempt_targets == ["kumuh"] and programme.is_active and not programme.requires_dtks
-    changed = client.put(f"/api/v1/programmes/{programme.pk}", body(max_members=20, requires_dtks=True,
+    assert programme.size_exempt_targets == ["kumuh"] and programme.is_active and programme.target_desil_max is None
+    changed = client.put(f"/api/v1/programmes/{programme.pk}", body(max_members=20, target_desil_max=4,
                                                                      is_active=False),
                          content_type="application/json", **auth)
     assert changed.status_code == 200, changed.json()
     programme.refresh_from_db()
-    assert programme.max_members == 20 and programme.requires_dtks and not programme.is_active
+    assert programme.max_members == 20 and programme.target_desil_max == 4 and not programme.is_active
     entry = AuditEntry.objects.get(object_type="registry.programme", action="update")
     assert entry.changes["max_members"] == [30, 20]
 

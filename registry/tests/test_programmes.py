@@ -19,7 +19,7 @@ def test_the_admin_adds_a_programme_with_its_rules(client, cast):
     assert response.status_code == 302
     programme = Programme.objects.get(code="rsdk-2026")
     assert (programme.min_members, programme.max_members, programme.min_age) == (5, 30, 17)
-    assert programme.size_exempt_targets == ["kumuh"] and not programme.requires_dtks
+    assert programme.size_exempt_targets == ["kumuh"] and programme.target_desil_max is None
     assert "KUBE RSDK" in client.get(reverse("registry:programme_list")).content.decode()
 
 

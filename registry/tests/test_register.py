@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from regions.models import Region
 from registry.errors import RegistryError
 from registry.models import Kube, LifecycleChange, Member, Officer
-from registry.services import kube_register
+from registry.services import dtsen_record_add, kube_register
 from testing import DESA_A, DESA_B, founding_members, make_kube, member_data, programme_fm, programme_uep
 
 
@@ -42,8 +43,6 @@ def test_eleven_families_are_refused_but_the_uep_programme_allows_twenty(cast):
     with pytest.raises(RegistryError, match="5 sampai 10 KK"):
         register(cast.kab, founding_members(11))
     members = founding_members(12)
-    for m in members:
-        m.dtks_number = "DTKS-1"
     kube = register(cast.kab, members, programme=programme_uep())
     assert kube.members.count() == 12
 
@@ -125,17 +124,35 @@ def test_a_nik_whose_birth_date_part_disagrees_is_refused(cast):
 
 def test_age_bounds_of_the_programme_apply(cast):
     members = founding_members(6)
-    for m in members:
-        m.dtks_number = "DTKS-9"
-    young = member_data(birth=date(2010, 1, 1), position="", dtks_number="DTKS-7")
+    young = member_data(birth=date(2010, 1, 1), position="")
     members[5] = young
     with pytest.raises(RegistryError, match="di bawah batas program"):
         register(cast.kab, members, programme=programme_uep())
 
 
-def test_the_uep_programme_requires_dtks(cast):
-    with pytest.raises(RegistryError, match="DTKS"):
-        register(cast.kab, founding_members(6), programme=programme_uep())
+def test_a_member_outside_the_target_desil_is_flagged_on_the_group_not_refused(client, cast):
+    members = founding_members(6)
+    members[4].dtsen_desil, members[5].dtsen_desil, members[3].dtsen_desil = 7, 4, 2
+    kube = register(cast.kab, members, programme=programme_uep())  # the UEP programme targets desil 1–4
+    outside = kube.members.get(name=members[4].name)
+    assert (outside.dtsen_status, outside.dtsen_desil) == ("found", 7)
+    record = outside.dtsen_records.get()
+    assert (record.source, record.recorded_by) == ("manual", cast.kab)
+    client.force_login(cast.kab)
+    page = client.get(reverse("registry:detail", args=[kube.pk])).content.decode()
+    assert page.count('data-testid="dtsen-flag"') == 1
+    assert "Desil 7 di luar sasaran program Bantuan UEP KUBE (Permensos 2/2019) (desil 1–4)." in page
+
+
+
+def test_group_members_do_not_read_each_others_desil(client, cast):
+    Kube.objects.filter(pk=cast.kube_a.pk).update(programme=programme_uep())
+    other = cast.kube_a.members.filter(user__isnull=True).first()
+    dtsen_record_add(actor=cast.kab, member=other, status="not_found", desil=None, source="manual")
+    for user, shown in ((cast.kab, True), (cast.pendamping, True), (cast.prov, True), (cast.ketua, False)):
+        client.force_login(user)
+        page = client.get(reverse("registry:detail", args=[cast.kube_a.pk])).content.decode()
+        assert ("Tidak ditemukan di DTSEN" in page) == shown, user
 
 
 def test_the_same_name_twice_in_one_desa_is_refused(cast):
