@@ -40,6 +40,7 @@ def test_six_deposits_are_one_receipt_and_each_members_own_line(cast, group):
                                     lines=[MeetingSaving(m, deposit=50_000) for m in members])
     assert Transaction.objects.count() == before + 1 and posted.withdrawals is None and posted.to_coop is None
     deposit = posted.deposits
+    assert deposit is not None
     assert deposit.kind == TxnKind.SAVINGS_DEPOSIT and deposit.amount == 300_000 and deposit.receipt == "0002/2026"
     assert deposit.description == "Setoran simpanan rapat (6 anggota)"
     assert {m.pk: ledger_balance("savings", m) for m in members} == {m.pk: 50_000 for m in members}

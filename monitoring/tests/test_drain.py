@@ -148,7 +148,7 @@ def test_on_sqlite_a_drainer_whose_rows_another_took_meanwhile_writes_nothing(ca
         drain()
         _post(cast, cast.kube_a, 250_000)
         real = drain_module.prepare_refresh
-        first = []
+        first: list[bool] = []
 
         def meanwhile(*args, **kwargs):
             computed = real(*args, **kwargs)  # this drainer's figures: 250,000
