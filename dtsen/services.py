@@ -257,7 +257,7 @@ def duplicate_resolve(*, actor: Any, pair: DuplicatePair, decision: str, member_
     """Resolve a pair: merge (keep `member_id`, end the other membership as a duplicate, carrying its
     DTSEN standing over if the kept one had none), different people (the pair is not listed again),
     or correct the NIK of `member_id` to `nik` (through the member service, so the NIK rules hold)."""
-    pair = DuplicatePair.objects.select_for_update().select_related("first", "second").get(pk=pair.pk)
+    pair = DuplicatePair.objects.select_for_update(of=("self",)).select_related("first", "second").get(pk=pair.pk)
     if pair.state != DuplicatePair.State.OPEN:
         raise DtsenError(_("Pasangan ini sudah diselesaikan: %(s)s.") % {"s": pair.get_state_display()},
                          code="already_resolved")

@@ -269,7 +269,7 @@ def share_out_post(*, actor: Any, share_out: ShareOut, date: date | None = None)
     member's savings up by their share (or cash paid out). The capital's part stays in Saldo laba,
     the group's own capital. Dated the meeting's day unless another (open) day is given."""
     kube = _lock(share_out.kube)
-    share_out = ShareOut.objects.select_for_update().select_related("transaction").get(pk=share_out.pk)
+    share_out = ShareOut.objects.select_for_update(of=("self",)).select_related("transaction").get(pk=share_out.pk)
     _not_posted(share_out)
     if share_out.status != Status.DECIDED:
         raise ShareOutError(_("Pembagian hasil usaha dibukukan setelah diputuskan musyawarah anggota."),

@@ -24,17 +24,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SALE = {"kind": "sale", "amount": 15_000, "description": "Penjualan keripik", "date": "2026-02-10"}
 
 
-@pytest.fixture
-def live(tmp_path):
-    installation = Live(tmp_path)
-    try:
-        installation.manage("migrate", "--noinput")
-        installation.seed = json.loads(installation.python("ops.tests.seed"))
-        yield installation
-    finally:
-        installation.close()
-
-
 class Burst:
     """Posters sending sales (each with its own Idempotency-Key) until the server goes away."""
 

@@ -4,7 +4,6 @@ drain, and the drainer does not outlive its server, even one killed with SIGKILL
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -17,18 +16,6 @@ from testing.live import Live
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PERIOD = "2026-02"
-
-
-@pytest.fixture
-def live(tmp_path):
-    installation = Live(tmp_path)
-    try:
-        installation.manage("migrate", "--noinput")
-        installation.seed = json.loads(installation.python("ops.tests.seed"))
-        installation.manage("monitoring_refresh", "--pending")  # the seed's own rows
-        yield installation
-    finally:
-        installation.close()
 
 
 def dashboard(live: Live) -> dict[str, Any]:

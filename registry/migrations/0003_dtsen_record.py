@@ -143,16 +143,6 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'found'), _negated=True), ('desil__isnull', False), ('source', 'dtks'), _connector='OR'), name='dtsen_found_has_desil'),
         ),
         migrations.RunPython(forwards, backwards),
-        migrations.RemoveField(
-            model_name='member',
-            name='dtks_number',
-        ),
-        migrations.RemoveField(
-            model_name='member',
-            name='dtks_verified',
-        ),
-        migrations.RemoveField(
-            model_name='programme',
-            name='requires_dtks',
-        ),
+        # The DTKS columns are dropped in 0004: on PostgreSQL an ALTER TABLE after the rows were
+        # updated in the same transaction fails ("pending trigger events").
     ]
