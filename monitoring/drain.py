@@ -28,6 +28,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from monitoring.state import prepare_refresh, write_refresh
 from outbox.models import PendingChange
@@ -88,19 +89,20 @@ def _changes(rows: list[tuple[int, int, int | None]]) -> dict[int, set[int]]:
 
 def take(limit: int, kube_ids: list[int] | None = None) -> list[tuple[int, int, int | None]]:
     """The oldest pending rows no other drainer holds (locked until this transaction ends)."""
-    pending = PendingChange.objects.order_by("id")
-    if kube_ids is not None:
-        pending = pending.filter(kube_id__in=kube_ids)
+    pending = _rows(kube_ids).order_by("id")
     if connection.features.has_select_for_update_skip_locked:
         pending = pending.select_for_update(skip_locked=True)
     return list(pending.values_list("id", "kube_id", "month")[:limit])
 
 
-def pending(kube_ids: list[int] | None = None) -> bool:
+def _rows(kube_ids: list[int] | None) -> QuerySet[PendingChange]:
+    """The pending rows, or those of these groups."""
     rows = PendingChange.objects.all()
-    if kube_ids is not None:
-        rows = rows.filter(kube_id__in=kube_ids)
-    return rows.exists()
+    return rows if kube_ids is None else rows.filter(kube_id__in=kube_ids)
+
+
+def pending(kube_ids: list[int] | None = None) -> bool:
+    return _rows(kube_ids).exists()
 
 
 def drain_group(kube_id: int) -> None:
