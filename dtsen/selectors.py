@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
 from accounts.access import kubes_for_user, region_root, sees_personal_data
@@ -18,18 +18,10 @@ from regions.models import Region
 from registry.choices import DtsenStatus
 from registry.duplicates import KIND_LABELS
 from registry.models import Kube, Member
+from registry.selectors import outside_target_q
 
 DESILS = list(range(1, 11))
 CHILD_CODE_LENGTH = {0: 2, 1: 5, 2: 8, 3: 13}  # the code length of the level under a region's level
-
-
-def outside_target_q(prefix: str = "") -> Q:
-    """Members outside their group's programme target (registry.rules.dtsen_flag, as a filter): not
-    found in DTSEN, or found at a desil above the target, in a programme that names one."""
-    target = f"{prefix}kube__programme__target_desil_max"
-    return Q(**{f"{target}__isnull": False}) & (
-        Q(**{f"{prefix}dtsen_status": DtsenStatus.NOT_FOUND})
-        | Q(**{f"{prefix}dtsen_status": DtsenStatus.FOUND, f"{prefix}dtsen_desil__gt": F(target)}))
 
 
 @dataclass

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 from accounts.access import Kind, access_kube
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Flag, file_answers
+from books.errors import BooksError
 from books.lpj import parse_period
 from lib.http import XLSX, pdf_response, xlsx_response
 from monitoring import documents
@@ -173,8 +174,6 @@ def _figures(code: str, name: str, f: Figures) -> dict[str, Any]:
 
 
 def _scope_and_period(request: HttpRequest, region_code: str, period: str) -> tuple[Any, Any]:
-    from books.errors import BooksError
-
     scope = scope_for(request.user, "" if region_code == NATIONAL else region_code)
     if not period:
         return scope, default_period(scope, today=timezone.localdate())

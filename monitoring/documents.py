@@ -7,12 +7,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from books.lpj import Period
 from lib.money import rupiah
 from lib.pdf import PdfDocument
+from lib.regioncode import within_q
 from lib.xlsx import Workbook
 from mentoring.models import AssistanceEvent
 from monitoring.health import reasons_text
@@ -69,6 +71,12 @@ def figures_of(f: Figures) -> list[Figure]:
         Figure(_("Anggota fakir miskin"), f["welfare_fakir_miskin"]),
         Figure(_("Anggota miskin"), f["welfare_miskin"]),
         Figure(_("Anggota hampir miskin"), f["welfare_hampir_miskin"]),
+        Figure(_("Anggota ditemukan di DTSEN"), f["dtsen_found"]),
+        *[Figure(_("Anggota desil %(n)s") % {"n": n}, f[f"desil_{n}"]) for n in range(1, 11)],
+        Figure(_("Anggota tidak ditemukan di DTSEN"), f["dtsen_not_found"]),
+        Figure(_("Anggota belum diperiksa di DTSEN"), f["dtsen_unchecked"]),
+        Figure(_("Anggota di luar desil sasaran program"), f["outside_target"]),
+        Figure(_("KUBE dengan anggota di luar sasaran"), f["groups_outside_target"]),
         Figure(_("Bantuan stimulan diterima"), f["grant_total"], MONEY),
         Figure(_("Modal sekarang"), f["capital"], MONEY),
         Figure(_("Modal dibanding bantuan"), f.capital_vs_grant, PERCENT),
@@ -97,10 +105,6 @@ def figure_rows(f: Figures) -> list[tuple[str, str]]:
 
 def _events(scope: Scope, period: Period) -> list[Any]:
     """The asistensi held in the region in the period, each with `groups`, its number of groups."""
-    from django.db.models import Count
-
-    from lib.regioncode import within_q
-
     qs = (AssistanceEvent.objects.filter(date__gte=period.start, date__lte=period.end).select_related("kabupaten")
           .annotate(groups=Count("participations")))
     if scope.code:

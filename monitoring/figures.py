@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from monitoring.models import TARGET_FIELDS, GroupState, Health, Klass
+from monitoring.models import DTSEN_FIELDS, TARGET_FIELDS, GroupState, Health, Klass
 
 STATE_SUMS = ["members", "members_f", "welfare_fakir_miskin", "welfare_miskin", "welfare_hampir_miskin",
               *TARGET_FIELDS, "grant_total", "capital", "savings", "iks_collected", "iks_used", "loans_outstanding",
-              "par30_amount", "onward_total"]
+              "par30_amount", "onward_total", *DTSEN_FIELDS]
 MONTH_SUMS = ["revenue", "expense", "grant_in", "onward_out", "iks_in", "iks_out", "savings_in", "savings_out",
               "entries", "visits", "visit_present", "visit_active", "audits", "meetings", "meeting_present",
               "meeting_recorded"]
@@ -19,7 +19,8 @@ PEKA = [f"peka_d{n}" for n in range(1, 8)]
 
 
 def _state_aggregates() -> dict[str, Any]:
-    aggregates: dict[str, Any] = {"groups": Count("kube_id"), "with_mentor": Count("kube_id", filter=Q(has_mentor=True))}
+    aggregates: dict[str, Any] = {"groups": Count("kube_id"), "with_mentor": Count("kube_id", filter=Q(has_mentor=True)),
+                                  "groups_outside_target": Count("kube_id", filter=Q(outside_target__gt=0))}
     for status in ("aktif", "stagnan", "bubar"):
         aggregates[f"status_{status}"] = Count("kube_id", filter=Q(status=status))
     for stage in ("pembentukan", "pengembangan", "kemandirian"):

@@ -92,6 +92,10 @@ class GroupMonth(RegionCodes, MonthFlows):
 
 TARGET_FIELDS = ["tg_fakir_miskin", "tg_terasing", "tg_disabilitas", "tg_lansia", "tg_anak_terlantar",
                  "tg_wanita_rawan", "tg_keluarga_muda", "tg_pemuda", "tg_kumuh"]
+# Active members against DTSEN (registry's Member.dtsen_status/dtsen_desil, the latest record):
+# by status, the found ones by desil, and those outside their programme's target desil.
+DESIL_FIELDS = [f"desil_{n}" for n in range(1, 11)]
+DTSEN_FIELDS = ["dtsen_found", "dtsen_not_found", "dtsen_unchecked", *DESIL_FIELDS, "outside_target"]
 
 
 class GroupState(RegionCodes):
@@ -119,6 +123,20 @@ class GroupState(RegionCodes):
     tg_pemuda = models.PositiveSmallIntegerField(default=0)
     tg_kumuh = models.PositiveSmallIntegerField(default=0)
     members_without_task = models.PositiveSmallIntegerField(default=0)
+    dtsen_found = models.PositiveSmallIntegerField(default=0)
+    dtsen_not_found = models.PositiveSmallIntegerField(default=0)
+    dtsen_unchecked = models.PositiveSmallIntegerField(default=0)
+    desil_1 = models.PositiveSmallIntegerField(default=0)
+    desil_2 = models.PositiveSmallIntegerField(default=0)
+    desil_3 = models.PositiveSmallIntegerField(default=0)
+    desil_4 = models.PositiveSmallIntegerField(default=0)
+    desil_5 = models.PositiveSmallIntegerField(default=0)
+    desil_6 = models.PositiveSmallIntegerField(default=0)
+    desil_7 = models.PositiveSmallIntegerField(default=0)
+    desil_8 = models.PositiveSmallIntegerField(default=0)
+    desil_9 = models.PositiveSmallIntegerField(default=0)
+    desil_10 = models.PositiveSmallIntegerField(default=0)
+    outside_target = models.PositiveSmallIntegerField(default=0)  # registry.rules.dtsen_flag is not None
     officers_since = models.DateField(null=True, blank=True)
     # activity
     last_meeting_on = models.DateField(null=True, blank=True)

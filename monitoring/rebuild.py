@@ -36,8 +36,8 @@ from books.selectors import portfolio
 from mentoring.models import BookAudit, EventKube, Visit
 from monitoring.classification import classify, evidence_from
 from monitoring.health import assess, unclosed_months
-from monitoring.models import MONTH_FIELDS, TARGET_FIELDS, ClassCheck, GroupMonth, GroupState
-from monitoring.state import SIX_MONTHS, codes, period_of, rebuild_kabupaten, shift
+from monitoring.models import MONTH_FIELDS, ClassCheck, GroupMonth, GroupState
+from monitoring.state import SIX_MONTHS, codes, member_counts, member_values, period_of, rebuild_kabupaten, shift
 from registry.models import Kube, Member, Officer
 
 
@@ -170,10 +170,7 @@ def compute_all_states(*, today: date) -> dict[int, dict[str, Any]]:
     kubes = {pk: (desa, status, stage, mentor, formed) for pk, desa, status, stage, mentor, formed in
              Kube.objects.values_list("pk", "desa_id", "status", "stage", "pendamping_id", "formed_on")}
     member_rows = {r["kube_id"]: r for r in Member.objects.filter(left_on__isnull=True).values("kube_id").annotate(
-        n=Count("id"), f=Count("id", filter=Q(sex="P")), no_task=Count("id", filter=Q(task="")),
-        w1=Count("id", filter=Q(welfare_level="fakir_miskin")), w2=Count("id", filter=Q(welfare_level="miskin")),
-        w3=Count("id", filter=Q(welfare_level="hampir_miskin")),
-        **{f: Count("id", filter=Q(target_group=f[3:])) for f in TARGET_FIELDS}).order_by()}
+        **member_counts()).order_by()}
     officers = {r["kube_id"]: r for r in Officer.objects.filter(ended_on__isnull=True).values("kube_id")
                 .annotate(n=Count("id"), since=Min("term_start")).order_by()}
     last_entry = dict(Transaction.objects.values("kube_id").annotate(d=Max("date")).values_list("kube_id", "d").order_by())
@@ -228,9 +225,7 @@ def compute_all_states(*, today: date) -> dict[int, dict[str, Any]]:
         recent, before = attendance.get(kube_id, (None, None))
         values: dict[str, Any] = {
             **codes(desa), "status": status, "stage": stage, "has_mentor": mentor is not None,
-            "members": m.get("n", 0), "members_f": m.get("f", 0), "members_without_task": m.get("no_task", 0),
-            "welfare_fakir_miskin": m.get("w1", 0), "welfare_miskin": m.get("w2", 0),
-            "welfare_hampir_miskin": m.get("w3", 0), **{t: m.get(t, 0) for t in TARGET_FIELDS},
+            **member_values(m),
             "officers_since": o.get("since"),
             "last_meeting_on": meeting, "last_visit_on": v.get("last"), "last_entry_on": last_entry.get(kube_id),
             "last_audit_on": v.get("audit"), "last_closed_period": closed.get(kube_id),

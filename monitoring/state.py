@@ -31,6 +31,7 @@ from monitoring.classification import classify, evidence_from
 from monitoring.figures import state_figures
 from monitoring.health import assess, unclosed_months
 from monitoring.models import (
+    DTSEN_FIELDS,
     MONTH_FIELDS,
     TARGET_FIELDS,
     ClassCheck,
@@ -40,7 +41,9 @@ from monitoring.models import (
     KabupatenState,
 )
 from regions.models import Region
+from registry.choices import DtsenStatus
 from registry.models import Kube, Member, Officer
+from registry.selectors import outside_target_q
 
 SIX_MONTHS = 182
 
@@ -192,17 +195,37 @@ def _month_values(kube_ids: Sequence[int], replacing: Sequence[MonthRows]) -> It
                 yield {"kube_id": row.kube_id, "period": row.period, **{f: getattr(row, f) for f in _FLOW_FIELDS}}
 
 
+MEMBER_COUNT_FIELDS = ["members", "members_f", "members_without_task", "welfare_fakir_miskin", "welfare_miskin",
+                       "welfare_hampir_miskin", *TARGET_FIELDS, *DTSEN_FIELDS]
+
+
+def member_counts() -> dict[str, Count]:
+    """The counts over a group's active members that its state keeps, as one GROUP BY's aggregates
+    (named as GroupState's fields): shared by compute_states and the full rebuild."""
+    found = Q(dtsen_status=DtsenStatus.FOUND)
+    return {
+        "members": Count("id"), "members_f": Count("id", filter=Q(sex="P")),
+        "members_without_task": Count("id", filter=Q(task="")),
+        **{f"welfare_{level}": Count("id", filter=Q(welfare_level=level))
+           for level in ("fakir_miskin", "miskin", "hampir_miskin")},
+        **{f: Count("id", filter=Q(target_group=f[3:])) for f in TARGET_FIELDS},
+        **{f"dtsen_{status}": Count("id", filter=Q(dtsen_status=status)) for status in DtsenStatus.values},
+        **{f"desil_{n}": Count("id", filter=found & Q(dtsen_desil=n)) for n in range(1, 11)},
+        "outside_target": Count("id", filter=outside_target_q()),
+    }
+
+
+def member_values(row: dict[str, Any]) -> dict[str, int]:
+    """GroupState's member counts from a member_counts() row (a group without active members: zeros)."""
+    return {f: row.get(f, 0) for f in MEMBER_COUNT_FIELDS}
+
+
 def compute_states(kube_ids: Sequence[int], *, today: date, replacing: Sequence[MonthRows] = ()) -> dict[int, dict[str, Any]]:
     """{kube: GroupState field values} for the groups given."""
     kubes = {k.pk: k for k in Kube.objects.filter(pk__in=kube_ids)}
     out: dict[int, dict[str, Any]] = {}
     members = (Member.objects.filter(kube_id__in=kube_ids, left_on__isnull=True).values("kube_id")
-               .annotate(n=Count("id"), f=Count("id", filter=Q(sex="P")),
-                         no_task=Count("id", filter=Q(task="")),
-                         w1=Count("id", filter=Q(welfare_level="fakir_miskin")),
-                         w2=Count("id", filter=Q(welfare_level="miskin")),
-                         w3=Count("id", filter=Q(welfare_level="hampir_miskin")),
-                         **{f: Count("id", filter=Q(target_group=f[3:])) for f in TARGET_FIELDS}).order_by())
+               .annotate(**member_counts()).order_by())
     member_rows = {r["kube_id"]: r for r in members}
     officers = {r["kube_id"]: r for r in Officer.objects.filter(kube_id__in=kube_ids, ended_on__isnull=True)
                 .values("kube_id").annotate(n=Count("id"), since=Min("term_start")).order_by()}
@@ -279,9 +302,7 @@ def compute_states(kube_ids: Sequence[int], *, today: date, replacing: Sequence[
         records = sum(who.values())
         values: dict[str, Any] = {
             **codes(kube.desa_id), "status": kube.status, "stage": kube.stage, "has_mentor": kube.pendamping_id is not None,
-            "members": m.get("n", 0), "members_f": m.get("f", 0), "members_without_task": m.get("no_task", 0),
-            "welfare_fakir_miskin": m.get("w1", 0), "welfare_miskin": m.get("w2", 0),
-            "welfare_hampir_miskin": m.get("w3", 0), **{t: m.get(t, 0) for t in TARGET_FIELDS},
+            **member_values(m),
             "officers_since": o.get("since"),
             "last_meeting_on": meeting, "last_visit_on": v.get("last"), "last_entry_on": last_entry.get(kube_id),
             "last_audit_on": v.get("audit"), "last_closed_period": closed.get(kube_id),

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import Kind, access_kube, can_write
+from assessments.instrument import DOMAINS
 from books.errors import BooksError
 from books.lpj import Period, parse_period
 from front.tabs import book_context
@@ -84,6 +85,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             (s, reasons_text(s.reasons)[:3]) for s in groups_in(scope, attention_only=True, limit=15)],
         "groups": [(s, reasons_text(s.reasons)) for s in groups_in(scope, limit=300)] if scope.level >= 3 else [],
         "domains": _domains(), "klasses": [(k, label, t[f"class_{k}"]) for k, label in Klass.choices],
+        "desils": [(n, t[f"desil_{n}"]) for n in range(1, 11)], "region_code": scope.code,
         "healths": [(h, label, t[f"health_{h}"]) for h, label in Health.choices],
         # The share-outs the meetings of the period's year decided: those of the book year before it.
         "shares": share_out_figures(scope, period.year - 1),
@@ -91,8 +93,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 def _domains() -> list[str]:
-    from assessments.instrument import DOMAINS
-
     return [name for name, _items in DOMAINS]
 
 

@@ -11,10 +11,19 @@ from django.db.models import Count, F, Q, QuerySet
 from accounts.access import kubes_for_user, sees_personal_data
 from lib.personal import mask_id, mask_phone
 from lib.regioncode import within_q
-from registry.choices import Position
+from registry.choices import DtsenStatus, Position
 from registry.models import Kube, Member, Officer
 from registry.rules import dtsen_flag
 from registry.search import name_matches
+
+
+def outside_target_q(prefix: str = "") -> Q:
+    """Members outside their group's programme target (registry.rules.dtsen_flag, as a filter): not
+    found in DTSEN, or found at a desil above the target, in a programme that names one."""
+    target = f"{prefix}kube__programme__target_desil_max"
+    return Q(**{f"{target}__isnull": False}) & (
+        Q(**{f"{prefix}dtsen_status": DtsenStatus.NOT_FOUND})
+        | Q(**{f"{prefix}dtsen_status": DtsenStatus.FOUND, f"{prefix}dtsen_desil__gt": F(target)}))
 
 
 @dataclass

@@ -745,4 +745,8 @@ def programme_save(*, actor: Any, programme: Programme | None = None, **values: 
     changes = diff(before, snapshot(programme, PROGRAMME_FIELDS))
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, obj=programme, changes=changes)
+    if "target_desil_max" in changes:  # who is outside the target changes in every group of the programme
+        with outbox.batch():
+            for kube_id in programme.kubes.values_list("pk", flat=True).iterator(chunk_size=2000):
+                outbox.record(kube_id)
     return programme

@@ -15,7 +15,6 @@ from accounts.models import Role, User
 from assessments.models import Assessment
 from books.models import PeriodClose, Transaction
 from dtsen.models import DuplicatePair
-from dtsen.selectors import outside_target_q
 from lib.regioncode import is_within
 from mentoring.models import AssistanceEvent, Evaluation
 from mentoring.selectors import workspace
@@ -24,6 +23,7 @@ from monitoring.state import differences
 from outbox import drainer
 from regions.services import regions_sync
 from registry.models import Kube, Member
+from registry.selectors import outside_target_q
 from shareout.models import ShareOut
 from testing.documents import pdf_text
 

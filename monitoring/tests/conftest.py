@@ -20,6 +20,7 @@ from assessments.services import assessment_start, scores_save
 from books.errors import BooksError
 from books.models import TxnKind
 from books.services import (
+    MeetingSaving,
     cash_entry_record,
     cash_transfer,
     iks_allocate,
@@ -27,6 +28,7 @@ from books.services import (
     iks_use,
     loan_disburse,
     loan_repay,
+    meeting_savings_record,
     period_close,
     savings_deposit,
     savings_withdraw,
@@ -38,7 +40,8 @@ from mentoring.models import Book
 from mentoring.services import AuditLine, NewFollowUp, visit_log, visit_photo_add
 from outbox import drainer
 from outbox.services import batch
-from registry.services import kube_status_change, member_leave
+from registry.choices import DtsenSource, DtsenStatus
+from registry.services import PROGRAMME_FIELDS, dtsen_record_add, kube_status_change, member_leave, programme_save
 from testing import DESA_A2, make_kube
 
 NOW = "2026-11-20 10:00 +0700"
@@ -119,6 +122,11 @@ def _month(cast: Any, kube: Any, n: int, period: int, mentor: Any, version: Any)
 
             if loan_state(loan, on=end).outstanding > 0:
                 loan_repay(actor=actor, loan=loan, amount=106_000 if loan.term_months == 6 else 103_000, date=end)
+    if period == 202605:  # the members' meeting sheet: deposits, one withdrawal, a share on to the cooperative
+        meeting_savings_record(actor=actor, kube=kube, date=day, lines=[
+            MeetingSaving(members[0], deposit=20_000, to_coop=15_000), MeetingSaving(members[1], withdrawal=5_000),
+            *[MeetingSaving(m, deposit=5_000 * (i + 1)) for i, m in enumerate(members[2:])]])
+    _dtsen(cast, kube, n, period, members, first)
     if period == 202604 and n == 1:
         kube_status_change(actor=cast.admin, kube=kube, status="stagnan", effective_on=first, reason="Usaha berhenti")
     if period == 202608 and n in (0, 2):
@@ -142,6 +150,34 @@ def _month(cast: Any, kube: Any, n: int, period: int, mentor: Any, version: Any)
                             for p in assessment.participants.all() for item in items})
     if period == 202607 and len(members) > 5:
         member_leave(actor=cast.admin, member=members[-1], left_on=day, reason="pindah")
+
+
+def _dtsen(cast: Any, kube: Any, n: int, period: int, members: list[Any], first: date) -> None:
+    """Members' DTSEN standing: found at a desil, not found, never checked; a later record that
+    replaces an earlier one; then the programme of the groups starts to target desil 1–4."""
+    if period == 202603:
+        for i, member in enumerate(members):
+            if i % 4 == 0:
+                dtsen_record_add(actor=cast.admin, member=member, status=DtsenStatus.FOUND, desil=1 + (i + n) % 10,
+                                 source=DtsenSource.MANUAL, data_date=first)
+            elif i % 4 == 1:
+                dtsen_record_add(actor=cast.admin, member=member, status=DtsenStatus.NOT_FOUND, desil=None,
+                                 source=DtsenSource.EXTRACT, data_date=first)
+            elif i % 4 == 2:
+                dtsen_record_add(actor=cast.admin, member=member, status=DtsenStatus.FOUND, desil=2,
+                                 source=DtsenSource.MANUAL, data_date=first)
+    if period == 202606 and n == 0:
+        programme = kube.programme
+        programme_save(actor=cast.admin, programme=programme,
+                       **{**{f: getattr(programme, f) for f in PROGRAMME_FIELDS}, "target_desil_max": 4})
+    if period == 202609:
+        for i, member in enumerate(members):
+            if i % 4 == 2:  # a newer extract: the family's desil rose
+                dtsen_record_add(actor=cast.admin, member=member, status=DtsenStatus.FOUND, desil=7 + n % 3,
+                                 source=DtsenSource.EXTRACT, data_date=first)
+            elif i % 4 == 1 and i < 3:
+                dtsen_record_add(actor=cast.admin, member=member, status=DtsenStatus.FOUND, desil=3,
+                                 source=DtsenSource.MANUAL, data_date=first)
 
 
 @pytest.fixture

@@ -95,6 +95,22 @@ def _oracle(code: str, periods: list[int], health: dict[int, str], klass: dict[i
         out["members_f"] += n if sex == "P" else 0
         out[f"welfare_{welfare}"] += n
         out[f"tg_{target}"] += n
+    # DTSEN: each active member's latest record (none: not yet checked), against the programme's target.
+    outside_groups: set[int] = set()
+    for kube_id, target, status, desil in sql(
+            f"SELECT m.kube_id, p.target_desil_max, "
+            f"(SELECT r.status FROM registry_dtsenrecord r WHERE r.member_id = m.id ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1), "
+            f"(SELECT r.desil FROM registry_dtsenrecord r WHERE r.member_id = m.id ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1) "
+            f"FROM registry_member m JOIN registry_kube k ON k.id = m.kube_id JOIN registry_programme p ON p.id = k.programme_id "
+            f"WHERE m.left_on IS NULL AND {where}", wp):
+        status = status or "unchecked"
+        out[f"dtsen_{status}"] += 1
+        if status == "found" and desil:
+            out[f"desil_{desil}"] += 1
+        if target is not None and (status == "not_found" or (status == "found" and desil and desil > target)):
+            out["outside_target"] += 1
+            outside_groups.add(kube_id)
+    out["groups_outside_target"] = len(outside_groups)
     # Balances now: every line of the region's groups, by account type and role.
     for kind, role, debit, credit in sql(
             f"SELECT a.type, a.role, COALESCE(SUM(l.debit), 0), COALESCE(SUM(l.credit), 0) FROM books_line l "
@@ -285,6 +301,12 @@ def check_dashboard_api(client: Any, world: Any) -> None:
     assert sql("SELECT COUNT(*) FROM books_transaction WHERE kind = 'reversal'", [])[0][0] >= 5
     assert sql("SELECT COUNT(*) FROM registry_member WHERE left_on IS NOT NULL", [])[0][0] >= 1
     national = oracle("", [202611], health, klass)
+    # Members in several desil, not found, never checked, a record replaced by a later one, outside the target.
+    assert sql("SELECT COUNT(DISTINCT desil) FROM registry_dtsenrecord WHERE desil IS NOT NULL", [])[0][0] >= 5
+    assert sql("SELECT COUNT(*) FROM (SELECT member_id FROM registry_dtsenrecord GROUP BY member_id "
+               "HAVING COUNT(*) > 1) t", [])[0][0] >= 5
+    assert 0 < national["outside_target"] < national["members"] and national["dtsen_unchecked"] > 0
+    assert 0 < national["groups_outside_target"] <= national["groups"]
     assert national["par30_amount"] > 0 and national["onward_total"] > 0 and national["iks_used"] > 0
     assert national["savings_out"] + oracle("", [202601], health, klass)["savings_out"] >= 0
 
@@ -314,7 +336,12 @@ def report_columns(o: dict[str, Any]) -> dict[str, Any]:
         "Kesehatan: sehat": o["health_sehat"], "Kesehatan: perlu perhatian": o["health_perhatian"],
         "Kesehatan: kritis": o["health_kritis"], "Anggota": o["members"], "Anggota perempuan": o["members_f"],
         "Anggota fakir miskin": o["welfare_fakir_miskin"], "Anggota miskin": o["welfare_miskin"],
-        "Anggota hampir miskin": o["welfare_hampir_miskin"], "Bantuan stimulan diterima": o["grant_total"],
+        "Anggota hampir miskin": o["welfare_hampir_miskin"],
+        "Anggota ditemukan di DTSEN": o["dtsen_found"], **{f"Anggota desil {n}": o[f"desil_{n}"] for n in range(1, 11)},
+        "Anggota tidak ditemukan di DTSEN": o["dtsen_not_found"],
+        "Anggota belum diperiksa di DTSEN": o["dtsen_unchecked"],
+        "Anggota di luar desil sasaran program": o["outside_target"],
+        "KUBE dengan anggota di luar sasaran": o["groups_outside_target"], "Bantuan stimulan diterima": o["grant_total"],
         "Modal sekarang": o["capital"], "Modal dibanding bantuan": d["capital_vs_grant"],
         "Pendapatan dalam periode": o["revenue"], "Beban dalam periode": o["expense"],
         "Laba dalam periode": d["profit"], "IKS disisihkan dalam periode": o["iks_in"],
@@ -386,11 +413,15 @@ def check_dashboard_page(client: Any, world: Any) -> None:
                 assert kpi["members"] == str(o["members"]), (code, period)
                 assert kpi["attention"] == str(o["health_perhatian"] + o["health_kritis"]), (code, period)
                 assert kpi["profit"] == rupiah(o["revenue"] - o["expense"]), (code, period)
+                dtsen = dict(re.findall(r'data-testid="(dtsen-outside(?:-groups)?)">([^<]*)<', html))
+                assert dtsen == {"dtsen-outside": str(o["outside_target"]),
+                                 "dtsen-outside-groups": str(o["groups_outside_target"])}, (code, period)
                 for child, cells in re.findall(r'<tr data-region="([^"]+)">(.*?)</tr>', html):
                     c = oracle(child, [period], health, klass)
                     numbers = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', cells)
                     assert numbers[:6] == [str(c["groups"]), str(c["health_sehat"]), str(c["health_perhatian"]),
                                            str(c["health_kritis"]), str(c["members"]),
                                            rupiah(c["revenue"] - c["expense"])], (child, period, numbers)
+                    assert numbers[-1] == str(c["outside_target"]), (child, period, numbers)
                     assert f'{c["visits"]}/{c["visits_due"]}' in cells or (
                         str(c["visits"]) in numbers and str(c["visits_due"]) in numbers), (child, period, cells)
