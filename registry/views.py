@@ -255,7 +255,8 @@ def kube_edit(request: HttpRequest, kube_id: int) -> HttpResponse:
 def _lifecycle_view(request: HttpRequest, kube_id: int, *, field: str) -> HttpResponse:
     kube = access_kube(request.user, kube_id, write=Kind.KUBE)
     form_class = StageForm if field == LifecycleChange.Field.STAGE else StatusForm
-    form = form_class(request.POST or None, initial={field: getattr(kube, field)})
+    extra = {} if field == LifecycleChange.Field.STAGE else {"members": kube.members.filter(left_on__isnull=True).count()}
+    form = form_class(request.POST or None, initial={field: getattr(kube, field)}, **extra)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
