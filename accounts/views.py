@@ -11,11 +11,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.i18n import set_language
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts.access import Kind, require
 from accounts.errors import AccountsError

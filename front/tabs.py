@@ -66,7 +66,7 @@ def kube_hub(kube: Kube) -> list[HubSection]:
     members = Tab("members", str(_("Anggota dan pengurus")), reverse("registry:detail", args=[kube.pk]) + "#anggota")
     health = Tab("health", str(_("Kesehatan dan kelas")), reverse("monitoring:group", args=[kube.pk]))
     stage = Tab("stage", str(_("Kriteria tahap")), reverse("mentoring:stage", args=[kube.pk]))
-    sections = [
+    sections: list[tuple[str, Any, list[str | Tab]]] = [
         ("uang", _("Uang"), ["books", "cash", "savings", "loans", "iks", "grants", "shareout"]),
         ("anggota", _("Anggota"), [members, "rules", "guests"]),
         ("kegiatan", _("Kegiatan"), ["agenda", "workplan", "visits", "peka", "inventory"]),
