@@ -65,7 +65,7 @@ def test_the_treasurer_keeps_the_books_on_a_phone(browser, live_server, treasure
         page.wait_for_selector("[data-testid=close-form]")
         assert page.input_value("#id_period") == "202610"
         page.click("[data-testid=close-month]")
-        assert "Buku Oktober 2026 dikunci untuk selamanya" in page.inner_text("[data-testid=close-sentence]")
+        assert "Oktober 2026 dikunci untuk selamanya: laba Rp375.000" in page.inner_text("[data-testid=close-sentence]")
         page.click("[data-testid=close-confirm]")
         page.wait_for_url(f"{live_server.url}/kube/{kube.pk}/buku/lpj/2026-10/")
         assert page.inner_text("[data-testid=lpj-profit]") == "Rp375.000"
