@@ -104,9 +104,11 @@ class Meter:
     scrolled: dict[str, float] = field(default_factory=dict)
     bytes: int = 0
 
-    def attach(self) -> None:
+    def attach(self, *, cold: bool = False) -> None:
         cdp = self.page.context.new_cdp_session(self.page)
         cdp.send("Network.enable")
+        if cold:  # a first visit: nothing in the browser's cache (the sign-in page filled it)
+            cdp.send("Network.clearBrowserCache")
         cdp.on("Network.loadingFinished", lambda e: setattr(self, "bytes", self.bytes + int(e["encodedDataLength"])))
 
     def _reach(self, selector: str) -> Any:
@@ -225,7 +227,7 @@ def page_weights(browser: Any, base: str, username: str, paths: list[str]) -> li
     for path in paths:
         page = signed_in(browser, base, username)
         meter = Meter(page)
-        meter.attach()
+        meter.attach(cold=True)
         page.goto(f"{base}{path}")
         page.wait_for_load_state("networkidle")
         first = meter.bytes
