@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test test-sqlite test-postgres lint check bench bench-uploads bench-capacity messages clean venv demo
+.PHONY: run test test-sqlite test-postgres lint check bench bench-uploads bench-phone bench-capacity messages clean venv demo
 
 venv: $(STAMP)
 
@@ -36,6 +36,9 @@ bench: venv
 
 bench-uploads: venv
 	$(PY) -m bench.uploads
+
+bench-phone: venv  # the daily tasks in Chromium at 360 x 740 on the demo data (bench/phone_tasks.py)
+	$(PY) -m bench.phone_tasks
 
 bench-capacity: venv  # CAPACITY_SQLITE=/tmp/copy.sqlite3 runs SQLite on a copy of the national database
 	$(PY) -m bench.capacity $(if $(CAPACITY_SQLITE),--sqlite $(CAPACITY_SQLITE))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
@@ -69,6 +70,9 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     institution = models.CharField(_("instansi/jabatan"), max_length=150, blank=True)
+    # The interface language chosen with the switch, kept on the account so that it follows the
+    # person to a new phone or browser (applied at sign-in); blank until they choose.
+    language = models.CharField(_("bahasa"), max_length=8, blank=True, choices=settings.LANGUAGES)
 
     REQUIRED_FIELDS = ["full_name"]
 

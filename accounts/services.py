@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -96,6 +97,19 @@ def user_update(*, actor: Any, user: User, full_name: str, role: str,
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, obj=user, changes=changes)
     return user
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    """Keep the interface language the user chose on their account, so it follows them to a new
+    browser (applied at sign-in, accounts.views.SikubeLoginView)."""
+    if language not in dict(settings.LANGUAGES):
+        raise AccountsError(_("Bahasa tidak dikenal."))
+    if user.language == language:
+        return
+    audit_record(actor=user, action=Action.UPDATE, obj=user, changes={"language": [user.language, language]})
+    user.language = language
+    user.save(update_fields=["language"])
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("masuk/", views.SikubeLoginView.as_view(), name="login"),
     path("keluar/", views.logout_view, name="logout"),
+    path("bahasa/", views.language, name="language"),
     path("profil/", views.profile, name="profile"),
     path("profil/token/", views.token_new, name="token_new"),
     path("profil/token/<int:token_id>/cabut/", views.token_revoke_view, name="token_revoke"),

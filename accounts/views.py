@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -10,9 +11,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts.access import Kind, require
 from accounts.errors import AccountsError
@@ -24,6 +27,7 @@ from accounts.services import (
     token_revoke,
     tokens_revoked_message,
     user_create,
+    user_language_set,
     user_set_password,
     user_update,
 )
@@ -43,6 +47,33 @@ class SikubeLoginView(LoginView):
         except Throttled as exc:
             return throttled_response(request, exc)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """Signed in: the language stored on the account wins over this browser's cookie."""
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:
+            translation.activate(language)
+            set_language_cookie(response, language)
+        return response
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switch: Django's set_language (cookie, redirect back), and for a signed-in
+    user the choice kept on the account too."""
+    response = set_language(request)
+    chosen = request.POST.get("language", "")
+    if request.user.is_authenticated and chosen in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=chosen)  # type: ignore[arg-type]
+    return response
 
 
 def throttled_response(request: HttpRequest, exc: Throttled) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from books.models import AccountRole, AccountType, ActivityKind, Condition, IksFund, ItemSource, TxnKind, WorkPlanStatus
 from lib.forms import AmountInput, Form, RupiahField
+from lib.money import rupiah
 from registry.forms import DateInput
 from registry.models import Member
 
@@ -36,6 +37,15 @@ class TransferForm(Form):
 class ReverseForm(Form):
     reason = forms.CharField(label=_("Alasan pembalikan"), max_length=200)
     date = forms.DateField(label=_("Tanggal pembalikan"), widget=DateInput(), initial=timezone.localdate)
+    # A reversal cannot be undone: the page asks for this tick and the server refuses without it.
+    confirm = forms.BooleanField(error_messages={"required": _(
+        "Centang dulu bahwa Anda mengerti: pembalikan tidak dapat dibatalkan.")})
+
+    def __init__(self, *args: Any, amount: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _(
+            "Saya mengerti: bukti baru mencatat kebalikan %(a)s ini, saldo kas ikut berubah sebesar itu, "
+            "dan pembalikan tidak dapat dibatalkan.") % {"a": rupiah(amount)}
 
 
 class CloseForm(Form):

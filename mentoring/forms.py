@@ -32,8 +32,8 @@ class VisitForm(Form):
                                              widget=forms.CheckboxSelectMultiple)
     treasurer_report_reviewed = forms.BooleanField(label=_("Laporan bendahara dibahas"), required=False)
     problems = forms.CharField(label=_("Masalah dan keberhasilan yang muncul"),
-                               widget=forms.Textarea(attrs={"rows": 4}))
-    solutions = forms.CharField(label=_("Solusi dan kesepakatan"), widget=forms.Textarea(attrs={"rows": 4}),
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    solutions = forms.CharField(label=_("Solusi dan kesepakatan"), widget=forms.Textarea(attrs={"rows": 2}),
                                 required=False)
     close = forms.ModelMultipleChoiceField(label=_("Tindak lanjut yang sudah selesai"), required=False,
                                            queryset=FollowUp.objects.none(), widget=forms.CheckboxSelectMultiple)
@@ -42,6 +42,8 @@ class VisitForm(Form):
         super().__init__(*args, **kwargs)
         members = kube.members.filter(left_on__isnull=True).order_by("name")
         self.fields["present"].queryset = members  # type: ignore[attr-defined]
+        # Everyone present unless tapped away: most meetings miss one or two members.
+        self.fields["present"].initial = list(members.values_list("pk", flat=True))
         self.fields["close"].queryset = kube.follow_ups.filter(closed_on__isnull=True).select_related("person")  # type: ignore[attr-defined]
         self.fields["close"].label_from_instance = (  # type: ignore[attr-defined]
             lambda f: f"{f.action} — {f.person.name}, {f.due_on:%d-%m-%Y}")
@@ -60,8 +62,14 @@ class VisitForm(Form):
         return [(b.value, str(b.label), self[f"audit_{b.value}_checked"], self[f"audit_{b.value}_in_order"],
                  self[f"audit_{b.value}_findings"]) for b in Book]
 
-    def follow_up_rows(self) -> list[tuple[Any, Any, Any]]:
-        return [(self[f"fu_{i}_action"], self[f"fu_{i}_person"], self[f"fu_{i}_due_on"]) for i in range(FOLLOW_UP_ROWS)]
+    def follow_up_rows(self) -> list[tuple[Any, Any, Any, bool]]:
+        """Each follow-up block and whether it holds something (shown open after a refusal);
+        the page shows one empty block only when asked for it."""
+        rows = []
+        for i in range(FOLLOW_UP_ROWS):
+            fields = (self[f"fu_{i}_action"], self[f"fu_{i}_person"], self[f"fu_{i}_due_on"])
+            rows.append((*fields, any(f.value() or f.errors for f in fields)))
+        return rows
 
 
 class EventForm(Form):

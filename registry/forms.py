@@ -160,7 +160,22 @@ class StageForm(LifecycleForm):
 
 class StatusForm(LifecycleForm):
     status = forms.ChoiceField(label=_("Status baru"), choices=Status.choices)
-    field_order = ["status", "effective_on", "reason"]
+    # Dissolving cannot be undone: the tick is asked for on the page and required by the server.
+    confirm_dissolve = forms.BooleanField(required=False)
+    field_order = ["status", "effective_on", "reason", "confirm_dissolve"]
+
+    def __init__(self, *args: Any, members: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm_dissolve"].label = _(
+            "Jika Bubar: saya mengerti bahwa keanggotaan dan jabatan %(n)s anggota berakhir pada tanggal "
+            "itu dan buku KUBE hanya dapat dibaca, untuk selamanya.") % {"n": members}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") == Status.BUBAR and not data.get("confirm_dissolve"):
+            self.add_error("confirm_dissolve", _(
+                "Centang konfirmasi untuk membubarkan KUBE: pembubaran tidak dapat dibatalkan."))
+        return data
 
 
 class AssignForm(Form):

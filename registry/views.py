@@ -187,12 +187,15 @@ def kube_detail(request: HttpRequest, kube_id: int) -> HttpResponse:
     officers = current_officers(kube)
     from books.selectors import cash_balance
     from books.views.cash import ENTRY_KINDS
-    from front.tabs import kube_tabs
+    from front.tabs import kube_hub, kube_tabs, kube_tasks
     from monitoring.health import reasons_text
     from monitoring.models import GroupState
 
     health = GroupState.objects.filter(kube=kube).first()
+    is_member = kube.members.filter(user=request.user.pk, left_on__isnull=True).exists()
     return render(request, "registry/detail.html", {
+        "hub": kube_hub(kube),
+        "tasks": kube_tasks(request.user, kube, is_member=is_member),
         "health": health,
         "health_reasons": reasons_text(health.reasons)[:3] if health else [],
         "tabs": kube_tabs(kube),
@@ -200,7 +203,7 @@ def kube_detail(request: HttpRequest, kube_id: int) -> HttpResponse:
         "cash": cash_balance(kube),
         "can_keep": may_write(request.user, kube, Kind.BOOKS),
         "entry_kinds": [(k, k.label) for k in ENTRY_KINDS[:4]],
-        "is_member": kube.members.filter(user=request.user.pk, left_on__isnull=True).exists(),
+        "is_member": is_member,
         "kube": kube,
         "rows": rows,
         "left_rows": [r for r in member_rows(request.user, kube, on=today, include_left=True)
@@ -252,7 +255,8 @@ def kube_edit(request: HttpRequest, kube_id: int) -> HttpResponse:
 def _lifecycle_view(request: HttpRequest, kube_id: int, *, field: str) -> HttpResponse:
     kube = access_kube(request.user, kube_id, write=Kind.KUBE)
     form_class = StageForm if field == LifecycleChange.Field.STAGE else StatusForm
-    form = form_class(request.POST or None, initial={field: getattr(kube, field)})
+    extra = {} if field == LifecycleChange.Field.STAGE else {"members": kube.members.filter(left_on__isnull=True).count()}
+    form = form_class(request.POST or None, initial={field: getattr(kube, field)}, **extra)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

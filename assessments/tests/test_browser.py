@@ -50,7 +50,7 @@ def test_a_mentor_runs_a_peka_session_on_a_laptop(browser, live_server, mentor):
     csp = watch_csp(page)
     sign_in(page, live_server.url, mentor.pendamping.username)
     page.goto(f"{live_server.url}/kube/{kube.pk}/")
-    page.click("nav.tabs a[data-tab=peka]")
+    page.click("[data-hub=peka]")  # the group hub
     page.click("[data-testid=peka-new]")
     page.fill("#id_place", "Rumah Ketua KUBE")
     for i in range(5):

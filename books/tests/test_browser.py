@@ -54,17 +54,19 @@ def test_the_treasurer_keeps_the_books_on_a_phone(browser, live_server, treasure
         record(page, live_server.url, kube.pk, "home-entry-expense", "75.000")
         assert page.inner_text("[data-testid=home-cash]") == "Rp1.375.000"
         page.screenshot(path=str(ARTIFACTS / "treasurer-home-360.png"), full_page=True)
-        page.click("nav.tabs a[data-tab=cash]")
+        page.click("[data-hub=cash]")  # the group hub
         page.wait_for_selector("[data-testid=closing]")
         assert page.inner_text("[data-testid=closing]") == "Rp1.375.000"
         assert page.evaluate("document.documentElement.scrollWidth") <= 361
         page.screenshot(path=str(ARTIFACTS / "cash-book-360.png"), full_page=True)
     with time_machine.travel("2026-11-02 08:00 +0700", tick=True):
         sign_in(page, live_server.url, treasurer.ketua.username)  # yesterday's session has expired
-        page.click("nav.tabs a[data-tab=close]")
+        page.click("[data-hub=close]")
         page.wait_for_selector("[data-testid=close-form]")
         assert page.input_value("#id_period") == "202610"
         page.click("[data-testid=close-month]")
+        assert "Oktober 2026 dikunci untuk selamanya: laba Rp375.000" in page.inner_text("[data-testid=close-sentence]")
+        page.click("[data-testid=close-confirm]")
         page.wait_for_url(f"{live_server.url}/kube/{kube.pk}/buku/lpj/2026-10/")
         assert page.inner_text("[data-testid=lpj-profit]") == "Rp375.000"
         page.screenshot(path=str(ARTIFACTS / "lpj-360.png"), full_page=True)

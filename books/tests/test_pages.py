@@ -83,7 +83,7 @@ def test_a_mistake_is_reversed_from_its_receipt_page(client, stall):
                               date=date(2026, 3, 6), description="Ongkos dobel")
     client.force_login(stall.ketua)
     url = reverse("books:transaction", args=[kube.pk, wrong.pk])
-    response = client.post(url, {"reason": "Tercatat dua kali", "date": "2026-03-07"}, follow=True)
+    response = client.post(url, {"reason": "Tercatat dua kali", "date": "2026-03-07", "confirm": "on"}, follow=True)
     assert "sudah dibalik" in response.content.decode()
     assert Transaction.objects.get(reverses=wrong).amount == 80_000
     assert cash_balance(kube) == 2_000_000
@@ -174,7 +174,7 @@ def test_a_month_is_closed_and_its_lpj_printed(client, stall):
     client.force_login(stall.ketua)
     page = client.get(reverse("books:close", args=[kube.pk]))
     assert page.context["next_to_close"] == 202403  # the group was formed in March 2024
-    client.post(reverse("books:close", args=[kube.pk]), {"period": "202602"})
+    client.post(reverse("books:close", args=[kube.pk]), {"period": "202602", "confirm": "1"})
     assert PeriodClose.objects.filter(kube=kube).count() == 24  # March 2024 to February 2026
     lpj = client.get(reverse("books:lpj", args=[kube.pk, "2026-03"]))
     assert lpj.context["lpj"].statement.profit == 750_000

@@ -144,7 +144,7 @@ def cash_book_xlsx(request: HttpRequest, kube_id: int) -> HttpResponse:
 def transaction_detail(request: HttpRequest, kube_id: int, txn_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
     txn = access_child(request.user, Transaction.objects.select_related("created_by", "reverses").filter(kube=kube), txn_id)
-    form = ReverseForm(request.POST or None)
+    form = ReverseForm(request.POST or None, amount=txn.amount)
     if request.method == "POST" and form.is_valid():
         try:
             fix = transaction_reverse(actor=request.user, original=txn, date=form.cleaned_data["date"],

@@ -14,13 +14,14 @@ from books.documents import lpj_document
 from books.errors import BooksError
 from books.lpj import lpj_build, parse_period
 from books.models import PeriodClose
-from books.selectors import month_profit
+from books.selectors import cash_balance, month_profit
 from books.services import period_close
 from books.services.ledger import last_closed_period
 from books.views.common import book_kube
 from front.tabs import book_context
 from lib.http import pdf_response
-from lib.periods import months_back, period_of
+from lib.money import rupiah
+from lib.periods import months_back, months_from, period_bounds, period_of, shift
 from registry.models import Kube
 
 
@@ -28,11 +29,49 @@ def _months(kube: Kube) -> list[int]:
     return months_back(period_of(timezone.localdate()), first=period_of(kube.formed_on), count=36)
 
 
+def _closable(kube: Kube, period: int) -> bool:
+    """Whether the service would close `period` (else it answers with its own message)."""
+    closed = last_closed_period(kube)
+    return (period_of(kube.formed_on) <= period < period_of(timezone.localdate())
+            and (closed is None or period > closed))
+
+
+def _close_sentence(kube: Kube, period: int) -> str:
+    """What closing through `period` locks, in one sentence with its figures."""
+    closed = last_closed_period(kube)
+    first = max(period_of(kube.formed_on), shift(closed, 1) if closed is not None else 0)
+    _start, end = period_bounds(period)
+    figures = {"m": date_format(end, "F Y"), "first": date_format(period_bounds(first)[0], "F Y"),
+               "profit": rupiah(sum(month_profit(kube, p) for p in months_from(first, period))),
+               "cash": rupiah(cash_balance(kube, until=end))}
+    if first < period:
+        return _("Buku %(first)s sampai %(m)s dikunci untuk selamanya: laba %(profit)s dan saldo kas "
+                 "%(cash)s pada akhir %(m)s tidak dapat diubah lagi, kesalahan hanya diperbaiki dengan "
+                 "pembalikan di bulan berjalan.") % figures
+    return _("Buku %(m)s dikunci untuk selamanya: laba %(profit)s dan saldo kas %(cash)s pada akhir "
+             "%(m)s tidak dapat diubah lagi, kesalahan hanya diperbaiki dengan pembalikan di bulan "
+             "berjalan.") % figures
+
+
 @login_required
 def close(request: HttpRequest, kube_id: int) -> HttpResponse:
     kube = book_kube(request, kube_id)
+    if request.method == "POST" and request.POST.get("confirm") != "1":
+        # Closing cannot be undone: the first POST only asks, saying what will be locked; a POST
+        # without the confirmation (a forged form, a double tap) never closes.
+        try:
+            period = int(request.POST.get("period", "0"))
+            ask = _closable(kube, period)
+        except ValueError:
+            ask = False
+        if ask:
+            return render(request, "books/close_confirm.html", book_context(
+                request, kube, "close", period=period, sentence=_close_sentence(kube, period)))
     if request.method == "POST":
         try:
+            if request.POST.get("confirm") != "1":
+                raise BooksError(_("Tutup buku belum dikonfirmasi: pilih bulan, baca apa yang akan "
+                                   "dikunci, lalu tekan \"Ya, tutup buku\"."), field="confirm")
             closing = period_close(actor=request.user, kube=kube, period=int(request.POST.get("period", "0")))
         except (ValueError, BooksError) as exc:
             messages.error(request, exc.message if isinstance(exc, BooksError) else _("Bulan tidak dikenal."))

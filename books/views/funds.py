@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -302,13 +304,40 @@ def my_account(request: HttpRequest, kube_id: int) -> HttpResponse:
     if member is None:
         raise Http404
     rows = savings(kube, members=kube.members.filter(pk=member.pk))
-    lines = (Line.objects.filter(kube=kube, member=member, account__role__in=["savings", "coop"])
-             .select_related("transaction", "account").order_by("-date", "-id")[:50])
-    # Savings are owed to the member (credit adds); the cooperative deposit is held for them (debit adds).
-    entries = [(ln.date, ln.transaction.get_kind_display(), ln.account.role == "coop",
-                (ln.debit - ln.credit) if ln.account.role == "coop" else (ln.credit - ln.debit)) for ln in lines]
+    saving = rows[0] if rows else None
+    lines = list(Line.objects.filter(kube=kube, member=member, account__role__in=["savings", "coop"])
+                 .select_related("transaction", "account").order_by("-date", "-id")[:MY_LINES])
+    entries = my_savings_history(lines, balance=saving.balance if saving else 0)
     today = timezone.localdate()
     my_loans = [loan_state(loan, on=today) for loan in member.loans.order_by("-disbursed_on")]
     return render(request, "books/mine.html", book_context(
-        request, kube, "books", member=member, saving=rows[0] if rows else None, entries=entries, loans=my_loans))
+        request, kube, "books", member=member, saving=saving, entries=entries, loans=my_loans,
+        opening=entries[-1].balance - entries[-1].change if entries else 0))
+
+
+MY_LINES = 100
+
+
+@dataclass(frozen=True)
+class MyEntry:
+    day: date
+    label: str
+    change: int   # what the line adds to (or takes from) the member's savings; 0 when only moved
+    moved: int    # an amount passed to (or back from) the cooperative: still the member's savings
+    balance: int  # the savings after this line
+
+
+def my_savings_history(lines: list[Line], *, balance: int) -> list[MyEntry]:
+    """A member's savings lines newest first, each with the balance after it. Only the savings
+    account changes the balance (credit adds); a deposit at the cooperative moves part of it
+    there (the coop line) and is shown as moved, so the signed lines add up to the balance."""
+    entries = []
+    after = balance
+    for ln in lines:
+        is_coop = ln.account.role == "coop"
+        change = 0 if is_coop else ln.credit - ln.debit
+        entries.append(MyEntry(ln.date, ln.transaction.get_kind_display(), change,
+                               (ln.debit - ln.credit) if is_coop else 0, after))
+        after -= change
+    return entries
 

@@ -67,27 +67,51 @@ def test_a_mentor_logs_a_visit_on_a_phone(browser, live_server, mentor):
     page.click(f"[data-testid=log-{kube.pk}]")
     page.wait_for_selector("[data-testid=visit-form]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 361
-    assert page.is_hidden("#id_audit_kas_findings")     # a findings field appears once its book is ticked
+    assert page.is_hidden("[data-testid=visit-step-2]")  # two screens: who came, then the books
     page.fill("#id_start_time", "09:00")
     page.fill("#id_end_time", "11:00")
     page.fill("#id_place", "Rumah Ketua KUBE (Ibu Ani)")
-    for i in range(5):                                  # five of six members came
-        page.check(f"#id_present_{i}")
+    assert page.is_checked("#id_present_5")             # everyone present to begin with
+    page.click("label.chip:has(#id_present_5)")         # one tap: the sixth member did not come
+    assert not page.is_checked("#id_present_5")
+    page.screenshot(path=str(ARTIFACTS / "visit-form-1-360.png"), full_page=True)
+    page.click("[data-testid=visit-next]")
+    assert page.is_hidden("[data-testid=visit-step-1]")
+    assert page.is_hidden("#id_audit_kas_findings")     # no findings field before its book is checked
+    assert page.locator("details.follow-up[open]").count() == 0  # no empty follow-up block
     page.check("#id_treasurer_report_reviewed")
     page.check("#id_audit_kas_checked")
+    assert page.is_visible("#id_audit_kas_findings")    # checked, not yet in order: a finding may be needed
     page.check("#id_audit_kas_in_order")
-    assert page.is_visible("#id_audit_kas_findings")
+    assert page.is_hidden("#id_audit_kas_findings")     # in order: no finding needed
     page.check("#id_audit_anggota_checked")
     page.fill("#id_audit_anggota_findings", "Dua anggota belum ada foto KTP")
     page.fill("#id_problems", "Buku kas sudah diisi; pemasaran keripik masih sulit")
     page.fill("#id_solutions", "Titip jual di warung desa")
     page.check("#id_close_0")                           # last month's follow-up is done
+    page.click("[data-testid=follow-up-add] >> nth=0")  # one follow-up block, on demand
+    assert page.locator("details.follow-up[open]").count() == 1
     page.fill("#id_fu_0_action", "Lengkapi foto KTP anggota")
     page.select_option("#id_fu_0_person", index=1)
     page.fill("#id_fu_0_due_on", (timezone.localdate() + timedelta(days=14)).isoformat())
+    if not page.is_visible("[data-testid=photos]"):
+        page.click("[data-testid=photos-add]")          # photos are optional: behind one tap
     page.set_input_files("[data-testid=photos]", files=[
         {"name": "rapat.jpg", "mimeType": "image/jpeg", "buffer": photo()}])
     page.screenshot(path=str(ARTIFACTS / "visit-form-360.png"), full_page=True)
+    page.fill("#id_problems", "")                       # a refusal: scrolled to the field, cursor in it
+    page.click("[data-testid=visit-save]")
+    page.wait_for_selector("[data-testid=visit-form]")
+    assert page.is_visible("[data-testid=visit-step-2]") and page.is_hidden("[data-testid=visit-step-1]")
+    assert page.evaluate("document.activeElement.id") == "id_problems"
+    assert page.locator("details.follow-up[open]").count() == 1  # nothing typed is lost
+    assert page.input_value("#id_fu_0_action") == "Lengkapi foto KTP anggota"
+    assert not page.is_checked("#id_present_5")
+    page.fill("#id_problems", "Buku kas sudah diisi; pemasaran keripik masih sulit")
+    if not page.is_visible("[data-testid=photos]"):
+        page.click("[data-testid=photos-add]")          # photos are optional: behind one tap
+    page.set_input_files("[data-testid=photos]", files=[
+        {"name": "rapat.jpg", "mimeType": "image/jpeg", "buffer": photo()}])
     page.click("[data-testid=visit-save]")
     page.wait_for_selector("[data-testid=attendance]")
     assert page.inner_text("[data-testid=attendance]") == "5/6 (83 %)"

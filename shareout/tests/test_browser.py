@@ -38,8 +38,8 @@ def test_the_share_out_on_a_phone(browser, live_server, year_live):
     page = context.new_page()
     csp = watch_csp(page)
     sign_in(page, base, year_live.officer.username)
-    page.goto(f"{base}/kube/{kube.pk}/buku/")
-    page.click("nav.tabs a[data-tab=shareout]")
+    page.goto(f"{base}/kube/{kube.pk}/")
+    page.click("[data-hub=shareout]")  # the group hub
     page.wait_for_selector("[data-testid=share-rule]")
     assert page.inner_text("[data-testid=rule-members]") == "70 %"
     page.click("[data-testid=close-year-2025]")

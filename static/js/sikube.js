@@ -1,8 +1,38 @@
 // SIKUBE's few behaviours that need a script (loaded from /static/, allowed by the CSP).
-// On a phone the book tabs scroll sideways: bring the current one into view.
 document.addEventListener("DOMContentLoaded", function () {
+  // On a desktop the book tabs may wrap: bring the current one into view.
   var current = document.querySelector("nav.tabs [aria-current=page]");
-  if (current && current.scrollIntoView) {
+  if (current && current.scrollIntoView && current.offsetParent) {
     current.scrollIntoView({ block: "nearest", inline: "center" });
+  }
+
+  // A form in screens (the visit form): one screen at a time, "Lanjut" and "←" switch. Without this
+  // script every screen shows, one after the other.
+  function firstInvalid(root) {
+    return root.querySelector("[aria-invalid=true], .errorlist");
+  }
+  document.querySelectorAll("form[data-steps]").forEach(function (form) {
+    var steps = form.querySelectorAll("[data-step]");
+    function show(n) {
+      steps.forEach(function (s) { s.hidden = s.dataset.step !== String(n); });
+      window.scrollTo(0, 0);
+    }
+    form.querySelectorAll("[data-step-to]").forEach(function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () { show(b.dataset.stepTo); });
+    });
+    var bad = firstInvalid(form);
+    var step = bad && bad.closest("[data-step]");
+    show(step ? step.dataset.step : 1);
+  });
+
+  // A refused form: scroll to the first field in error and put the cursor in it.
+  var bad = firstInvalid(document);
+  if (bad) {
+    var field = bad.matches("input, select, textarea") ? bad
+      : (bad.closest(".field, fieldset") || bad.parentElement).querySelector("input:not([type=hidden]), select, textarea");
+    var target = field || bad;
+    if (target.scrollIntoView) target.scrollIntoView({ block: "center" });
+    if (field && field.focus) field.focus({ preventScroll: true });
   }
 });
