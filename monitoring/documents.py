@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from books.lpj import Period
+from books.lpj import Period, parse_period
 from lib.money import rupiah
 from lib.pdf import PdfDocument
 from lib.xlsx import Workbook
@@ -19,6 +19,7 @@ from monitoring.health import reasons_text
 from monitoring.models import Health, Klass
 from monitoring.selectors import Dashboard, Figures, Scope, dashboard, groups_in
 from monitoring.shareouts import share_out_figures
+from regions.models import Region
 
 COUNT, MONEY, PERCENT = "count", "money", "percent"
 
@@ -88,6 +89,15 @@ def figures_of(f: Figures) -> list[Figure]:
         Figure(_("Pertemuan kelompok"), f["meetings"]),
         Figure(_("Kehadiran pada pertemuan"), f.meeting_attendance, PERCENT),
     ]
+
+
+def snapshot_figures(region_code: str, period_code: str) -> list[tuple[str, Any]]:
+    """A region's report figures as [(label, value)] for the reporting chain's snapshot at acceptance
+    (registered with approval in monitoring/apps.py): ints stay ints, percentages become text."""
+    region = Region.objects.get(pk=region_code)
+    board = dashboard(Scope(region.code, region, region.level), parse_period(period_code))
+    return [(str(f.label), f.value if f.value is None or isinstance(f.value, int) else str(f.value))
+            for f in figures_of(board.total)]
 
 
 def figure_rows(f: Figures) -> list[tuple[str, str]]:
