@@ -151,6 +151,21 @@ OPERATION_KINDS: dict[str, tuple[Kind, ...]] = {
     "POST /api/v1/users/{user_id}/password": (Kind.USER,),
     "POST /api/v1/visits": (Kind.VISIT,),
     "POST /api/v1/visits/{visit_id}/photos": (Kind.VISIT,),
+    # The reporting chain (approval/api.py): the level's role is checked by the services.
+    "POST /api/v1/groups/{kube_id}/lpj-approvals": (Kind.APPROVAL,),
+    "POST /api/v1/groups/{kube_id}/reopen": (Kind.APPROVAL,),
+    "POST /api/v1/approval/bulk-approve": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/verify": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/check": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/approve": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/return": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/unapprove": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/reopen-requests": (Kind.APPROVAL,),
+    "POST /api/v1/reopen-requests/{request_id}/decision": (Kind.APPROVAL,),
+    "POST /api/v1/region-reports": (Kind.APPROVAL,),
+    "POST /api/v1/region-reports/{report_id}/accept": (Kind.APPROVAL,),
+    "POST /api/v1/region-reports/{report_id}/return": (Kind.APPROVAL,),
+    "POST /api/v1/region-reports/{report_id}/unapprove": (Kind.APPROVAL,),
 }
 # Writes any signed-in user makes of their own (their sign-in, tokens and password), and a read sent
 # as POST so a NIK stays out of URLs: no write kind.

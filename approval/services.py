@@ -292,14 +292,14 @@ def month_reopen(*, actor: Any, kube: Kube, period: int) -> list[int]:
     return months
 
 
-def _withdraw(actor: Any, kube: Kube, months: list[int], action: str) -> None:
+def _withdraw(actor: Any, kube: Kube, months: list[int], action: str, level: str = Level.PENGURUS) -> None:
     for lpj in Lpj.objects.select_for_update().filter(kube=kube, period__in=months):
         if lpj.reached or lpj.ketua_by_id or lpj.bendahara_by_id:
             lpj.reached = 0
             lpj.ketua_by = lpj.bendahara_by = None
             lpj.submitted_at = lpj.verified_at = lpj.approved_at = None
             lpj.save()
-            _step(actor=actor, action=action, level=Level.PENGURUS, lpj=lpj)
+            _step(actor=actor, action=action, level=level, lpj=lpj)
 
 
 # --- reopening an approved month --------------------------------------------------------------
@@ -343,7 +343,7 @@ def reopen_decide(*, actor: Any, request: ReopenRequest, grant: bool, note: str 
             raise ApprovalError(
                 _("Bulan sesudahnya juga sudah disetujui. Buka kembali dulu bulan terakhir yang disetujui, "
                   "lalu bulan ini. (%(why)s)") % {"why": exc.message}, code="later_locked") from exc
-        _withdraw(actor, lpj.kube, months, Action.REOPEN_GRANT)
+        _withdraw(actor, lpj.kube, months, Action.REOPEN_GRANT, approver)
         request.status = ReopenStatus.GRANTED
     else:
         note = _need_reason(note, what=_("alasan penolakan"))
