@@ -16,8 +16,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import kube_scope_q, reports_region_q, role_of
 from accounts.models import Role, User
@@ -199,6 +201,36 @@ def returned_lpjs(user: User) -> QuerySet[Lpj]:
     if role_of(user) != Role.PENGURUS:
         return Lpj.objects.none()
     return lpjs_for_user(user).filter(reached=0).exclude(returned_reason="")
+
+
+def work_lines(user: User) -> list[WorkItem]:
+    """The work list in sentences ("5 LPJ menunggu verifikasi", "Laporan Kab. Bandung 2026-10
+    dikembalikan: …"), each with the page where it is done."""
+    home = reverse("approval:home")
+    lines: list[WorkItem] = []
+    waiting = waiting_lpjs(user).count()
+    if waiting:
+        text = (ngettext("%(n)d LPJ menunggu verifikasi", "%(n)d LPJ menunggu verifikasi", waiting)
+                if role_of(user) == Role.PENDAMPING
+                else ngettext("%(n)d LPJ menunggu persetujuan", "%(n)d LPJ menunggu persetujuan", waiting))
+        lines.append(WorkItem(text % {"n": waiting}, home, waiting))
+    reopens = pending_reopens(user).count()
+    if reopens:
+        lines.append(WorkItem(ngettext("%(n)d permohonan buka kembali bulan buku", "%(n)d permohonan buka kembali bulan buku",
+                                       reopens) % {"n": reopens}, home, reopens))
+    reports = waiting_reports(user).count()
+    if reports:
+        lines.append(WorkItem(ngettext("%(n)d laporan wilayah menunggu diterima", "%(n)d laporan wilayah menunggu diterima",
+                                       reports) % {"n": reports}, home, reports))
+    for report in returned_reports(user)[:5]:
+        lines.append(WorkItem(_("Laporan %(r)s %(p)s dikembalikan: %(why)s")
+                              % {"r": report.region.name, "p": report.period, "why": report.returned_reason},
+                              reverse("approval:report", args=[report.pk])))
+    for lpj in returned_lpjs(user).select_related("kube")[:5]:
+        lines.append(WorkItem(_("LPJ %(k)s bulan %(p)s dikembalikan: %(why)s")
+                              % {"k": lpj.kube.name, "p": lpj.code, "why": lpj.returned_reason},
+                              reverse("approval:kube", args=[lpj.kube_id])))
+    return lines
 
 
 def work_count(user: User) -> int:

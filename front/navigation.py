@@ -47,6 +47,8 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("peka", str(_("PEKA")), reverse("assessments:rollup")))
     if user.role not in GROUP_ROLES:
         items.append(MenuItem("events", str(_("Asistensi")), reverse("mentoring:events")))
+    if can_write(user, Kind.APPROVAL) or user.role == Role.ADMIN:  # the count loads after the page (approval:badge)
+        items.append(MenuItem("approval", str(_("Pelaporan")), reverse("approval:home")))
     if can_write(user, Kind.KUBE):
         items.append(MenuItem("kube_new", str(_("Daftarkan KUBE")), reverse("registry:create")))
     if can_read_kind(user, Kind.DTSEN):

@@ -9,8 +9,8 @@ from ninja import NinjaAPI
 from accounts.api import router as auth_router
 from accounts.api import users_router
 from api import errors
-from approval.api import router as approval_router
 from api.auth import BearerToken
+from approval.api import router as approval_router
 from assessments.api import router as assessments_router
 from audit.api import router as audit_router
 from books.api import router as books_router
