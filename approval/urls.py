@@ -7,6 +7,7 @@ app_name = "approval"
 urlpatterns = [
     path("", views.home, name="home"),
     path("kelengkapan/", views.completeness, name="completeness"),
+    path("kelengkapan/ringkas/", views.summary, name="summary"),
     path("daftar-kerja/", views.worklist, name="worklist"),
     path("jumlah/", views.badge, name="badge"),
     path("setujui/", views.bulk_approve, name="bulk_approve"),

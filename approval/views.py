@@ -291,6 +291,20 @@ def completeness(request: HttpRequest) -> HttpResponse:
         "previous": _code(shift(period, -1)), "next": _code(shift(period, 1)) if shift(period, 1) <= _last_month() else ""})
 
 
+@login_required
+def summary(request: HttpRequest) -> HttpResponse:
+    """The dashboard's block (loaded after the dashboard, which keeps its pinned queries): the
+    completeness of the period's last month for the region shown."""
+    root = require_office(request.user)
+    code = access_region(request.user, request.GET.get("wilayah", root).strip() or root)
+    try:
+        period = parse_period(request.GET.get("periode", "")).months[-1]
+    except BooksError:
+        period = _last_month()
+    board = selectors.completeness(code, period, today=timezone.localdate(), late_limit=0)
+    return render(request, "approval/summary.html", {"board": board, "code": code, "period_code": _code(period)})
+
+
 # --- the home pages' work list and the menu's count ---------------------------------------------------
 
 

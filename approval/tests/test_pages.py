@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
+from approval import services
 from approval.models import Lpj, Report
 from books.services import period_close
 from outbox import drainer
@@ -119,3 +120,23 @@ def test_outside_reach_is_404_and_a_member_cannot_act(client, chain):
     assert client.post(f"/pelaporan/kube/{chain.kube_a.pk}/aksi/", {"action": "confirm", "period": "2026-10"}).status_code == 403
     client.force_login(cast.pendamping)
     assert client.get("/pelaporan/kelengkapan/").status_code == 404
+
+
+def test_the_dashboard_block_and_the_period_report_carry_completeness(client, chain):
+    cast = chain.cast
+    with at("2026-11-02 08:00"):
+        period_close(actor=chain.ketua_a, kube=chain.kube_a, period=OCT)
+    with at("2026-11-03 09:00"):
+        services.lpj_confirm(actor=chain.ketua_a, kube=chain.kube_a, period=OCT)
+        services.lpj_confirm(actor=chain.bendahara_a, kube=chain.kube_a, period=OCT)
+    drainer.drain()
+    with at("2026-11-20 09:00"):
+        client.force_login(cast.prov)
+        dashboard = client.get("/pemantauan/?wilayah=32.04&periode=2026-10").content.decode()
+        assert 'data-testid="approval-summary"' in dashboard
+        block = client.get("/pelaporan/kelengkapan/ringkas/?wilayah=32.04&periode=2026-10").content.decode()
+        assert "1 dari 2 KUBE mengajukan LPJ (1 tepat waktu)" in block and "bukan hanya LPJ yang disetujui" in block
+        text = pdf_text(client.get("/pemantauan/laporan.pdf?wilayah=32.04&periode=2026-10").content)
+        assert "Kelengkapan LPJ bulan 2026-10" in text and "bukan hanya LPJ yang disetujui" in text
+        client.force_login(cast.pendamping)
+        assert client.get("/pelaporan/kelengkapan/ringkas/?wilayah=32.04").status_code == 404
