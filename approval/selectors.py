@@ -78,6 +78,10 @@ class Completeness:
     children: list[tuple[Region, Counts]] = field(default_factory=list)
     late: list[LateRow] = field(default_factory=list)
 
+    @property
+    def period_code(self) -> str:
+        return f"{self.period // 100}-{self.period % 100:02d}"
+
 
 def _expected(code: str, period: int) -> QuerySet[Kube]:
     """The groups that owe the month's LPJ: formed by the month's end, not dissolved."""
