@@ -353,9 +353,9 @@ class WorkOut(Schema):
 @router.get("/approval/work", response=WorkOut, summary="Yang menunggu tindakan Anda di rantai pelaporan")
 def work(request: HttpRequest) -> dict[str, Any]:
     user = request.user
-    return {"count": selectors.work_count(user),  # type: ignore[arg-type]
-            "lpj_waiting": [_lpj_out(x, steps=False) for x in selectors.waiting_lpjs(user)[:200]],  # type: ignore[arg-type]
-            "reports_waiting": [_report_out(r, detail=False) for r in selectors.waiting_reports(user)[:200]],  # type: ignore[arg-type]
-            "reports_returned": [_report_out(r, detail=False) for r in selectors.returned_reports(user)[:200]],  # type: ignore[arg-type]
-            "lpj_returned": [_lpj_out(x, steps=False) for x in selectors.returned_lpjs(user).select_related("kube")[:200]],  # type: ignore[arg-type]
-            "reopen_requests": [_reopen_out(r) for r in selectors.pending_reopens(user).select_related("lpj")[:200]]}  # type: ignore[arg-type]
+    return {"count": selectors.work_count(user),
+            "lpj_waiting": [_lpj_out(x, steps=False) for x in selectors.waiting_lpjs(user)[:200]],
+            "reports_waiting": [_report_out(r, detail=False) for r in selectors.waiting_reports(user)[:200]],
+            "reports_returned": [_report_out(r, detail=False) for r in selectors.returned_reports(user)[:200]],
+            "lpj_returned": [_lpj_out(x, steps=False) for x in selectors.returned_lpjs(user).select_related("kube")[:200]],
+            "reopen_requests": [_reopen_out(r) for r in selectors.pending_reopens(user).select_related("lpj")[:200]]}

@@ -32,8 +32,8 @@ def _signatories(steps: list) -> list[tuple[str, str, str, str]]:
             current.append(step)
         elif step.action in (Action.RETURN, Action.UNAPPROVE, Action.WITHDRAW, Action.REOPEN_GRANT):
             current = []
-    return [(Level(s.level).label, Action(s.action).label, s.actor.full_name if s.actor else "—", _when(s.at))
-            for s in current if s.action != Action.SUBMIT]
+    return [(str(Level(s.level).label), str(Action(s.action).label), s.actor.full_name if s.actor else "—",
+             _when(s.at)) for s in current if s.action != Action.SUBMIT]
 
 
 def berita_acara_lpj(lpj: Lpj, *, printed_by: str = "") -> bytes:
@@ -59,7 +59,7 @@ def berita_acara_lpj(lpj: Lpj, *, printed_by: str = "") -> bytes:
         (_("Pendapatan"), rupiah(report.statement.total_income)),
         (_("Beban"), rupiah(report.statement.total_expenses)),
         (_("Laba (rugi)"), rupiah(report.statement.profit)),
-    ], numeric={1}, widths=[0.6, 0.4])
+    ], numeric=[1], widths=[0.6, 0.4])
     steps = list(lpj.steps.select_related("actor"))
     findings = [s for s in steps if s.action in (Action.VERIFY, Action.CHECK, Action.APPROVE) and s.note]
     if findings:
@@ -86,17 +86,18 @@ def berita_acara_report(report: Report, *, printed_by: str = "") -> bytes:
         (_("Diterima"), _when(report.accepted_at)),
     ])
     doc.heading(_("Angka yang diterima") if accepted else _("Angka saat ini (belum diterima)"))
-    figures = report.snapshot if accepted else [list(x) for x in report_figures(report.region_id, report.period)]
+    figures = report.snapshot or [list(x) for x in report_figures(report.region_id, report.period)]
     doc.table([_("Angka"), _("Nilai")], [(label, "—" if value is None else value) for label, value in figures],
-              numeric={1}, widths=[0.65, 0.35])
+              numeric=[1], widths=[0.65, 0.35])
     differences = report_differences(report)
     if differences:
         doc.heading(_("Berubah sejak diterima"))
         doc.table([_("Angka"), _("Saat diterima"), _("Sekarang")],
-                  [(d.label, d.accepted, d.now) for d in differences], numeric={1, 2}, widths=[0.5, 0.25, 0.25])
+                  [(d.label, d.accepted, d.now) for d in differences], numeric=[1, 2], widths=[0.5, 0.25, 0.25])
     steps = list(report.steps.select_related("actor"))
-    rows = _signatories(steps) + [(Level(s.level).label, Action(s.action).label, s.actor.full_name if s.actor else "—",
-                                   _when(s.at)) for s in steps if s.action == Action.SUBMIT][-1:]
+    rows = _signatories(steps) + [(str(Level(s.level).label), str(Action(s.action).label),
+                                   s.actor.full_name if s.actor else "—", _when(s.at))
+                                  for s in steps if s.action == Action.SUBMIT][-1:]
     doc.heading(_("Yang menandatangani"))
     doc.table([_("Tingkat"), _("Tindakan"), _("Nama"), _("Waktu")], rows or [("—", "—", "—", "—")],
               widths=[0.25, 0.25, 0.28, 0.22])

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import kube_scope_q, reports_region_q, role_of
-from accounts.models import Role, User
+from accounts.models import Role
 from approval.models import Level, Lpj, ReopenRequest, ReopenStatus, Report
 from approval.services import report_figures
 from lib.periods import shift
@@ -107,12 +107,12 @@ def completeness(code: str, period: int, *, today: date, late_limit: int = 100) 
               .values("child").annotate(
                   submitted=Count("id", filter=Q(reached__gte=1)),
                   verified=Count("id", filter=Q(verified_at__isnull=False)),
-                  approved=Count("id", filter=Q(approved_at__isnull=False)),
+                  n_approved=Count("id", filter=Q(approved_at__isnull=False)),
                   on_time=Count("id", filter=Q(first_submitted_at__lt=deadline))))
-    for row in counts:
-        c = by_child.setdefault(row["child"], Counts())
-        c.submitted, c.verified, c.approved, c.on_time = (row["submitted"], row["verified"], row["approved"],
-                                                         row["on_time"])
+    for found in counts:
+        c = by_child.setdefault(found["child"], Counts())
+        c.submitted, c.verified, c.approved, c.on_time = (found["submitted"], found["verified"], found["n_approved"],
+                                                         found["on_time"])
     total = Counts()
     for c in by_child.values():
         for name in ("expected", "submitted", "verified", "approved", "on_time"):
@@ -156,12 +156,12 @@ class WorkItem:
     count: int = 1
 
 
-def lpjs_for_user(user: User) -> QuerySet[Lpj]:
+def lpjs_for_user(user: Any) -> QuerySet[Lpj]:
     """The dossiers of the groups in the user's reach."""
     return Lpj.objects.filter(kube_scope_q(user))
 
 
-def waiting_lpjs(user: User) -> QuerySet[Lpj]:
+def waiting_lpjs(user: Any) -> QuerySet[Lpj]:
     """The LPJ whose turn is at the user's level, in reach: for a mentor those submitted, for a
     district office those verified (or checked) and waiting for its act."""
     role = role_of(user)
@@ -173,17 +173,17 @@ def waiting_lpjs(user: User) -> QuerySet[Lpj]:
     return qs.none()
 
 
-def pending_reopens(user: User) -> QuerySet[ReopenRequest]:
+def pending_reopens(user: Any) -> QuerySet[ReopenRequest]:
     if role_of(user) != Role.KABUPATEN:
         return ReopenRequest.objects.none()
     return ReopenRequest.objects.filter(kube_scope_q(user, "lpj__kube"), status=ReopenStatus.PENDING)
 
 
-def reports_for_user(user: User) -> QuerySet[Report]:
+def reports_for_user(user: Any) -> QuerySet[Report]:
     return Report.objects.filter(reports_region_q(user)).select_related("region")
 
 
-def waiting_reports(user: User) -> QuerySet[Report]:
+def waiting_reports(user: Any) -> QuerySet[Report]:
     """Reports the user's office accepts (submitted by the level below)."""
     role = role_of(user)
     if role == Role.PROVINSI:
@@ -193,21 +193,21 @@ def waiting_reports(user: User) -> QuerySet[Report]:
     return Report.objects.none()
 
 
-def returned_reports(user: User) -> QuerySet[Report]:
+def returned_reports(user: Any) -> QuerySet[Report]:
     """The office's own reports returned for revision."""
     if role_of(user) not in (Role.KABUPATEN, Role.PROVINSI):
         return Report.objects.none()
     return Report.objects.filter(region_id=user.region_id, reached=0).exclude(returned_reason="").select_related("region")
 
 
-def returned_lpjs(user: User) -> QuerySet[Lpj]:
+def returned_lpjs(user: Any) -> QuerySet[Lpj]:
     """For the group's officers: their LPJ sent back to them for revision."""
     if role_of(user) != Role.PENGURUS:
         return Lpj.objects.none()
     return lpjs_for_user(user).filter(reached=0).exclude(returned_reason="")
 
 
-def work_lines(user: User) -> list[WorkItem]:
+def work_lines(user: Any) -> list[WorkItem]:
     """The work list in sentences ("5 LPJ menunggu verifikasi", "Laporan Kab. Bandung 2026-10
     dikembalikan: …"), each with the page where it is done."""
     home = reverse("approval:home")
@@ -237,7 +237,7 @@ def work_lines(user: User) -> list[WorkItem]:
     return lines
 
 
-def work_count(user: User) -> int:
+def work_count(user: Any) -> int:
     """The number the menu shows beside "Pelaporan": everything waiting for the user."""
     return (waiting_lpjs(user).count() + pending_reopens(user).count() + waiting_reports(user).count()
             + returned_reports(user).count() + returned_lpjs(user).count())
@@ -271,4 +271,4 @@ def lpj_state_label(lpj: Lpj | None) -> str:
         return _("Disetujui")
     if lpj.reached == 0:
         return _("Menunggu konfirmasi pengurus kedua")
-    return _("Menunggu %(level)s") % {"level": Level(lpj.next_level).label}
+    return _("Menunggu %(level)s") % {"level": Level(lpj.next_level or Level.KABUPATEN).label}

@@ -105,7 +105,7 @@ def _turn(lpj: Lpj, level: str) -> None:
             raise OutOfTurnError(_("LPJ bulan %(m)s sudah disetujui.") % {"m": _month_label(lpj.period)})
         raise OutOfTurnError(
             _("LPJ bulan %(m)s belum sampai di tingkat ini; sekarang menunggu %(next)s.")
-            % {"m": _month_label(lpj.period), "next": Level(lpj.next_level).label})
+            % {"m": _month_label(lpj.period), "next": Level(lpj.next_level or level).label})
 
 
 def _accepted_report_covering(kube: Kube, period: int) -> Report | None:

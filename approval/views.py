@@ -80,11 +80,11 @@ def home(request: HttpRequest) -> HttpResponse:
     period = _month_param(request)
     context["period"] = period
     context["period_code"] = _code(period)
-    context["waiting"] = list(selectors.waiting_lpjs(user).select_related("kube", "kube__desa")  # type: ignore[arg-type]
+    context["waiting"] = list(selectors.waiting_lpjs(user).select_related("kube", "kube__desa")
                               .order_by("period", "kube__name")[:500])
-    context["reopens"] = list(selectors.pending_reopens(user).select_related("lpj", "lpj__kube")[:200])  # type: ignore[arg-type]
-    context["reports_waiting"] = list(selectors.waiting_reports(user)[:200])  # type: ignore[arg-type]
-    context["reports_returned"] = list(selectors.returned_reports(user)[:50])  # type: ignore[arg-type]
+    context["reopens"] = list(selectors.pending_reopens(user).select_related("lpj", "lpj__kube")[:200])
+    context["reports_waiting"] = list(selectors.waiting_reports(user)[:200])
+    context["reports_returned"] = list(selectors.returned_reports(user)[:50])
     root = region_root(user)
     if role in (Role.KABUPATEN, Role.PROVINSI) and root:
         context["own_region"] = Region.objects.filter(pk=root).first()
@@ -195,7 +195,7 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Centang dulu LPJ yang akan disetujui."))
         return redirect("approval:home")
     try:
-        lpjs = body_refs(request.user, selectors.lpjs_for_user(request.user).select_related("kube"), ids,  # type: ignore[arg-type]
+        lpjs = body_refs(request.user, selectors.lpjs_for_user(request.user).select_related("kube"), ids,
                          field="lpj", label="LPJ", error=ApprovalError)
     except ApprovalError as exc:
         _refused(request, exc)
@@ -227,7 +227,7 @@ def reopen_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _report(request: HttpRequest, report_id: int, *, write: bool = False) -> Report:
     check_role(request.user, Kind.APPROVAL if write else None)
-    return get_object_or_404(selectors.reports_for_user(request.user), pk=as_id(report_id))  # type: ignore[arg-type]
+    return get_object_or_404(selectors.reports_for_user(request.user), pk=as_id(report_id))
 
 
 @login_required
@@ -313,14 +313,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
     """The lines of the user's work list (fetched by the home pages once they have loaded, so a home
     page costs no query more)."""
     user = request.user
-    lines = selectors.work_lines(user)  # type: ignore[arg-type]
+    lines = selectors.work_lines(user)
     kube = kubes_for_user(user).first() if role_of(user) == Role.PENGURUS else None
     return render(request, "approval/worklist.html", {"lines": lines, "kube": kube})
 
 
 @login_required
 def badge(request: HttpRequest) -> HttpResponse:
-    count = selectors.work_count(request.user)  # type: ignore[arg-type]
+    count = selectors.work_count(request.user)
     return HttpResponse(f'<span class="badge badge-warn" data-testid="approval-count">{count}</span>' if count else "")
 
 
