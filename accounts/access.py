@@ -49,6 +49,7 @@ class Kind(StrEnum):
     AUDIT = "audit"          # the audit trail
     IMPORT = "import"        # Excel import of groups with members
     DTSEN = "dtsen"          # members against DTSEN: extracts matched, records by hand, duplicate people
+    APPROVAL = "approval"    # the reporting chain: submit, verify, approve, accept, return, reopen requests
 
 
 WRITERS: dict[Kind, frozenset[str]] = {
@@ -70,6 +71,9 @@ WRITERS: dict[Kind, frozenset[str]] = {
     # The district office matches its members against DTSEN and resolves duplicate people (it sees
     # NIK in full); provinces and the ministry read the counts only.
     Kind.DTSEN: frozenset({Role.ADMIN, Role.KABUPATEN}),
+    # Everyone who acts at a level of the reporting chain (CHAIN_ACTORS says which level); the
+    # administrator reads it but signs nothing, so a signature is always its level's own.
+    Kind.APPROVAL: frozenset({Role.PUSAT, Role.PROVINSI, Role.KABUPATEN, Role.PENDAMPING, Role.PENGURUS}),
 }
 
 # The write kind of every write operation of the API, declared once: the role is checked against it
@@ -147,6 +151,21 @@ OPERATION_KINDS: dict[str, tuple[Kind, ...]] = {
     "POST /api/v1/users/{user_id}/password": (Kind.USER,),
     "POST /api/v1/visits": (Kind.VISIT,),
     "POST /api/v1/visits/{visit_id}/photos": (Kind.VISIT,),
+    # The reporting chain (approval/api.py): the level's role is checked by the services.
+    "POST /api/v1/groups/{kube_id}/lpj-approvals": (Kind.APPROVAL,),
+    "POST /api/v1/groups/{kube_id}/reopen": (Kind.APPROVAL,),
+    "POST /api/v1/approval/bulk-approve": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/verify": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/check": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/approve": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/return": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/unapprove": (Kind.APPROVAL,),
+    "POST /api/v1/lpj-approvals/{lpj_id}/reopen-requests": (Kind.APPROVAL,),
+    "POST /api/v1/reopen-requests/{request_id}/decision": (Kind.APPROVAL,),
+    "POST /api/v1/region-reports": (Kind.APPROVAL,),
+    "POST /api/v1/region-reports/{report_id}/accept": (Kind.APPROVAL,),
+    "POST /api/v1/region-reports/{report_id}/return": (Kind.APPROVAL,),
+    "POST /api/v1/region-reports/{report_id}/unapprove": (Kind.APPROVAL,),
 }
 # Writes any signed-in user makes of their own (their sign-in, tokens and password), and a read sent
 # as POST so a NIK stays out of URLs: no write kind.
@@ -585,3 +604,62 @@ def access_mentor_workspace(user: User | AnonymousUser, mentor_id: Any | None) -
         refused(user, "mentor workspace (not found or outside reach)", mentor_id)
         raise Http404
     return mentor, groups
+
+
+# --- the reporting chain (approval) -------------------------------------------------------------
+#
+# Each level of the chain is acted on by one role: the officers submit a group's LPJ, its mentor
+# verifies it, the district office checks it for the kecamatan (where the province's chain has that
+# level; SIKUBE has no kecamatan account yet) and approves it; a province accepts or returns its
+# kabupaten's reports and submits its own, which the ministry accepts. Reach stays the group's
+# (access_kube) or the region's: a level outside its reach gets 404, a role at the wrong level 403.
+
+CHAIN_ACTORS: dict[str, frozenset[str]] = {
+    "pengurus": frozenset({Role.PENGURUS}),
+    "pendamping": frozenset({Role.PENDAMPING}),
+    "kecamatan": frozenset({Role.KABUPATEN}),
+    "kabupaten": frozenset({Role.KABUPATEN}),
+    "provinsi": frozenset({Role.PROVINSI}),
+    "pusat": frozenset({Role.PUSAT}),
+}
+
+
+def acts_at(user: User | AnonymousUser, level: str) -> bool:
+    """Whether the user's role acts at this level of the chain (in reach or not)."""
+    return role_of(user) in CHAIN_ACTORS.get(level, frozenset())
+
+
+def check_chain_level(user: User | AnonymousUser, level: str) -> None:
+    """403 for a role that does not act at this level (a mentor approving, a province approving a
+    group's LPJ), asked after the object was found in reach."""
+    if not acts_at(user, level):
+        raise PermissionDenied
+
+
+def report_office_level(user: User | AnonymousUser, region_code: str) -> str | None:
+    """The level at which the user acts on the period report of `region_code` (a kabupaten/kota or a
+    province): "submit" for the region's own office, "accept" for the office above it; None for
+    anyone else. Reach first: a region outside it is 404 (like a missing one)."""
+    access_region(user, region_code)
+    root = region_root(user)
+    role = role_of(user)
+    if root == region_code and role in (Role.KABUPATEN, Role.PROVINSI):
+        return "submit"
+    parent = region_code[:2] if len(region_code) == 5 else ""
+    if len(region_code) in (2, 5) and root == parent and role in (Role.PROVINSI, Role.PUSAT):
+        return "accept"
+    return None
+
+
+def check_report_office(user: User | AnonymousUser, region_code: str, want: str) -> None:
+    """404 outside reach, 403 for an office in reach that does not `want` ("submit"/"accept") here."""
+    if report_office_level(user, region_code) != want:
+        raise PermissionDenied
+
+
+def reports_region_q(user: User | AnonymousUser, field: str = "region_id") -> Q:
+    """Reports a user sees: those of regions in their reach (offices); nothing for the others."""
+    root = region_root(user)
+    if root is None:
+        return Q(pk__in=[])
+    return within_q(field, root) if root else Q()

@@ -27,9 +27,9 @@ def menu_for(user: Any) -> list[MenuItem]:
     if not (user.is_authenticated and user.is_active):
         return []
     items: list[MenuItem] = []
+    kube = kubes_for_user(user).first() if user.role in GROUP_ROLES else None
     if user.role in GROUP_ROLES:
         # A member's home is their group's page.
-        kube = kubes_for_user(user).first()
         if kube is not None:
             items.append(MenuItem("my_kube", str(_("KUBE saya")),
                                   reverse("registry:detail", args=[kube.pk])))
@@ -47,6 +47,9 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("peka", str(_("PEKA")), reverse("assessments:rollup")))
     if user.role not in GROUP_ROLES:
         items.append(MenuItem("events", str(_("Asistensi")), reverse("mentoring:events")))
+    if can_write(user, Kind.APPROVAL) or user.role == Role.ADMIN:  # the count loads after the page (approval:badge)
+        items.append(MenuItem("approval", str(_("Pelaporan")),
+                              reverse("approval:kube", args=[kube.pk]) if kube else reverse("approval:home")))
     if can_write(user, Kind.KUBE):
         items.append(MenuItem("kube_new", str(_("Daftarkan KUBE")), reverse("registry:create")))
     if can_read_kind(user, Kind.DTSEN):

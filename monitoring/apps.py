@@ -12,3 +12,8 @@ class MonitoringConfig(AppConfig):
         from monitoring.drain import drain  # models are importable only once the apps are ready
 
         drainer.register(drain)
+        # The reporting chain keeps the report's figures with an acceptance; approval sits below.
+        from approval.services import figures_register
+        from monitoring.documents import snapshot_figures
+
+        figures_register(snapshot_figures)

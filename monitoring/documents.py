@@ -8,10 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from books.lpj import Period
+from approval.models import Report
+from approval.selectors import Completeness, Counts, completeness
+from books.lpj import Period, parse_period
 from lib.money import rupiah
 from lib.pdf import PdfDocument
 from lib.regioncode import within_q
@@ -21,6 +24,7 @@ from monitoring.health import reasons_text
 from monitoring.models import Health, Klass
 from monitoring.selectors import Dashboard, Figures, Scope, dashboard, groups_in
 from monitoring.shareouts import share_out_figures
+from regions.models import Region
 
 COUNT, MONEY, PERCENT = "count", "money", "percent"
 
@@ -98,6 +102,15 @@ def figures_of(f: Figures) -> list[Figure]:
     ]
 
 
+def snapshot_figures(region_code: str, period_code: str) -> list[tuple[str, Any]]:
+    """A region's report figures as [(label, value)] for the reporting chain's snapshot at acceptance
+    (registered with approval in monitoring/apps.py): ints stay ints, percentages become text."""
+    region = Region.objects.get(pk=region_code)
+    board = dashboard(Scope(region.code, region, region.level), parse_period(period_code))
+    return [(str(f.label), f.value if f.value is None or isinstance(f.value, int) else str(f.value))
+            for f in figures_of(board.total)]
+
+
 def figure_rows(f: Figures) -> list[tuple[str, str]]:
     """The figures of a region as the PDF prints them: label and the number in the reader's format."""
     return [(figure.label, shown(figure)) for figure in figures_of(f)]
@@ -149,15 +162,52 @@ def report_xlsx(scope: Scope, period: Period) -> bytes:
                 *[[r.name, t.groups, t.paid, t.capital, ""] for r, t in shares.children],
                 *[[kube.name, None, None, None, "; ".join(reasons)] for kube, reasons in shares.flagged]],
                widths=[30, 12, 16, 16, 80], money_columns=[2, 3])
+    lpj = _completeness(scope, period)
+    book.sheet(_("Kelengkapan LPJ %(p)s") % {"p": _month_code(period.months[-1])},
+               [_("Wilayah"), _("KUBE wajib lapor"), _("Diajukan"), _("Diverifikasi"), _("Disetujui"), _("Tepat waktu")],
+               [[board.scope.region.label if board.scope.region else _("Nasional"), *_count_cells(lpj.total)],
+                *[[r.name, *_count_cells(c)] for r, c in lpj.children]], widths=[30, 14, 12, 12, 12, 12])
     return book.close()
+
+
+def _month_code(period: int) -> str:
+    return f"{period // 100}-{period % 100:02d}"
+
+
+def _completeness(scope: Scope, period: Period) -> Completeness:
+    """The reporting chain's completeness of the period's last month (approval.selectors)."""
+    return completeness(scope.code, period.months[-1], today=timezone.localdate(), late_limit=200)
+
+
+def _count_cells(c: Counts) -> list[int]:
+    return [c.expected, c.submitted, c.verified, c.approved, c.on_time]
+
+
+def _chain_status(scope: Scope, period: Period) -> str:
+    """Which figures the report shows, and where this region's report stands in the chain."""
+    text = _("Angka: semua KUBE, sebagaimana tercatat sekarang (bukan hanya LPJ yang disetujui).")
+    report = Report.objects.filter(region_id=scope.code, period=period.code).first() if scope.code else None
+    if report is not None and report.accepted_at:
+        text += " " + _("Laporan ini diterima tingkat di atas pada %(d)s; angka saat diterima tersimpan di berita "
+                        "acaranya.") % {"d": date_format(timezone.localtime(report.accepted_at), "j F Y")}
+    elif report is not None and report.submitted_at:
+        text += " " + _("Laporan ini sudah diajukan dan menunggu diterima.")
+    return text
 
 
 def report_pdf(scope: Scope, period: Period, *, printed_by: str = "") -> bytes:
     board = dashboard(scope, period)
     title, subtitle = _title(board)
     doc = PdfDocument(title=title, header_lines=[subtitle], wide=True, printed_by=printed_by)
+    doc.paragraph(_chain_status(scope, period))
     doc.heading(_("Ringkasan"))
     doc.key_values(figure_rows(board.total))
+    lpj = _completeness(scope, period)
+    doc.heading(_("Kelengkapan LPJ bulan %(p)s") % {"p": _month_code(period.months[-1])})
+    doc.table([_("Wilayah"), _("KUBE wajib lapor"), _("Diajukan"), _("Diverifikasi"), _("Disetujui"), _("Tepat waktu")],
+              [[board.scope.region.label if board.scope.region else _("Nasional"), *map(number, _count_cells(lpj.total))],
+               *[[r.name, *map(number, _count_cells(c))] for r, c in lpj.children]],
+              widths=[0.3, 0.14, 0.14, 0.14, 0.14, 0.14], numeric=[1, 2, 3, 4, 5])
     if board.children:
         doc.heading(_("Per wilayah: %(w)s") % {"w": board.child_level_name})
         doc.table([_("Wilayah"), _("KUBE"), _("Sehat"), _("Perlu perhatian"), _("Kritis"), _("Anggota"), _("Laba"),

@@ -10,6 +10,7 @@ from accounts.api import router as auth_router
 from accounts.api import users_router
 from api import errors
 from api.auth import BearerToken
+from approval.api import router as approval_router
 from assessments.api import router as assessments_router
 from audit.api import router as audit_router
 from books.api import router as books_router
@@ -78,6 +79,7 @@ api.add_router("/regions", regions_router)
 api.add_router("", registry_router)
 api.add_router("", books_router)
 api.add_router("", registers_router)
+api.add_router("", approval_router)
 api.add_router("", grants_router)
 api.add_router("", mentoring_router)
 api.add_router("", assessments_router)

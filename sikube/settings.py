@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "assessments",
     "shareout",
     "dtsen",
+    "approval",
     "monitoring",
     "ops",
     "front",
@@ -367,3 +368,18 @@ LOGGING = {
 
 # Demo data (make run) and its shared password.
 DEMO_PASSWORD = env_str("SIKUBE_DEMO_PASSWORD", "kube-demo-2026")
+
+
+# The reporting chain (approval): the day of the month after a period by which each level acts
+# (a group submits its LPJ by the 10th, …; a kabupaten's report is due by "laporan_kabupaten").
+# Override any of them: SIKUBE_APPROVAL_DUE_DAYS="pengurus:12,kabupaten:22".
+APPROVAL_DUE_DAYS: dict[str, int] = {
+    "pengurus": 10, "pendamping": 15, "kecamatan": 18, "kabupaten": 20,
+    "laporan_kabupaten": 25, "laporan_provinsi": 28,
+}
+for _item in env_list("SIKUBE_APPROVAL_DUE_DAYS", []):
+    _name, _sep, _day = _item.partition(":")
+    if _name.strip() not in APPROVAL_DUE_DAYS or not _day.strip().isdigit() or not 1 <= int(_day) <= 28:
+        raise ImproperlyConfigured(f"SIKUBE_APPROVAL_DUE_DAYS: {_item!r}: expected level:day (day 1-28) "
+                                   f"with a level among {', '.join(APPROVAL_DUE_DAYS)}")
+    APPROVAL_DUE_DAYS[_name.strip()] = int(_day)

@@ -7,12 +7,16 @@ change of policy there must be made twice, knowingly.
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import token_create
+from approval import services as approval_services
 from assessments.models import InstrumentVersion
+from books.services import period_close
 from mentoring.models import StageCriterion
+from testing.approval import build_chain, officer_account
 
 ROLES = ["admin", "pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
 NATIONAL = {"admin", "pusat"}
@@ -251,3 +255,51 @@ def test_dtsen_rights(client, cast, role):
         for m in cast.kube_a.members.all():
             assert m.nik not in page and m.nik not in summary
         assert client.get("/api/v1/dtsen/summary", **api).json()["total"]["members"] > 0
+
+
+# --- the reporting chain (approval) -----------------------------------------------------------------
+# Each level is one role's: a mentor verifies but cannot approve, a district office approves but
+# not outside its reach (404), a province cannot approve a group's LPJ (403). Columns: verify the
+# LPJ of kube_a (inside Kab. Bandung), of kube_c (Kota Bogor), approve kube_a's, approve kube_c's.
+CHAIN_CELLS = {
+    "admin": (403, 403, 403, 403),
+    "pusat": (403, 403, 403, 403),
+    "provinsi": (403, 403, 403, 403),
+    "kabupaten": (403, 404, 200, 404),
+    "pendamping": (200, 404, 403, 404),
+    "pengurus": (403, 404, 403, 404),
+    "anggota": (403, 403, 403, 403),
+    "outsider": (403, 403, 403, 403),
+}
+
+
+def _submitted_lpjs(cast):
+    """The October LPJ of kube_a and kube_c, closed and submitted by both officers of each group."""
+    chain = build_chain(cast)
+    officers = {cast.kube_a.pk: (chain.ketua_a, chain.bendahara_a),
+                cast.kube_c.pk: (officer_account(cast.kube_c, "ketua", "ketua.cempaka"),
+                                 officer_account(cast.kube_c, "bendahara", "bendahara.cempaka"))}
+    lpjs = []
+    with time_machine.travel("2026-11-03 09:00 +0700", tick=False):
+        for kube in (cast.kube_a, cast.kube_c):
+            ketua, bendahara = officers[kube.pk]
+            period_close(actor=ketua, kube=kube, period=202610)
+            approval_services.lpj_confirm(actor=ketua, kube=kube, period=202610)
+            lpjs.append(approval_services.lpj_confirm(actor=bendahara, kube=kube, period=202610))
+    return lpjs
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reporting_chain_rights(client, cast, role):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=cast.role_users()[role], name='chain')[1]}"}
+    lpjs = _submitted_lpjs(cast)
+    got = [client.post(f"/api/v1/lpj-approvals/{lpj.pk}/verify", {}, content_type="application/json",
+                       **headers).status_code for lpj in lpjs]
+    mentors = {cast.kube_a.pk: cast.pendamping, cast.kube_c.pk: cast.pendamping_other}
+    for lpj in lpjs:
+        lpj.refresh_from_db()
+        if lpj.verified_at is None:
+            approval_services.lpj_verify(actor=mentors[lpj.kube_id], lpj=lpj)
+    got += [client.post(f"/api/v1/lpj-approvals/{lpj.pk}/approve", {}, content_type="application/json",
+                        **headers).status_code for lpj in lpjs]
+    assert tuple(got) == CHAIN_CELLS[role], (role, got)

@@ -109,6 +109,9 @@ POSITIVE_NOT_APPLICABLE = {
     "POST /api/v1/members/{member_id}/dtsen": "a desil with 'found' and only then; the date not in the future",
     "POST /api/v1/dtsen/duplicates/{pair_id}/resolve": "merge and correct name one of the pair; a valid NIK",
     "POST /api/v1/dtsen/extracts/{extract_id}/apply": "an extract is applied once",
+    "POST /api/v1/groups/{kube_id}/lpj-approvals": "the month must be closed; the Ketua or the Bendahara confirms",
+    "POST /api/v1/groups/{kube_id}/reopen": "the month must be closed and not approved; an officer reopens it",
+    "POST /api/v1/region-reports": "the region must be the office's own kabupaten or province; the period over",
 }
 
 # In-process through the WSGI application: the requests share the test's database transaction.

@@ -198,6 +198,11 @@ class PeriodClose(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ditutup oleh"), null=True,
                                   on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("ditutup pada"), auto_now_add=True)
+    # Set while the month's LPJ stands approved up the reporting chain (the approval app writes it
+    # through books.services.closing.period_lock): a locked month cannot be reopened by the group.
+    # The lock lives on the row it protects, so the reopen check needs no knowledge of the chain.
+    # (Nullable, so that SQLite adds the column in place: a rebuilt table trips the ledger's triggers.)
+    locked_at = models.DateTimeField(_("dikunci (LPJ disetujui) pada"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tutup buku")
@@ -207,6 +212,10 @@ class PeriodClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kube_id} {self.period}"
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_at is not None
 
 
 class ReceiptCounter(models.Model):

@@ -1,6 +1,6 @@
 """Writes on the books. See ledger.py for the posting rules every money book shares."""
 
-from books.services.closing import period_close
+from books.services.closing import period_close, period_lock, period_reopen
 from books.services.funds import (
     MeetingSaving,
     MeetingSavings,
@@ -40,6 +40,8 @@ __all__ = [
     "loan_repay",
     "meeting_savings_record",
     "period_close",
+    "period_lock",
+    "period_reopen",
     "savings_deposit",
     "savings_from_coop",
     "savings_to_coop",

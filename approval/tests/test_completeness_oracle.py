@@ -1,0 +1,93 @@
+"""Completeness and timeliness against an independent oracle: plain SQL over the groups' table and
+the chain's rows, at every tier (nation, province, kabupaten, kecamatan, desa), for the region and
+each sub-region. The oracle reads the group's desa from registry_kube (not the code copied onto the
+dossier) and imports nothing of approval's selectors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from approval import services
+from approval.selectors import completeness
+from books.services import period_close
+from registry.models import Kube
+from testing import DESA_A2, make_kube
+from testing.approval import officer_account
+
+pytestmark = pytest.mark.django_db
+OCT = 202610
+DEADLINE = timezone.make_aware(datetime(2026, 11, 11))  # the 10th of November, inclusive
+TIERS = ["", "32", "32.04", "32.04.06", "32.04.06.1002", "32.71", "33"]
+
+
+def oracle(code: str) -> dict[str, int]:
+    within = "1=1" if not code else "(k.desa_id = %s OR k.desa_id LIKE %s)"
+    params: list = [] if not code else [code, code + ".%"]
+    owed = f"k.status <> 'bubar' AND k.formed_on <= '2026-10-31' AND {within}"
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) FROM registry_kube k WHERE {owed}", params)  # noqa: S608
+        expected = cur.fetchone()[0]
+        sql = ("SELECT SUM(CASE WHEN l.reached >= 1 THEN 1 ELSE 0 END), "
+               "SUM(CASE WHEN l.verified_at IS NOT NULL THEN 1 ELSE 0 END), "
+               "SUM(CASE WHEN l.approved_at IS NOT NULL THEN 1 ELSE 0 END), "
+               "SUM(CASE WHEN l.first_submitted_at < %s THEN 1 ELSE 0 END) "
+               "FROM approval_lpj l JOIN registry_kube k ON k.id = l.kube_id WHERE l.period = %s AND ")
+        cur.execute(sql + owed, [DEADLINE, OCT, *params])
+        row = cur.fetchone()
+    return dict(zip(("expected", "submitted", "verified", "approved", "on_time"),
+                    [expected, *[int(v or 0) for v in row]], strict=True))
+
+
+def counts(c) -> dict[str, int]:
+    return {"expected": c.expected, "submitted": c.submitted, "verified": c.verified, "approved": c.approved,
+            "on_time": c.on_time}
+
+
+def test_completeness_equals_a_direct_count_at_every_tier(chain):
+    cast = chain.cast
+    extra = make_kube(name="KUBE Cimenyan Baru", desa=DESA_A2, actor=cast.kab, pendamping=cast.pendamping)
+    young = make_kube(name="KUBE Baru November", desa=DESA_A2, actor=cast.kab, formed_on=date(2026, 11, 1))
+    gone = make_kube(name="KUBE Bubar", desa=DESA_A2, actor=cast.kab)
+    Kube.objects.filter(pk=gone.pk).update(status="bubar")
+    officers = {
+        cast.kube_a.pk: (chain.ketua_a, chain.bendahara_a, cast.pendamping),
+        cast.kube_b.pk: (chain.ketua_b, chain.bendahara_b, cast.pendamping),
+        cast.kube_c.pk: (officer_account(cast.kube_c, "ketua", "k.c"), officer_account(cast.kube_c, "bendahara", "b.c"),
+                         cast.pendamping_other),
+        extra.pk: (officer_account(extra, "ketua", "k.x"), officer_account(extra, "bendahara", "b.x"), cast.pendamping),
+    }
+    kubes = {k.pk: k for k in (cast.kube_a, cast.kube_b, cast.kube_c, extra)}
+    with time_machine.travel("2026-11-02 08:00 +0700", tick=False):
+        for pk, (ketua, _b, _m) in officers.items():
+            period_close(actor=ketua, kube=kubes[pk], period=OCT)
+    # a: on time, approved; b: on time, verified; c: a day late (the 11th), submitted; extra: only the chair.
+    plan = {cast.kube_a.pk: ("2026-11-05 09:00", 3), cast.kube_b.pk: ("2026-11-10 23:00", 2),
+            cast.kube_c.pk: ("2026-11-11 09:00", 1), extra.pk: ("2026-11-03 09:00", 0)}
+    for pk, (when, depth) in plan.items():
+        ketua, bendahara, mentor = officers[pk]
+        with time_machine.travel(f"{when} +0700", tick=False):
+            lpj = services.lpj_confirm(actor=ketua, kube=kubes[pk], period=OCT)
+            if depth >= 1:
+                lpj = services.lpj_confirm(actor=bendahara, kube=kubes[pk], period=OCT)
+            if depth >= 2:
+                lpj = services.lpj_verify(actor=mentor, lpj=lpj)
+            if depth >= 3:
+                services.lpj_approve(actor=cast.kab, lpj=lpj)
+    assert young.formed_on > date(2026, 10, 31)
+
+    for code in TIERS:
+        board = completeness(code, OCT, today=date(2026, 11, 20))
+        assert counts(board.total) == oracle(code), code
+        for region, c in board.children:
+            assert counts(c) == oracle(region.code), region.code
+        assert sum(c.expected for _r, c in board.children) == board.total.expected or not board.children
+    national = completeness("", OCT, today=date(2026, 11, 20))
+    assert counts(national.total) == {"expected": 5, "submitted": 3, "verified": 2, "approved": 1, "on_time": 2}
+    late = {r.name: (r.days_late, r.submitted) for r in national.late}
+    assert late == {"KUBE Cempaka": (1, True), "KUBE Cimenyan Baru": (10, False), "KUBE Sido Rukun": (10, False)}
+    assert timedelta(days=10) == date(2026, 11, 20) - date(2026, 11, 10)
