@@ -24,6 +24,7 @@ import fcntl
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -83,6 +84,7 @@ class FileBackend:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._seen: set[str] = set()
         self._offset = 0
+        self._lock = threading.Lock()  # the worker's threads share this object
 
     def _catch_up(self, handle: Any) -> None:
         handle.seek(self._offset)
@@ -92,7 +94,7 @@ class FileBackend:
         self._offset = handle.tell()
 
     def send(self, message: Outgoing) -> Outcome:
-        with open(self.path, "a+", encoding="utf-8") as handle:
+        with self._lock, open(self.path, "a+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             self._catch_up(handle)
             if message.client_ref not in self._seen:

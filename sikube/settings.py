@@ -247,6 +247,7 @@ MESSAGING_FILE_PATH = env_str("MESSAGING_FILE_PATH", str(VAR_DIR / "messages.jso
 MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 5, minimum=1)       # then the message is failed
 MESSAGING_BACKOFF_SECONDS = env_int("MESSAGING_BACKOFF_SECONDS", 60, minimum=1)  # × 2^(attempt − 1), at most 6 h
 MESSAGING_LEASE_SECONDS = env_int("MESSAGING_LEASE_SECONDS", 300, minimum=30)  # a "sending" row older is a dead worker's
+MESSAGING_CONCURRENCY = env_int("MESSAGING_CONCURRENCY", 8, minimum=1)    # gateway calls in flight per worker
 MESSAGING_POLL = env_int("MESSAGING_POLL_MS", 2000, minimum=100) / 1000        # --follow: the pause when nothing waits
 ZENZIVA_URL = env_str("ZENZIVA_URL", "https://console.zenziva.net/reguler/api/sendsms/")
 ZENZIVA_USERKEY = env_str("ZENZIVA_USERKEY")
