@@ -163,7 +163,7 @@ class WhatsAppBackend:
         self.session = requests.Session()
 
     def send(self, message: Outgoing) -> Outcome:
-        body = {
+        body: dict[str, Any] = {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
             "to": message.phone.lstrip("+"),

@@ -102,7 +102,7 @@ def convert(shape: list, tier: str) -> list[list[list[int]]]:
     if not polygons:
         return []
     largest = max(a for a, _r in polygons)
-    out = []
+    out: list[list[list[int]]] = []
     for a, rings in sorted(polygons, key=lambda item: -item[0]):
         if out and (a < largest * share or a < floor):
             continue

@@ -116,7 +116,7 @@ def test_repayment_month_close_and_withdrawal_each_tell_the_member(cast):
                          date=date(2026, 6, 2), fee_percent_month=0)
     loan_repay(actor=cast.ketua, loan=loan, amount=100_000, date=DAY)
     period_close(actor=cast.ketua, kube=cast.kube_a, period=202606)
-    by_event = {}
+    by_event: dict[str, list[Message]] = {}
     for m in Message.objects.order_by("id"):
         by_event.setdefault(m.event, []).append(m)
     assert "Saldo simpanan Rp25.000" in by_event[Event.WITHDRAWAL][0].text
@@ -206,6 +206,7 @@ def test_a_crash_after_sending_does_not_resend_blindly(cast, tmp_path, monkeypat
             assert crashed.status == Status.DELIVERED
         else:  # no reference the gateway knows: marked uncertain, never sent a second time
             assert crashed.status == Status.UNCERTAIN
+            assert isinstance(backend, RecordingBackend)
             refs = [m.client_ref for m in backend.sent]
             assert len(refs) == len(set(refs)) == 2
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
@@ -53,7 +54,7 @@ def national(transactional_db):
     cast = testing.build_cast()
     cast.pusat.set_password(PASSWORD)
     cast.pusat.save()
-    day = timezone.localdate().replace(day=1) - timezone.timedelta(days=3)
+    day = timezone.localdate().replace(day=1) - timedelta(days=3)
     testing.make_lively(cast.kube_a, actor=cast.ketua, day=day)
     for kube in (cast.kube_b, cast.kube_c, cast.kube_d):
         cash_entry_record(actor=cast.ketua, kube=kube, kind=TxnKind.CAPITAL_IN, amount=750_000, date=day,
