@@ -85,7 +85,6 @@ def run_worker(url: str) -> None:
     """One worker process: everything due, in passes of 200, until a pass takes nothing."""
     from messaging import worker
     from messaging.backends import WhatsAppBackend
-
     from messaging.models import Message, Status
 
     backend = WhatsAppBackend(base_url=url, version="v21.0", phone_number_id="1", token="bench", language="id")  # noqa: S106 - a fake gateway

@@ -72,6 +72,18 @@ def test_no_message_without_consent_nor_after_it_is_withdrawn(cast):
     assert Message.objects.count() == 1
 
 
+def test_the_queue_itself_refuses_a_member_without_consent_or_phone(cast):
+    from messaging.services import message_queue
+
+    members = give_phones(cast.kube_a)
+    figures = Figures(day=DAY, amount=1_000, balance=1_000)
+    assert message_queue(kube=cast.kube_a, member=members[0], event=Event.DEPOSIT, ref="x", figures=figures) is None
+    consent_all(cast.kube_a, cast.kab, members[:1])
+    members[0].phone = ""
+    assert message_queue(kube=cast.kube_a, member=members[0], event=Event.DEPOSIT, ref="x", figures=figures) is None
+    assert not Message.objects.exists()
+
+
 def test_consent_withdrawn_after_queueing_is_checked_again_when_sending(cast):
     members = consent_all(cast.kube_a, cast.kab)
     savings_deposit(actor=cast.ketua, kube=cast.kube_a, member=members[0], amount=25_000, date=DAY)
