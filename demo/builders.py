@@ -241,8 +241,11 @@ def _demo_load() -> dict[str, int]:
     member_account_create(actor=admin, member=plain, username="anggota.majusejahtera",
                           password=password, validate=False)
     from demo.books import demo_all_books
+    from demo.messaging import demo_consents, demo_messages_sent
 
+    consenting = demo_consents(main, actor=main.pendamping or office["32.04"])
     demo_all_books(created, password=password, offices=office, rng=rng)
+    demo_messages_sent(consenting)
     from demo.mentoring import demo_mentoring
 
     visits = demo_mentoring(created, offices=office, rng=rng)

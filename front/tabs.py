@@ -50,6 +50,7 @@ def kube_tabs(kube: Kube) -> list[Tab]:
         Tab("grants", str(_("Bantuan")), url("grants:list")),
         Tab("close", str(_("Tutup Buku & LPJ")), url("books:close")),
         Tab("shareout", str(_("Bagi Hasil")), url("shareout:home")),
+        Tab("messages", str(_("Pesan")), url("messaging:group")),
     ]
 
 

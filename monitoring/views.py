@@ -27,6 +27,7 @@ from monitoring.classification import CRITERIA, ORDER
 from monitoring.drain import drain_group
 from monitoring.errors import MonitoringError
 from monitoring.health import reasons_text
+from monitoring.maps import map_spec
 from monitoring.models import GroupState, Health, Klass
 from monitoring.rules import rules, thresholds
 from monitoring.selectors import Scope, dashboard, default_period, freshness, groups_in, running_months, scope_for
@@ -89,6 +90,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "healths": [(h, label, t[f"health_{h}"]) for h, label in Health.choices],
         # The share-outs the meetings of the period's year decided: those of the book year before it.
         "shares": share_out_figures(scope, period.year - 1),
+        "map_spec": map_spec(board, period_code=period.code),
     })
 
 

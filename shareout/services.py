@@ -22,7 +22,7 @@ from audit.models import Action
 from audit.services import audit_record
 from books.errors import BooksError
 from books.models import AccountRole, PeriodClose, RuleVersion, TxnKind
-from books.services import Leg, period_close, transaction_post
+from books.services import Leg, notify, period_close, transaction_post
 from lib.money import rupiah
 from lib.periods import period_of
 from outbox import services as outbox
@@ -305,4 +305,6 @@ def share_out_post(*, actor: Any, share_out: ShareOut, date: date | None = None)
                  changes={"status": [Status.DECIDED, Status.POSTED], "receipt": [None, txn.receipt if txn else None],
                           "members_total": [None, share_out.members_total]})
     outbox.record(kube.pk, period_of(day))
+    notify.share_out_told(kube=kube, ref=f"shareout{share_out.pk}", day=day, year=share_out.year,
+                          rows=[(ln.member, ln.final, ln.payout != Payout.SAVINGS) for ln in lines])
     return share_out

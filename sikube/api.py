@@ -18,6 +18,7 @@ from books.api_registers import router as registers_router
 from dtsen.api import router as dtsen_router
 from grants.api import router as grants_router
 from mentoring.api import router as mentoring_router
+from messaging.api import router as messaging_router
 from monitoring.api import router as monitoring_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
@@ -85,5 +86,6 @@ api.add_router("", mentoring_router)
 api.add_router("", assessments_router)
 api.add_router("", shareout_router)
 api.add_router("", dtsen_router)
+api.add_router("", messaging_router)
 api.add_router("", monitoring_router)
 api.add_router("", audit_router)

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "shareout",
     "dtsen",
     "approval",
+    "messaging",
     "monitoring",
     "ops",
     "front",
@@ -241,6 +242,32 @@ if OUTBOX_DRAIN not in ("process", "thread", "sync", "off"):
     raise ImproperlyConfigured("OUTBOX_DRAIN must be process, thread, sync or off.")
 OUTBOX_POLL = env_int("OUTBOX_POLL_MS", 500, minimum=50) / 1000  # how often the drainer process looks
 OUTBOX_DEBOUNCE = env_int("OUTBOX_DEBOUNCE_MS", 200, minimum=0) / 1000
+
+# --- Messages to members (messaging/; README "Pesan kepada anggota") ---------------
+# The gateway `manage.py messages_send` hands messages to: console (the log, phone masked), file
+# (JSON lines in MESSAGING_FILE_PATH), zenziva (SMS) or whatsapp (Cloud API templates). A half-set
+# gateway (a key without its pair, or keys of a gateway not chosen) makes the worker refuse to start.
+MESSAGING_BACKEND = env_str("MESSAGING_BACKEND", "console")
+MESSAGING_FILE_PATH = env_str("MESSAGING_FILE_PATH", str(VAR_DIR / "messages.jsonl"))
+MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 5, minimum=1)       # then the message is failed
+MESSAGING_BACKOFF_SECONDS = env_int("MESSAGING_BACKOFF_SECONDS", 60, minimum=1)  # × 2^(attempt − 1), at most 6 h
+MESSAGING_LEASE_SECONDS = env_int("MESSAGING_LEASE_SECONDS", 300, minimum=30)  # a "sending" row older is a dead worker's
+MESSAGING_CONCURRENCY = env_int("MESSAGING_CONCURRENCY", 8, minimum=1)    # gateway calls in flight per worker
+MESSAGING_POLL = env_int("MESSAGING_POLL_MS", 2000, minimum=100) / 1000        # --follow: the pause when nothing waits
+ZENZIVA_URL = env_str("ZENZIVA_URL", "https://console.zenziva.net/reguler/api/sendsms/")
+ZENZIVA_USERKEY = env_str("ZENZIVA_USERKEY")
+ZENZIVA_PASSKEY = env_str("ZENZIVA_PASSKEY")
+WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com")
+WHATSAPP_API_VERSION = env_str("WHATSAPP_API_VERSION", "v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_TOKEN = env_str("WHATSAPP_TOKEN")
+WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "id")
+# Inbound (replies "BERHENTI" and delivery statuses): the Meta app's secret signs each webhook
+# (X-Hub-Signature-256) and the verify token answers its subscription check; the SMS gateway's
+# forwarder sends MESSAGING_WEBHOOK_SECRET in the X-Sikube-Secret header. Unset: that webhook answers 404.
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN")
+MESSAGING_WEBHOOK_SECRET = env_str("MESSAGING_WEBHOOK_SECRET")
 
 # --- Cache: the rate limits' counters, shared by every worker ---------------------
 # Redis where deployed (several workers or machines); otherwise files under SIKUBE_VAR_DIR,

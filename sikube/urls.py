@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("dtsen/", include("dtsen.urls")),
     path("pelaporan/", include("approval.urls")),
+    path("", include("messaging.urls")),
     path("", include("monitoring.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("api/v1/", api.urls),

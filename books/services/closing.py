@@ -17,6 +17,7 @@ from audit.models import Action
 from audit.services import audit_record
 from books.errors import BooksError
 from books.models import PeriodClose
+from books.services import notify
 from books.services.ledger import last_closed_period
 from lib.periods import period_bounds, period_of, shift
 from outbox import services as outbox
@@ -52,6 +53,7 @@ def period_close(*, actor: Any, kube: Kube, period: int) -> PeriodClose:
                  object_repr=_("Tutup buku sampai %(p)s") % {"p": f"{month:02d}/{year}"},
                  changes={"months": [None, len(months)]})
     outbox.record(kube.pk)
+    notify.month_close_told(kube=kube, period=period)
     return closing
 
 

@@ -18,9 +18,11 @@ from audit.services import audit_record, snapshot
 from books.errors import BooksError
 from books.models import AccountRole, IksAllocation, IksFund, Loan, Transaction, TxnKind
 from books.selectors import active_allocation, loan_state, month_profit
+from books.services import notify
 from books.services.ledger import Leg, check_amount, last_closed_period, transaction_post
 from lib.money import rupiah
 from lib.periods import period_bounds, period_of
+from messaging.models import Event
 from registry.models import Kube, Member
 
 # --- IKS -----------------------------------------------------------------------------------
@@ -138,7 +140,9 @@ def savings_deposit(*, actor: Any, kube: Kube, member: Member, amount: Any, date
                             kind=TxnKind.SAVINGS_DEPOSIT, receipt_no=receipt_no,
                             description=description or _("Setoran simpanan %(m)s") % {"m": member.name},
                             legs=[Leg(AccountRole.CASH, debit=amount),
-                                  Leg(AccountRole.SAVINGS, credit=amount, member=member)])
+                                  Leg(AccountRole.SAVINGS, credit=amount, member=member)],
+                            after=lambda txn: notify.savings_told(kube=kube, txn=txn, rows=[(member, amount, 0)],
+                                                                  event=Event.DEPOSIT))
 
 
 def savings_withdraw(*, actor: Any, kube: Kube, member: Member, amount: Any, date: date | None = None,
@@ -150,7 +154,9 @@ def savings_withdraw(*, actor: Any, kube: Kube, member: Member, amount: Any, dat
                             kind=TxnKind.SAVINGS_WITHDRAWAL, receipt_no=receipt_no,
                             description=description or _("Penarikan simpanan %(m)s") % {"m": member.name},
                             legs=[Leg(AccountRole.SAVINGS, debit=amount, member=member),
-                                  Leg(AccountRole.CASH, credit=amount)])
+                                  Leg(AccountRole.CASH, credit=amount)],
+                            after=lambda txn: notify.savings_told(kube=kube, txn=txn, rows=[(member, 0, amount)],
+                                                                  event=Event.WITHDRAWAL))
 
 
 def savings_to_coop(*, actor: Any, kube: Kube, member: Member, amount: Any, date: date | None = None,
@@ -259,7 +265,7 @@ def meeting_savings_record(*, actor: Any, kube: Kube, lines: Sequence[MeetingSav
                                 legs=[cash, *member_legs] if not member_debit else [*member_legs, cash])
 
     people = _("%(n)s anggota")
-    return MeetingSavings(
+    posted = MeetingSavings(
         deposits=post(TxnKind.SAVINGS_DEPOSIT, deposits, AccountRole.SAVINGS, member_debit=False,
                       cash_role=AccountRole.CASH,
                       label=_("Setoran simpanan rapat (%(p)s)") % {"p": people % {"n": len(deposits)}}),
@@ -269,6 +275,12 @@ def meeting_savings_record(*, actor: Any, kube: Kube, lines: Sequence[MeetingSav
         to_coop=post(TxnKind.COOP_DEPOSIT, to_coop, AccountRole.COOP, member_debit=True, cash_role=AccountRole.CASH,
                      label=_("Setoran ke koperasi dari rapat (%(p)s)") % {"p": people % {"n": len(to_coop)}}),
     )
+    taken = dict(withdrawals)
+    sheet = [(m, a, taken.pop(m, 0)) for m, a in deposits] + [(m, 0, a) for m, a in taken.items()]
+    if sheet and posted.posted:
+        notify.savings_told(kube=kube, txn=posted.posted[0], rows=sheet, event=Event.MEETING,
+                            ref=f"meeting{posted.posted[0].pk}")
+    return posted
 
 
 # --- loans ---------------------------------------------------------------------------------
@@ -333,4 +345,5 @@ def loan_repay(*, actor: Any, loan: Loan, amount: Any, date: date | None = None,
                            legs=legs)
     if principal == state.outstanding:
         Loan.objects.filter(pk=loan.pk).update(status="paid")
+    notify.repayment_told(loan=loan, txn=txn, outstanding=state.outstanding - principal)
     return txn

@@ -11,7 +11,7 @@ database triggers check (books/triggers.py).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -250,7 +250,8 @@ def _check_legs(actor: Any, kube: Kube, legs: Sequence[Leg]) -> int:
 
 def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, kind: str,
                      legs: Sequence[Leg], receipt_no: str | None = None,
-                     reverses: Transaction | None = None) -> Transaction:
+                     reverses: Transaction | None = None,
+                     after: Callable[[Transaction], None] | None = None) -> Transaction:
     """Check, then write in one transaction.
 
     What no concurrent writer can make wrong, or what the database guards refuse anyway, is checked
@@ -260,7 +261,7 @@ def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, ki
     trigger books_transaction_period, and answered below as the same ClosedPeriodError), the
     accounts, the amounts and whose members/loans/funds the lines name. Inside: the group's
     status and founding date read again under its lock, the balances, the receipt number, the
-    inserts, the audit row and the outbox row."""
+    inserts, the audit row and the outbox row; then `after` (the members' messages, books/services/notify.py)."""
     description = " ".join((description or "").split())
     if not description:
         raise BooksError(_("Tulis uraian transaksi."), field="description")
@@ -275,13 +276,14 @@ def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, ki
     amount = _check_legs(actor, kube, resolved)
     return _transaction_write(actor=actor, kube=kube, date=date, description=description, kind=kind,
                               resolved=resolved, accounts=accounts, amount=amount, receipt_no=receipt_no,
-                              reverses=reverses)
+                              reverses=reverses, after=after)
 
 
 @transaction.atomic
 def _transaction_write(*, actor: Any, kube: Kube, date: date, description: str, kind: str,
                        resolved: list[Leg], accounts: dict[int, Account], amount: int,
-                       receipt_no: str | None, reverses: Transaction | None) -> Transaction:
+                       receipt_no: str | None, reverses: Transaction | None,
+                       after: Callable[[Transaction], None] | None = None) -> Transaction:
     # One writer per group at a time: balances checked below stay true until commit.
     status, formed_on = (Kube.objects.select_for_update().filter(pk=kube.pk)
                          .values_list("status", "formed_on").get())
@@ -315,6 +317,8 @@ def _transaction_write(*, actor: Any, kube: Kube, date: date, description: str, 
         "lines": [None, [[leg.account.code, leg.debit, leg.credit] for leg in resolved]],  # type: ignore[union-attr]
     })
     outbox.record(kube.pk, header.period)
+    if after is not None:
+        after(header)
     header.posted_lines = lines  # type: ignore[attr-defined]  # the API answers from them (books/api.py)
     return header
 

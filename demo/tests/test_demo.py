@@ -95,6 +95,16 @@ def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
     client.force_login(User.objects.get(username="dinsos.bandung"))
     assert pair.first.name in client.get(reverse("dtsen:duplicates")).content.decode()
 
+    # Messages: four members of the main group agreed; their receipts went out, one number is dead.
+    from messaging.models import Message
+    from messaging.selectors import group_messages
+
+    view = group_messages(main)
+    assert sum(1 for r in view.members if r.consent) == 4
+    assert view.counts.delivered > 20 and view.counts.failed > 2 and view.counts.waiting == 0
+    assert not Message.objects.exclude(kube=main).exists()
+    assert len(view.failing) == 1 and view.failing[0].consent is not None  # the dead number, listed to correct
+
     users, groups = User.objects.count(), Kube.objects.count()
     call_command("demo_load")  # the database is no longer empty: nothing happens
     assert (User.objects.count(), Kube.objects.count()) == (users, groups)
