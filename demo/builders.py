@@ -17,6 +17,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import user_create
 from demo import names
+from demo.approval import demo_approval
 from demo.dtsen import demo_dtsen
 from lib.nik import nik_date_part
 from outbox.services import batch
@@ -230,12 +231,12 @@ def _demo_load() -> dict[str, int]:
 
     main = Kube.objects.get(name=MAIN_KUBE)
     officers = {o.position: o.member for o in main.officers.filter(ended_on__isnull=True)}
-    member_account_create(actor=admin, member=officers["ketua"], username="ketua.majusejahtera",
-                          password=password, validate=False)
+    ketua = member_account_create(actor=admin, member=officers["ketua"], username="ketua.majusejahtera",
+                                  password=password, validate=False)
     member_account_create(actor=admin, member=officers["sekretaris"],
                           username="sekretaris.majusejahtera", password=password, validate=False)
-    member_account_create(actor=admin, member=officers["bendahara"],
-                          username="bendahara.majusejahtera", password=password, validate=False)
+    bendahara = member_account_create(actor=admin, member=officers["bendahara"],
+                                      username="bendahara.majusejahtera", password=password, validate=False)
     plain = main.members.filter(left_on__isnull=True, offices__isnull=True).first()
     assert plain is not None
     member_account_create(actor=admin, member=plain, username="anggota.majusejahtera",
@@ -253,6 +254,7 @@ def _demo_load() -> dict[str, int]:
 
     assessments = demo_assessments(created, rng=rng)
     demo_dtsen(created, offices=office, today=TODAY_ANCHOR)
+    demo_approval(main, ketua=ketua, bendahara=bendahara, mentor=main.pendamping or office["32.04"], office=office["32.04"])
     return {"users": User.objects.count(), "kubes": len(created), "visits": visits, "assessments": assessments}
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 import testing
 from accounts.models import Role, User
+from approval.models import Lpj
 from assessments.models import Assessment
 from books.models import PeriodClose, Transaction
 from dtsen.models import DuplicatePair
@@ -104,6 +105,14 @@ def test_the_demo_has_every_role_forty_groups_and_a_year_of_books(db, settings):
     assert view.counts.delivered > 20 and view.counts.failed > 2 and view.counts.waiting == 0
     assert not Message.objects.exclude(kube=main).exists()
     assert len(view.failing) == 1 and view.failing[0].consent is not None  # the dead number, listed to correct
+
+    # The reporting chain: the main group's last three closed months, one approved (and locked in the
+    # books), one returned by the mentor with a reason, one waiting for the mentor.
+    lpjs = list(Lpj.objects.filter(kube=main).order_by("period"))
+    assert [(lpj.approved, lpj.next_level, bool(lpj.returned_reason)) for lpj in lpjs] == [
+        (True, None, False), (False, "pengurus", True), (False, "pendamping", False)]
+    assert PeriodClose.objects.get(kube=main, period=lpjs[0].period).locked_at is not None
+    assert PeriodClose.objects.get(kube=main, period=lpjs[2].period).locked_at is None
 
     users, groups = User.objects.count(), Kube.objects.count()
     call_command("demo_load")  # the database is no longer empty: nothing happens
