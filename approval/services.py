@@ -448,10 +448,10 @@ def report_unapprove(*, actor: Any, report: Report, note: str = "") -> Report:
     province its acceptance of a kabupaten's report while the ministry has not accepted the
     province's own report covering it."""
     report = _lock_report(report)
+    want = "accept" if report.reached == 2 else "submit"
+    check_report_office(actor, report.region_id, want)  # who may act here first: 403 before any state
     if report.reached == 0:
         raise OutOfTurnError(_("Laporan ini belum diajukan, jadi tidak ada yang ditarik kembali."))
-    want = "accept" if report.reached == 2 else "submit"
-    check_report_office(actor, report.region_id, want)
     if report.reached == 2 and report.level == Level.KABUPATEN:
         above = Report.objects.filter(region_id=report.region_id[:2], reached=2,
                                       first_month__lte=report.first_month, last_month__gte=report.last_month).first()

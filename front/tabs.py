@@ -67,11 +67,12 @@ def kube_hub(kube: Kube) -> list[HubSection]:
     members = Tab("members", str(_("Anggota dan pengurus")), reverse("registry:detail", args=[kube.pk]) + "#anggota")
     health = Tab("health", str(_("Kesehatan dan kelas")), reverse("monitoring:group", args=[kube.pk]))
     stage = Tab("stage", str(_("Kriteria tahap")), reverse("mentoring:stage", args=[kube.pk]))
+    reporting = Tab("reporting", str(_("Pelaporan LPJ")), reverse("approval:kube", args=[kube.pk]))
     sections: list[tuple[str, Any, list[str | Tab]]] = [
         ("uang", _("Uang"), ["books", "cash", "savings", "loans", "iks", "grants", "shareout"]),
-        ("anggota", _("Anggota"), [members, "rules", "guests"]),
+        ("anggota", _("Anggota"), [members, "messages", "rules", "guests"]),
         ("kegiatan", _("Kegiatan"), ["agenda", "workplan", "visits", "peka", "inventory"]),
-        ("laporan", _("Laporan"), ["close", health, stage]),
+        ("laporan", _("Laporan"), ["close", reporting, health, stage]),
     ]
     return [HubSection(key, str(title), [by_key[item] if isinstance(item, str) else item for item in items])
             for key, title, items in sections]

@@ -14,6 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import Role, User
+from approval.models import Lpj, ReopenRequest, Report
+from approval.services import chain_for
 from dtsen.extract import Table
 from dtsen.models import DuplicatePair, Extract
 from dtsen.services import compute_preview
@@ -32,7 +34,7 @@ def group_objects(kube: Kube, *, admin: User, mentor: User, office: User, kabupa
     from assessments.models import InstrumentVersion
     from assessments.services import assessment_start
     from books.models import TxnKind
-    from books.services import cash_entry_record, loan_disburse
+    from books.services import cash_entry_record, loan_disburse, period_close
     from books.services.registers import activity_record
     from grants.services import grant_record
     from mentoring.services import event_record, visit_log, visit_photo_add
@@ -56,9 +58,17 @@ def group_objects(kube: Kube, *, admin: User, mentor: User, office: User, kabupa
     extract = Extract.objects.create(region_code=kabupaten, file_name="ekstrak.csv", sha256="0" * 64, rows=0,
                                      data_date=DAY, preview=compute_preview(Table([], [], "", {}), []))
     pair = DuplicatePair.objects.create(first=members[0], second=members[1], kind="nik_typo", name_score=100)
+    # The reporting chain: February closed, its LPJ submitted, a reopening asked, the kabupaten's report.
+    period_close(actor=admin, kube=kube, period=202602)
+    lpj = Lpj.objects.create(kube=kube, period=202602, desa_code=kube.desa_id,
+                             levels=list(chain_for(kube.desa_id[:2])), reached=1)
+    reopen = ReopenRequest.objects.create(lpj=lpj, reason="Salah catat", requested_by=admin)
+    report, _new = Report.objects.get_or_create(region_id=kabupaten, period="2026-02",
+                                                defaults={"first_month": 202602, "last_month": 202602})
     objects = {"kube_id": kube.pk, "member_id": members[0].pk, "txn_id": txn.pk, "loan_id": loan.pk,
                "grant_id": grant.pk, "activity_id": activity.pk, "visit_id": visit.pk, "event_id": event.pk,
-               "assessment_id": assessment.pk, "mentor_id": mentor.pk, "extract_id": extract.pk, "pair_id": pair.pk}
+               "assessment_id": assessment.pk, "mentor_id": mentor.pk, "extract_id": extract.pk, "pair_id": pair.pk,
+               "lpj_id": lpj.pk, "request_id": reopen.pk, "report_id": report.pk}
     if photo:
         buffer = io.BytesIO()
         Image.new("RGB", (40, 30), (10, 120, 60)).save(buffer, format="JPEG")

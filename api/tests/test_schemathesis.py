@@ -168,7 +168,9 @@ def test_every_role_gets_answers_inside_the_document(case: Any, role: str, token
     checks = CHECKS
     if case.operation.label in POSITIVE_NOT_APPLICABLE:
         checks = [c for c in CHECKS if c is not schemathesis.checks.positive_data_acceptance]
-    case.call_and_validate(headers=_as(role, case, tokens), checks=checks)
+    # The in-process transport does not undo the gzip that GZipMiddleware applies when asked for it
+    # (a real client does): ask for the plain body, as a check of the document and not of the codec.
+    case.call_and_validate(headers={**_as(role, case, tokens), "Accept-Encoding": "identity"}, checks=checks)
 
 
 def _in_reach(case: Any, tokens: dict[str, str]) -> None:

@@ -37,7 +37,7 @@ def test_the_office_records_consent_on_the_groups_messages_tab(browser, live_ser
     csp = watch_csp(page)
     sign_in(page, live_server.url, cast.kab.username)
     page.goto(f"{live_server.url}/kube/{cast.kube_a.pk}/")
-    page.click("nav.tabs a[data-tab=messages]")
+    page.click("[data-hub=messages]")  # from the group's hub, at every width
     page.wait_for_selector("[data-testid=message-counts]")
     assert page.inner_text("[data-testid=count-failed]") == "2"
     assert members[1].name in page.inner_text("[data-testid=failing-phones]")
