@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from api.idempotency import KeyTaken
 from api.validation import field_key, message
 from lib.errors import SikubeError
 
@@ -75,6 +76,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return reply(request, 413, "too_large", _("Data yang dikirim terlalu besar."))
+
+    @api.exception_handler(KeyTaken)
+    def copy_stopped(request: HttpRequest, exc: KeyTaken) -> HttpResponse:
+        # Thrown away by the idempotency middleware, which replays the first copy's answer.
+        return reply(request, 409, "idempotency_in_progress", _("Permintaan ini sudah dicatat."))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -6,10 +6,15 @@ retry creates nothing and gets the first answer back, with `Idempotent-Replayed:
 
 The key is recorded in the same database transaction as the work itself, so either both are
 saved or neither is: a crash between them cannot leave a posting without its key (a retry would
-post twice) or a key without its posting (a retry would be refused). A second request with the
-key while the first is still running waits for it (the unique index holds it) and then replays
-its answer. The same key with a different request is refused (422). Keys are scoped to the
-token that sent them and kept for `IDEMPOTENCY_KEEP_HOURS` (24 by default).
+post twice) or a key without its posting (a retry would be refused). On SQLite that transaction
+begins at the view's first write, so the reads before it (token, reach, chart, closed months) do
+not hold the write lock; elsewhere the key's row is the transaction's first statement. A second
+request with the key while the first is still running waits for it (for the lock, or for the
+unique index) and then replays its answer; a copy that finds the key recorded when its own first
+write begins is stopped there, its transaction rolled back. The same key with a different request
+is refused (422). A refusal that wrote nothing (400, 404, 409, 422) is kept too, in a short
+transaction of its own, so that a retry gets the same answer. Keys are scoped to the token that
+sent them and kept for `IDEMPOTENCY_KEEP_HOURS` (24 by default).
 
 Nothing is written for a request that is refused anyway: the token is checked before the key is
 recorded (an unknown, revoked or inactive user's token goes straight on to the 401, without a
@@ -28,11 +33,12 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,17 +110,78 @@ def _fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _replay(row: IdempotentRequest) -> HttpResponse:
-    response = HttpResponse(bytes(row.body), status=row.status or 200, content_type=row.content_type or None)
-    response["Idempotent-Replayed"] = "true"
-    return response
-
-
 def _refuse(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"code": code, "message": message}, status=status)
 
 
+class KeyTaken(Exception):
+    """The key was recorded by a copy of this request that finished first: the work stops here
+    (its transaction is rolled back) and the first answer is replayed (api.errors answers it)."""
+
+
+def _earlier(scope: str, key: str) -> tuple[str, int | None, str, bytes] | None:
+    """The fingerprint, status, content type and body kept for this key, if any (one raw read:
+    every keyed write asks, before any transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT fingerprint, status, content_type, body FROM api_idempotentrequest '
+                       'WHERE scope = %s AND "key" = %s', [scope, key])
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1], row[2], bytes(row[3]))
+
+
+class _Claim:
+    """The key's row, inserted inside the work's transaction; `taken` when a copy was first."""
+
+    def __init__(self, scope: str, key: str, fingerprint: str) -> None:
+        self.scope, self.key, self.fingerprint = scope, key, fingerprint
+        self.made = self.taken = False
+
+    def __call__(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'INSERT INTO api_idempotentrequest (scope, "key", fingerprint, status, content_type, body, created_at) '
+                """VALUES (%s, %s, %s, NULL, '', %s, %s) ON CONFLICT (scope, "key") DO NOTHING""",
+                [self.scope, self.key, self.fingerprint, b"",
+                 connection.ops.adapt_datetimefield_value(timezone.now())])
+            inserted = cursor.rowcount == 1
+        self.made, self.taken = inserted, not inserted
+        if self.taken:
+            raise KeyTaken
+
+    def store(self, response: HttpResponse) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute('UPDATE api_idempotentrequest SET status = %s, content_type = %s, body = %s '
+                           'WHERE scope = %s AND "key" = %s',
+                           [response.status_code, response.get("Content-Type", "")[:100], response.content,
+                            self.scope, self.key])
+
+
+def _answer_earlier(earlier: tuple[str, int | None, str, bytes], fingerprint: str) -> HttpResponse:
+    fingerprint_then, status, content_type, body = earlier
+    if status is None:
+        return _refuse(409, "idempotency_in_progress",
+                       _("Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi sebentar lagi."))
+    if fingerprint_then != fingerprint:
+        return _refuse(422, "idempotency_key_reused",
+                       _("Idempotency-Key ini sudah dipakai untuk permintaan lain. Buat kunci baru "
+                         "untuk setiap tindakan."))
+    response = HttpResponse(body, status=status, content_type=content_type or None)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _kept(response: HttpResponse) -> bool:
+    return not (response.status_code >= 500 or response.status_code in NOT_KEPT
+                or getattr(response, "streaming", False))
+
+
 class IdempotencyMiddleware:
+    """The key and the work commit in one transaction. On SQLite that transaction begins at the
+    view's first write (lib.sqlite.base.DatabaseWrapper.begin_at_first_write), so the write lock
+    is not held while the view only reads (token, reach, chart, closed months); the key's row is
+    the transaction's first statement. Elsewhere (PostgreSQL, or already inside a transaction)
+    the row is inserted first, and a copy still running holds it until it commits."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -129,32 +196,55 @@ class IdempotencyMiddleware:
         scope = _scope(request)
         if scope is None:  # no token in force: authentication refuses it, and nothing is written
             return self.get_response(request)
+        return self.once(request, scope, key)
+
+    def once(self, request: HttpRequest, scope: str, key: str) -> HttpResponse:
+        """Run the view once for (scope, key); a copy gets the first answer."""
         fingerprint = _fingerprint(request)
+        earlier = _earlier(scope, key)  # a retry of a finished request: no transaction at all
+        if earlier is not None:
+            return _answer_earlier(earlier, fingerprint)
         for prepare in BEFORE_LOCK:
             prepare(request)
-        with transaction.atomic():
+        claim = _Claim(scope, key, fingerprint)
+        lazy = hasattr(connection, "begin_at_first_write") and not connection.in_atomic_block
+        response: HttpResponse | None = None
+        try:
+            deferred = connection.begin_at_first_write(claim) if lazy else nullcontext()  # type: ignore[attr-defined]
+            with deferred, transaction.atomic():
+                if not lazy:
+                    claim()
+                response = self.get_response(request)
+                if claim.taken or not _kept(response):
+                    transaction.set_rollback(True)  # nothing of it is kept: a retry runs again
+                elif claim.made:
+                    claim.store(response)
+                    _purge_if_due()  # an index range on created_at, inside the lock held anyway
+        except KeyTaken:
+            pass
+        if claim.taken:
+            return self._replay_copy(scope, key, fingerprint)
+        assert response is not None
+        if not claim.made and _kept(response):
+            # Nothing was written (a refusal): the answer is kept all the same, so that the key
+            # stays this request's and a retry gets the same answer.
             try:
                 with transaction.atomic():
-                    row = IdempotentRequest.objects.create(scope=scope, key=key, fingerprint=fingerprint)
-            except IntegrityError:
-                # Used before (or in use right now: the insert above waited for it to finish).
-                earlier = IdempotentRequest.objects.filter(scope=scope, key=key).first()
-                if earlier is None or earlier.status is None:
-                    return _refuse(409, "idempotency_in_progress",
-                                   _("Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi sebentar lagi."))
-                if earlier.fingerprint != fingerprint:
-                    return _refuse(422, "idempotency_key_reused",
-                                   _("Idempotency-Key ini sudah dipakai untuk permintaan lain. Buat kunci baru "
-                                     "untuk setiap tindakan."))
-                return _replay(earlier)
-            response = self.get_response(request)
-            if (response.status_code >= 500 or response.status_code in NOT_KEPT
-                    or getattr(response, "streaming", False)):
-                transaction.set_rollback(True)  # nothing of it is kept: a retry runs again
-                return response
-            row.status = response.status_code
-            row.content_type = response.get("Content-Type", "")
-            row.body = response.content
-            row.save(update_fields=["status", "content_type", "body"])
-            _purge_if_due()  # an index range on created_at, inside the lock this write holds anyway
+                    claim()
+                    claim.store(response)
+            except KeyTaken:
+                return self._replay_copy(scope, key, fingerprint)
         return response
+
+    def _replay_copy(self, scope: str, key: str, fingerprint: str) -> HttpResponse:
+        earlier = _earlier(scope, key)
+        if earlier is None:  # cannot happen: the copy committed its row before this one could look
+            return _refuse(409, "idempotency_in_progress",
+                           _("Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi sebentar lagi."))
+        return _answer_earlier(earlier, fingerprint)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A page view stopped by KeyTaken: a plain answer, thrown away by `once` (no error logged)."""
+        if isinstance(exception, KeyTaken):
+            return HttpResponse(status=409)
+        return None

@@ -24,6 +24,14 @@ file beside the database, and waits for the writer before it to finish:
   statements outside `atomic` (autocommit), the sqlite3 shell and backups do not queue, and
   SQLite's busy timeout covers them.
 - In-memory databases (the test suite's default) have no file beside them and do not queue.
+
+A transaction may also begin at its first write instead of at its first line
+(`DatabaseWrapper.begin_at_first_write`): the idempotent API writes wrap the whole view in one
+transaction, so that the key commits with the work, and with BEGIN IMMEDIATE at the top the write
+lock was held while the view only read (the user's token and reach, the chart of accounts, the
+closed months: two thirds of a cash entry's time). Begun at the first statement that is not a
+SELECT (a write, or the SAVEPOINT of a service's own `atomic` block), the lock is held only from
+there to COMMIT; the reads before run on their own, as they do for a request without a key.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ import fcntl
 import os
 import struct
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.backends.sqlite3 import base as sqlite3_base
@@ -149,6 +159,22 @@ class _Waiter:
             os.close(self.fd)  # a duplicate: the connection's descriptor keeps the locks it holds
 
 
+class _Cursor(sqlite3_base.SQLiteCursorWrapper):
+    """Django's cursor, which first begins a transaction that waits for its first write."""
+
+    wrapper: DatabaseWrapper
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        if self.wrapper._begin_pending:
+            self.wrapper._begin_if_write(query)
+        return super().execute(query, params)
+
+    def executemany(self, query: str, param_list: Any) -> Any:
+        if self.wrapper._begin_pending:
+            self.wrapper._begin_if_write(query)
+        return super().executemany(query, param_list)
+
+
 class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
     """SQLite with a writer queue: a place in line before BEGIN IMMEDIATE, given up at COMMIT/ROLLBACK."""
 
@@ -157,6 +183,39 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
         self._queue: WriterQueue | None = None
         options = self.settings_dict.get("OPTIONS", {})
         self._writer_wait = float(options.get("timeout", 20))
+        self._on_begin: Callable[[], None] | None = None  # set by begin_at_first_write
+        self._begin_pending = False  # an atomic block has opened and its BEGIN waits for a write
+
+    def create_cursor(self, name: Any = None) -> Any:
+        cursor = self.connection.cursor(factory=_Cursor)
+        cursor.wrapper = self
+        return cursor
+
+    @contextmanager
+    def begin_at_first_write(self, on_begin: Callable[[], None]) -> Iterator[None]:
+        """The next outermost `atomic` block opened inside this one begins its transaction (the
+        queue, then BEGIN IMMEDIATE) only before its first statement that is not a SELECT, and
+        then calls `on_begin()` first, inside the transaction (the idempotency key is recorded
+        there). If the block writes nothing, nothing begins and `on_begin` is never called.
+
+        Only outside a transaction: inside one there is nothing to defer."""
+        if self.in_atomic_block:
+            raise RuntimeError("begin_at_first_write inside a transaction")
+        self._on_begin = on_begin
+        try:
+            yield
+        finally:
+            self._on_begin = None
+            self._begin_pending = False
+
+    def _begin_if_write(self, query: str) -> None:
+        if query.lstrip()[:6].upper() == "SELECT":
+            return
+        self._begin_pending = False
+        on_begin, self._on_begin = self._on_begin, None
+        self._begin()
+        if on_begin is not None:
+            on_begin()
 
     def get_connection_params(self) -> dict[str, Any]:
         params: dict[str, Any] = super().get_connection_params()
@@ -171,6 +230,12 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
         return name + "-writer.lock"
 
     def _start_transaction_under_autocommit(self) -> None:
+        if self._on_begin is not None:
+            self._begin_pending = True  # at the first write (_begin_if_write), or never
+            return
+        self._begin()
+
+    def _begin(self) -> None:
         path = self.writer_lock_path()
         if path is not None:
             if self._queue is None:
@@ -187,12 +252,14 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
             self._queue.leave()
 
     def _commit(self) -> Any:
+        self._begin_pending = False  # a block that wrote nothing: sqlite3's commit does nothing
         try:
             return super()._commit()  # type: ignore[misc]  # not in django-stubs
         finally:
             self._leave_queue()
 
     def _rollback(self) -> Any:
+        self._begin_pending = False
         try:
             return super()._rollback()  # type: ignore[misc]  # not in django-stubs
         finally:
