@@ -299,9 +299,9 @@ def month_reopen(*, actor: Any, kube: Kube, period: int) -> list[int]:
 
 def _withdraw(actor: Any, kube: Kube, months: list[int], action: str, level: str = Level.PENGURUS) -> None:
     for lpj in Lpj.objects.select_for_update().filter(kube=kube, period__in=months):
+        # No announcement of its own: books.services.period_reopen, which reopened these months
+        # just before, announced them (approved or not) to the summaries.
         if lpj.reached or lpj.ketua_by_id or lpj.bendahara_by_id:
-            if lpj.approved_at is not None:
-                outbox.record(lpj.kube_id, lpj.period)
             lpj.reached = 0
             lpj.ketua_by = lpj.bendahara_by = None
             lpj.submitted_at = lpj.verified_at = lpj.approved_at = None

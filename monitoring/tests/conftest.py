@@ -184,6 +184,7 @@ def _reporting_chain(cast: Any, extra: Any) -> None:
         _approve(cast.kube_a, period, a)
     chain.lpj_return(actor=cast.pendamping, lpj=_submit(cast.kube_a, 202607, a[0], a[1]), reason="Nota belanja kurang")
     august = _approve(cast.kube_a, 202608, a)
+    drainer.drain()  # August counts as approved in the summaries until its reopening
     request = chain.reopen_ask(actor=cast.ketua, lpj=august, reason="Penjualan tanggal 20 belum tercatat")
     chain.reopen_decide(actor=cast.kab, request=request, grant=True, note="Silakan dibetulkan")
     cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.SALE, amount=175_000, date=date(2026, 8, 20),
@@ -193,7 +194,9 @@ def _reporting_chain(cast: Any, extra: Any) -> None:
     chain.lpj_verify(actor=cast.pendamping_other, lpj=_submit(cast.kube_c, 202608, c[0], c[1]))
     for period in (202609, 202610):
         _approve(extra, period, x)
-    chain.lpj_unapprove(actor=cast.kab, lpj=_approve(extra, 202607, x), note="Salah pilih")
+    july = _approve(extra, 202607, x)
+    drainer.drain()  # July counts as approved in the summaries: its withdrawal must take it out again
+    chain.lpj_unapprove(actor=cast.kab, lpj=july, note="Salah pilih")
     lpj = chain.lpj_verify(actor=cast.pendamping, lpj=_submit(extra, 202608, x[0], x[1]))
     chain.lpj_return(actor=cast.kab, lpj=lpj, reason="Saldo kas tidak sama dengan buku bank")
 
