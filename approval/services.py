@@ -2,7 +2,9 @@
 
 Every service checks who may act (accounts.access: the level's role, the region's office) and
 whether it is that level's turn, so page, API and bulk actions refuse alike. Approving a month locks
-it in the books (books.services.period_lock); a granted reopening unlocks and reopens it.
+it in the books (books.services.period_lock); a granted reopening unlocks and reopens it. Whatever
+makes a month approved or no longer approved is announced to the summaries
+(outbox.services.record), whose "hanya yang disetujui" figures count only approved months.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from books.errors import BooksError
 from books.lpj import parse_period
 from books.models import PeriodClose
 from books.services import period_lock, period_reopen
+from outbox import services as outbox
 from regions.models import Region
 from registry.models import Kube, Officer
 
@@ -180,6 +183,7 @@ def _advance(lpj: Lpj, *, actor: Any, level: str, action: str, note: str) -> Lpj
     if lpj.approved:
         lpj.approved_at = now
         period_lock(actor=actor, kube=lpj.kube, period=lpj.period, locked=True)
+        outbox.record(lpj.kube_id, lpj.period)  # the month now counts among the approved figures
     lpj.save()
     _step(actor=actor, action=action, level=level, note=_note(note), lpj=lpj)
     return lpj
@@ -274,6 +278,7 @@ def lpj_unapprove(*, actor: Any, lpj: Lpj, note: str = "") -> Lpj:
                 % {"m": _month_label(lpj.period), "r": accepted.region.name, "p": accepted.period},
                 code="accepted_above")
         period_lock(actor=actor, kube=lpj.kube, period=lpj.period, locked=False)
+        outbox.record(lpj.kube_id, lpj.period)
     _back_one(lpj)
     lpj.save()
     _step(actor=actor, action=Action.UNAPPROVE, level=level, note=_note(note), lpj=lpj)
@@ -294,6 +299,8 @@ def month_reopen(*, actor: Any, kube: Kube, period: int) -> list[int]:
 
 def _withdraw(actor: Any, kube: Kube, months: list[int], action: str, level: str = Level.PENGURUS) -> None:
     for lpj in Lpj.objects.select_for_update().filter(kube=kube, period__in=months):
+        # No announcement of its own: books.services.period_reopen, which reopened these months
+        # just before, announced them (approved or not) to the summaries.
         if lpj.reached or lpj.ketua_by_id or lpj.bendahara_by_id:
             lpj.reached = 0
             lpj.ketua_by = lpj.bendahara_by = None

@@ -32,6 +32,11 @@ from registry.models import Kube
 router = Router(tags=["pemantauan"])
 
 NATIONAL = "nasional"
+APPROVED_HELP = ("true: arus dalam periode (pendapatan, beban, simpanan, IKS, kunjungan, pertemuan, baris buku) hanya "
+                 "dari bulan KUBE yang LPJ-nya disetujui Dinas Sosial kabupaten/kota (\"hanya yang disetujui\"); "
+                 "jumlah KUBE, anggota, saldo sekarang, kesehatan dan kelas tetap dari semua kelompok. false (bawaan): "
+                 "semua kelompok")
+APPROVED_ONLY = Query(False, description=APPROVED_HELP)
 PERIOD_HELP = ("2026-10, 2026-Q4 atau 2026; tanpa periode: bulan terakhir yang bukunya sudah ditutup di wilayah itu "
                "(bukan bulan berjalan)")
 
@@ -165,6 +170,10 @@ class DashboardOut(Schema):
     pending_changes: int = Field(..., description="perubahan di wilayah ini yang sudah tersimpan tetapi belum "
                                                   "dihitung ke ringkasan (biasanya kurang dari satu detik)")
     share_outs: ShareOutsOut
+    figures: str = Field(..., description="semua (semua kelompok) | disetujui (hanya yang disetujui)")
+    basis: str = Field(..., description="kalimat yang dicetak halaman dan laporan: angka yang mana")
+    approved_groups: int | None = Field(..., description="dengan approved_only: KUBE wilayah ini yang punya "
+                                                         "setidaknya satu bulan periode yang LPJ-nya disetujui")
 
 
 def _figures(code: str, name: str, f: Figures) -> dict[str, Any]:
@@ -187,16 +196,19 @@ def _scope_and_period(request: HttpRequest, region_code: str, period: str) -> tu
 @router.get("/dashboard/{region_code}", response=DashboardOut,
             summary="Angka pemantauan suatu wilayah (kode wilayah, atau 'nasional') dan tiap wilayah di bawahnya")
 def region_dashboard(request: HttpRequest, region_code: str,
-                     period: str = Query("", max_length=7, description=PERIOD_HELP)) -> dict[str, Any]:
+                     period: str = Query("", max_length=7, description=PERIOD_HELP),
+                     approved_only: Flag = APPROVED_ONLY) -> dict[str, Any]:
     scope, parsed = _scope_and_period(request, region_code, period)
-    board = dashboard(scope, parsed)
+    board = dashboard(scope, parsed, approved_only=approved_only)
     name = scope.region.label if scope.region else _("Nasional")
     fresh = freshness(scope)
     return {"as_of": fresh.as_of, "pending_changes": fresh.pending,"region": scope.code or NATIONAL, "period": parsed.code,
             "running_months": running_months(parsed, today=timezone.localdate()), "total": _figures(scope.code, name, board.total),
             "children": [_figures(r.code, r.name, f) for r, f in board.children],
             "trend": [{"period": p, **row} for p, row in board.trend],
-            "share_outs": _share_outs(scope, parsed.year - 1, name)}
+            "share_outs": _share_outs(scope, parsed.year - 1, name),
+            "figures": "disetujui" if approved_only else "semua", "basis": board.basis,
+            "approved_groups": board.approved_groups}
 
 
 def _share_outs(scope: Scope, year: int, name: str) -> dict[str, Any]:
@@ -214,13 +226,14 @@ def _share_outs(scope: Scope, year: int, name: str) -> dict[str, Any]:
 @router.get("/reports/{region_code}", summary="Laporan periode (xlsx atau pdf)", response={200: None},
             openapi_extra=file_answers(XLSX, "application/pdf", description="Laporan periode"))
 def region_report(request: HttpRequest, region_code: str, period: str = Query("", max_length=7, description=PERIOD_HELP),
-                  format: str = Query("xlsx", pattern="^(xlsx|pdf)$")) -> HttpResponse:
+                  format: str = Query("xlsx", pattern="^(xlsx|pdf)$"),
+                  approved_only: Flag = APPROVED_ONLY) -> HttpResponse:
     scope, parsed = _scope_and_period(request, region_code, period)
-    name = f"laporan-kube-{scope.code or NATIONAL}-{parsed.code}"
+    name = f"laporan-kube-{scope.code or NATIONAL}-{parsed.code}" + ("-disetujui" if approved_only else "")
     if format == "pdf":
-        return pdf_response(documents.report_pdf(scope, parsed, printed_by=request.user.get_username()),
-                            filename=f"{name}.pdf")
-    return xlsx_response(documents.report_xlsx(scope, parsed), filename=f"{name}.xlsx")
+        return pdf_response(documents.report_pdf(scope, parsed, printed_by=request.user.get_username(),
+                                                 approved_only=approved_only), filename=f"{name}.pdf")
+    return xlsx_response(documents.report_xlsx(scope, parsed, approved_only=approved_only), filename=f"{name}.xlsx")
 
 
 class GroupHealthOut(Schema):

@@ -1,4 +1,6 @@
-"""Period reports per tier (xlsx and PDF, Indonesian), built from the summary rows only."""
+"""Period reports per tier (xlsx and PDF, Indonesian), built from the summary rows only: of every
+group, or with `approved_only` the flows of the approved group-months only; each document says which
+(the PDF in its first line, the workbook on its first sheet)."""
 
 from __future__ import annotations
 
@@ -131,9 +133,12 @@ def _title(board: Dashboard) -> tuple[str, str]:
     return _("Laporan Pemantauan KUBE"), f"{where} · {board.period.label}"
 
 
-def report_xlsx(scope: Scope, period: Period) -> bytes:
-    board = dashboard(scope, period)
+def report_xlsx(scope: Scope, period: Period, *, approved_only: bool = False) -> bytes:
+    board = dashboard(scope, period, approved_only=approved_only)
     book = Workbook()
+    title, subtitle = _title(board)
+    book.sheet(_("Keterangan"), [title, subtitle], [[board.basis, ""], [board.basis_note, ""],
+                                                    [_chain_status(scope, period), ""]], widths=[110, 30])
     columns = figures_of(board.total)
     headers = [_("Wilayah"), *[c.label for c in columns]]
     rows = [[board.scope.region.label if board.scope.region else _("Nasional"), *[c.value for c in columns]]]
@@ -184,22 +189,21 @@ def _count_cells(c: Counts) -> list[int]:
 
 
 def _chain_status(scope: Scope, period: Period) -> str:
-    """Which figures the report shows, and where this region's report stands in the chain."""
-    text = _("Angka: semua KUBE, sebagaimana tercatat sekarang (bukan hanya LPJ yang disetujui).")
+    """Where this region's report stands in the chain (empty when it has not been submitted)."""
     report = Report.objects.filter(region_id=scope.code, period=period.code).first() if scope.code else None
     if report is not None and report.accepted_at:
-        text += " " + _("Laporan ini diterima tingkat di atas pada %(d)s; angka saat diterima tersimpan di berita "
-                        "acaranya.") % {"d": date_format(timezone.localtime(report.accepted_at), "j F Y")}
-    elif report is not None and report.submitted_at:
-        text += " " + _("Laporan ini sudah diajukan dan menunggu diterima.")
-    return text
+        return _("Laporan ini diterima tingkat di atas pada %(d)s; angka saat diterima tersimpan di berita "
+                 "acaranya.") % {"d": date_format(timezone.localtime(report.accepted_at), "j F Y")}
+    if report is not None and report.submitted_at:
+        return _("Laporan ini sudah diajukan dan menunggu diterima.")
+    return ""
 
 
-def report_pdf(scope: Scope, period: Period, *, printed_by: str = "") -> bytes:
-    board = dashboard(scope, period)
+def report_pdf(scope: Scope, period: Period, *, printed_by: str = "", approved_only: bool = False) -> bytes:
+    board = dashboard(scope, period, approved_only=approved_only)
     title, subtitle = _title(board)
-    doc = PdfDocument(title=title, header_lines=[subtitle], wide=True, printed_by=printed_by)
-    doc.paragraph(_chain_status(scope, period))
+    doc = PdfDocument(title=title, header_lines=[subtitle, board.basis], wide=True, printed_by=printed_by)
+    doc.paragraph(" ".join(t for t in (board.basis_note, _chain_status(scope, period)) if t))
     doc.heading(_("Ringkasan"))
     doc.key_values(figure_rows(board.total))
     lpj = _completeness(scope, period)

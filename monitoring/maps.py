@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from monitoring.selectors import Dashboard, Figures
+from monitoring.selectors import APPROVED_VALUE, Dashboard, Figures
 
 # Per figure: the thresholds between the five classes and whether higher is worse.
 BINS: dict[str, tuple[list[int], bool]] = {
@@ -70,6 +70,7 @@ def map_spec(board: Dashboard, *, period_code: str) -> str | None:
                                  **{k: (float(v) if v is not None else None) for k, v in values.items()}}
     return json.dumps({
         "level": board.scope.level, "region": board.scope.code, "period": period_code,
+        "angka": APPROVED_VALUE if board.approved_only else "",
         "figures": [{"key": k, "label": label, "legend": _legend(k), "cuts": BINS[k][0], "higher_worse": BINS[k][1]}
                     for k, label in figures.items()],
         "no_data": _("tanpa data"), "groups_word": _("KUBE"),

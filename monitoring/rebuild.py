@@ -37,7 +37,16 @@ from mentoring.models import BookAudit, EventKube, Visit
 from monitoring.classification import classify, evidence_from
 from monitoring.health import assess, unclosed_months
 from monitoring.models import MONTH_FIELDS, ClassCheck, GroupMonth, GroupState
-from monitoring.state import SIX_MONTHS, codes, member_counts, member_values, period_of, rebuild_kabupaten, shift
+from monitoring.state import (
+    SIX_MONTHS,
+    codes,
+    mark_approved,
+    member_counts,
+    member_values,
+    period_of,
+    rebuild_kabupaten,
+    shift,
+)
 from registry.models import Kube, Member, Officer
 
 
@@ -118,15 +127,17 @@ def rebuild_months() -> int:
     sums = ", ".join(f"SUM(f.{f})" for f in MONTH_FIELDS)
     nonzero = " OR ".join(f"SUM(f.{f}) <> 0" for f in MONTH_FIELDS)
     union = " UNION ALL ".join(_flow_selects())
-    sql = (f"INSERT INTO {table} (kube_id, period, prov, kab, kec, desa, {', '.join(MONTH_FIELDS)}) "
+    sql = (f"INSERT INTO {table} (kube_id, period, prov, kab, kec, desa, approved, {', '.join(MONTH_FIELDS)}) "
            f"SELECT f.kube_id, f.period, substr(k.desa_id, 1, 2), substr(k.desa_id, 1, 5), "
-           f"substr(k.desa_id, 1, 8), k.desa_id, {sums} "
+           f"substr(k.desa_id, 1, 8), k.desa_id, FALSE, {sums} "
            f"FROM ({union}) f JOIN {kube} k ON k.id = f.kube_id "
            f"GROUP BY f.kube_id, f.period, k.desa_id HAVING {nonzero}")
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(sql)
-        return int(cursor.rowcount)
+        count = int(cursor.rowcount)
+    mark_approved()  # the months whose LPJ is approved (approval.Lpj), in one more statement
+    return count
 
 
 def _attendance() -> dict[int, tuple[int | None, int | None]]:

@@ -5,6 +5,11 @@ one over the months: the groups' rows (GroupState, GroupMonth) for a kabupaten a
 kabupaten rows (KabupatenState, KabupatenMonth) for a province and the nation. A region's figure is
 the sum of its sub-regions', and ratios (attendance, PAR 30, PEKA means) are taken from those sums.
 Nothing here reads the ledger.
+
+"Hanya yang disetujui" (approved figures only) sums the period's flows over the group-months whose
+LPJ is approved at the top of its chain: the flagged group rows (GroupMonth.approved) from the
+kabupaten down, their kabupaten sums (KabupatenApprovedMonth) above. What an LPJ does not cover (the
+groups, their members, balances now, health and class) stays every group's; the page says so.
 """
 
 from __future__ import annotations
@@ -20,14 +25,18 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.access import access_region, region_root
+from approval.models import Lpj
 from books.lpj import Period
 from lib.periods import period_of, shift
 from lib.regioncode import within_q
 from monitoring.figures import MONTH_SUMS, grouped, state_figures
-from monitoring.models import GroupMonth, GroupState, Health, KabupatenMonth, KabupatenState
+from monitoring.models import GroupMonth, GroupState, Health, KabupatenApprovedMonth, KabupatenMonth, KabupatenState
 from outbox.models import PendingChange
 from regions.models import Region
 from registry.models import Kube
+
+# The pages' query parameter for "hanya yang disetujui": ?angka=disetujui (anything else: every group).
+APPROVED_PARAM, APPROVED_VALUE = "angka", "disetujui"
 
 # The column that holds a region's code at each level, and the column of its children.
 LEVEL_COLUMN = {0: None, 1: "prov", 2: "kab", 3: "kec", 4: "desa"}
@@ -121,6 +130,26 @@ class Dashboard:
     total: Figures
     children: list[tuple[Region, Figures]]
     trend: list[tuple[int, dict[str, int]]]
+    approved_only: bool = False
+    # With approved_only: the groups of the region with at least one approved month in the period.
+    approved_groups: int | None = None
+
+    @property
+    def basis(self) -> str:
+        """Which figures these are, in the line the page and the documents print."""
+        if not self.approved_only:
+            return _("Angka: semua kelompok")
+        return _("Angka: hanya yang disetujui (%(n)s dari %(m)s kelompok)") % {
+            "n": self.approved_groups or 0, "m": self.total["groups"]}
+
+    @property
+    def basis_note(self) -> str:
+        """What "approved only" restricts, said once under the line."""
+        if not self.approved_only:
+            return _("Termasuk bulan yang LPJ-nya belum disetujui Dinas Sosial kabupaten/kota.")
+        return _("Pendapatan, beban, simpanan, IKS, kunjungan, pertemuan dan baris buku dalam periode hanya dari "
+                 "bulan yang LPJ-nya disetujui Dinas Sosial kabupaten/kota; jumlah KUBE, anggota, saldo sekarang, "
+                 "kesehatan dan kelas tetap dari semua kelompok.")
 
     @property
     def child_level_name(self) -> str:
@@ -132,8 +161,27 @@ def _month_aggregates() -> dict[str, Any]:
     return {name: Sum(name) for name in MONTH_SUMS}
 
 
-def dashboard(scope: Scope, period: Period, *, trend_months: int = 12) -> Dashboard:
-    """The region's figures, each sub-region's, and the monthly trend up to the period's end."""
+def approved_group_count(scope: Scope, period: Period) -> int:
+    """The region's groups with at least one month of the period approved (from the chain's rows:
+    a month with no flow has no summary row, and still counts as approved)."""
+    qs = Lpj.objects.filter(period__in=period.months, approved_at__isnull=False)
+    if scope.code:
+        qs = qs.filter(within_q("desa_code", scope.code))
+    if len(period.months) == 1:
+        return qs.count()  # one row per group and month
+    return qs.values("kube_id").distinct().count()
+
+
+def _month_rows(scope: Scope, *, approved_only: bool) -> QuerySet[Any]:
+    """The month rows the dashboard sums: the kabupaten's above it, the groups' from it down."""
+    if scope.level <= 1:
+        return (KabupatenApprovedMonth if approved_only else KabupatenMonth).objects.all()
+    return GroupMonth.objects.filter(approved=True) if approved_only else GroupMonth.objects.all()
+
+
+def dashboard(scope: Scope, period: Period, *, trend_months: int = 12, approved_only: bool = False) -> Dashboard:
+    """The region's figures, each sub-region's, and the monthly trend up to the period's end; with
+    `approved_only`, the flows of the approved group-months only (the module's docstring)."""
     child = scope.child_column
     by_child: dict[str, Figures] = defaultdict(Figures)
     # Above the kabupaten, the kabupaten rows (~500 nationally); from the kabupaten down, the groups'.
@@ -146,8 +194,8 @@ def dashboard(scope: Scope, period: Period, *, trend_months: int = 12) -> Dashbo
     else:
         for key, values in state_figures(scope.filter(GroupState.objects.all()), child).items():
             by_child[key].values.update(values)
-    month_model: Any = KabupatenMonth if above else GroupMonth
-    months = scope.filter(month_model.objects.filter(period__in=period.months))
+    month_rows = _month_rows(scope, approved_only=approved_only)
+    months = scope.filter(month_rows.filter(period__in=period.months))
     for key, row in grouped(months, child, _month_aggregates()).items():
         for name, value in row.items():
             if name != child and value is not None:
@@ -160,7 +208,7 @@ def dashboard(scope: Scope, period: Period, *, trend_months: int = 12) -> Dashbo
     children = sorted(((regions[k], f) for k, f in by_child.items() if k in regions), key=lambda rf: rf[0].name)
     last = period.months[-1]
     first = shift(last, -(trend_months - 1))
-    trend_rows = (scope.filter(month_model.objects.filter(period__gte=first, period__lte=last))
+    trend_rows = (scope.filter(month_rows.filter(period__gte=first, period__lte=last))
                   .values("period").annotate(**{n: Sum(n) for n in ("revenue", "expense", "visits", "meetings",
                                                                    "entries")}).order_by("period"))
     by_period = {r["period"]: r for r in trend_rows}
@@ -170,7 +218,8 @@ def dashboard(scope: Scope, period: Period, *, trend_months: int = 12) -> Dashbo
         row = by_period.get(p, {})
         trend.append((p, {k: int(row.get(k) or 0) for k in ("revenue", "expense", "visits", "meetings", "entries")}))
         p = shift(p, 1)
-    return Dashboard(scope, period, total, children, trend)
+    return Dashboard(scope, period, total, children, trend, approved_only,
+                     approved_group_count(scope, period) if approved_only else None)
 
 
 def default_period(scope: Scope, *, today: date) -> Period:

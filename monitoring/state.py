@@ -17,10 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from approval.models import Lpj
 from assessments.models import Assessment, DomainResult
 from books.models import Activity, ActivityAttendance, Line, Loan, PeriodClose, Transaction
 from books.models.ledger import AccountRole, AccountType
@@ -37,6 +38,7 @@ from monitoring.models import (
     ClassCheck,
     GroupMonth,
     GroupState,
+    KabupatenApprovedMonth,
     KabupatenMonth,
     KabupatenState,
 )
@@ -136,11 +138,46 @@ class MonthRows:
     rows: list[GroupMonth]
 
 
+def approved_months(kube_ids: Sequence[int], periods: Iterable[int] | None = None) -> set[tuple[int, int]]:
+    """The (group, month) pairs whose LPJ is approved at the top of its chain."""
+    qs = Lpj.objects.filter(kube_id__in=kube_ids, approved_at__isnull=False)
+    if periods is not None:
+        qs = qs.filter(period__in=list(periods))
+    return set(qs.values_list("kube_id", "period"))
+
+
+def mark_approved(periods: Iterable[int] | None = None) -> int:
+    """Set the month rows' approval flags from the chain's rows, set-based (two statements): for the
+    set-based rebuild, and approvals written in bulk (`refresh_approved`). Returns the rows flagged."""
+    approved = Lpj.objects.filter(kube_id=OuterRef("kube_id"), period=OuterRef("period"), approved_at__isnull=False)
+    rows = GroupMonth.objects.all() if periods is None else GroupMonth.objects.filter(period__in=list(periods))
+    rows.filter(approved=True).exclude(Exists(approved)).update(approved=False)
+    return rows.filter(Exists(approved), approved=False).update(approved=True)
+
+
+def refresh_approved(periods: Sequence[int]) -> int:
+    """After approvals written in bulk, past the services and the outbox (a benchmark's data): the
+    months' flags, then the kabupaten sums of the approved months, for every kabupaten at once."""
+    with transaction.atomic():
+        flagged = mark_approved(periods)
+        KabupatenApprovedMonth.objects.filter(period__in=list(periods)).delete()
+        sums: dict[str, Any] = {f"sum_{f}": Sum(f) for f in MONTH_FIELDS}
+        rows = GroupMonth.objects.filter(approved=True, period__in=list(periods)).values("kab", "period").annotate(**sums)
+        found: list[dict[str, Any]] = [dict(r) for r in rows.order_by()]
+        KabupatenApprovedMonth.objects.bulk_create(
+            [KabupatenApprovedMonth(kab=r["kab"], prov=r["kab"][:2], period=r["period"],
+                                    **{f: int(r[f"sum_{f}"] or 0) for f in MONTH_FIELDS}) for r in found],
+            batch_size=2000)
+    return flagged
+
+
 def _month_rows(kube_ids: Sequence[int], periods: Iterable[int] | None) -> MonthRows:
     desas = dict(Kube.objects.filter(pk__in=kube_ids).values_list("pk", "desa_id"))
     periods = list(periods) if periods is not None else None
     computed = compute_months(kube_ids, periods)
-    return MonthRows(list(kube_ids), periods, [GroupMonth(kube_id=k, period=p, **codes(desas[k]), **values)
+    approved = approved_months(kube_ids, periods)
+    return MonthRows(list(kube_ids), periods, [GroupMonth(kube_id=k, period=p, **codes(desas[k]), **values,
+                                                          approved=(k, p) in approved)
                                                for (k, p), values in computed.items()])
 
 
@@ -373,6 +410,17 @@ def compute_kabupaten(kabs: Sequence[str], periods: Iterable[int] | None = None,
     return state_rows, month_rows
 
 
+def compute_kabupaten_approved(kabs: Sequence[str], periods: Iterable[int] | None = None,
+                               ) -> dict[tuple[str, int], dict[str, int]]:
+    """{(kab, period): flows} summed over the approved group-months only."""
+    months = GroupMonth.objects.filter(kab__in=kabs, approved=True)
+    if periods is not None:
+        months = months.filter(period__in=list(periods))
+    sums: dict[str, Any] = {f"sum_{f}": Sum(f) for f in MONTH_FIELDS}
+    found: list[dict[str, Any]] = [dict(r) for r in months.values("kab", "period").annotate(**sums).order_by()]
+    return {(r["kab"], r["period"]): {f: int(r[f"sum_{f}"] or 0) for f in MONTH_FIELDS} for r in found}
+
+
 def _write_kabupaten(kabs: Iterable[str], periods: Iterable[int] | None = None, *, months: bool = True) -> None:
     """Rewrite the kabupaten rows from their groups' rows. The kabupaten's Region row is locked first,
     so that on PostgreSQL a second drain in the same kabupaten waits and then reads the first's rows."""
@@ -398,6 +446,13 @@ def _write_kabupaten(kabs: Iterable[str], periods: Iterable[int] | None = None, 
             old.delete()
             KabupatenMonth.objects.bulk_create([KabupatenMonth(kab=k, prov=k[:2], period=p, **v)
                                                 for (k, p), v in month_rows.items()], batch_size=2000)
+            old_approved = KabupatenApprovedMonth.objects.filter(kab__in=kabs)
+            if periods is not None:
+                old_approved = old_approved.filter(period__in=periods)
+            old_approved.delete()
+            KabupatenApprovedMonth.objects.bulk_create(
+                [KabupatenApprovedMonth(kab=k, prov=k[:2], period=p, **v)
+                 for (k, p), v in compute_kabupaten_approved(kabs, periods).items()], batch_size=2000)
 
 
 def _kabupaten_chunks(*extra: Iterable[str]) -> Iterator[list[str]]:
@@ -476,6 +531,7 @@ def rebuild_kabupaten() -> int:
     with transaction.atomic():
         KabupatenState.objects.all().delete()
         KabupatenMonth.objects.all().delete()
+        KabupatenApprovedMonth.objects.all().delete()
         count = 0
         for kabs in _kabupaten_chunks():
             _write_kabupaten(kabs, None)
@@ -502,9 +558,13 @@ def differences(*, today: date | None = None) -> list[str]:
     ids = list(Kube.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 2000):
         part = ids[start:start + 2000]
-        fresh = compute_months(part)
-        stored = {(r["kube_id"], r["period"]): {f: r[f] for f in MONTH_FIELDS}
-                  for r in GroupMonth.objects.filter(kube_id__in=part).values("kube_id", "period", *MONTH_FIELDS)}
+        fresh: dict[tuple[int, int], dict[str, Any]] = dict(compute_months(part))
+        approved = approved_months(part)
+        for key, values in fresh.items():
+            values["approved"] = key in approved
+        stored = {(r["kube_id"], r["period"]): {f: r[f] for f in [*MONTH_FIELDS, "approved"]}
+                  for r in GroupMonth.objects.filter(kube_id__in=part).values("kube_id", "period", *MONTH_FIELDS,
+                                                                              "approved")}
         for key in sorted(set(fresh) | set(stored)):
             if fresh.get(key) != stored.get(key):
                 problems.append(f"bulan {key}: tersimpan {stored.get(key)}, dihitung {fresh.get(key)}")
@@ -538,4 +598,11 @@ def differences(*, today: date | None = None) -> list[str]:
             if fresh_months.get(kab_month) != stored_months.get(kab_month):
                 problems.append(f"kabupaten {kab_month}: tersimpan {stored_months.get(kab_month)}, "
                                 f"dihitung {fresh_months.get(kab_month)}")
+        fresh_approved = compute_kabupaten_approved(part_kabs)
+        stored_approved = {(r["kab"], r["period"]): {f: r[f] for f in MONTH_FIELDS} for r in
+                           KabupatenApprovedMonth.objects.filter(kab__in=part_kabs).values("kab", "period", *MONTH_FIELDS)}
+        for kab_month in sorted(set(fresh_approved) | set(stored_approved)):
+            if fresh_approved.get(kab_month) != stored_approved.get(kab_month):
+                problems.append(f"kabupaten {kab_month} (disetujui): tersimpan {stored_approved.get(kab_month)}, "
+                                f"dihitung {fresh_approved.get(kab_month)}")
     return problems

@@ -30,7 +30,17 @@ from monitoring.health import reasons_text
 from monitoring.maps import map_spec
 from monitoring.models import GroupState, Health, Klass
 from monitoring.rules import rules, thresholds
-from monitoring.selectors import Scope, dashboard, default_period, freshness, groups_in, running_months, scope_for
+from monitoring.selectors import (
+    APPROVED_PARAM,
+    APPROVED_VALUE,
+    Scope,
+    dashboard,
+    default_period,
+    freshness,
+    groups_in,
+    running_months,
+    scope_for,
+)
 from monitoring.services import class_check_set
 from monitoring.shareouts import share_out_figures
 
@@ -47,6 +57,11 @@ def period_param(request: HttpRequest, scope: Scope) -> Period:
     return default_period(scope, today=timezone.localdate())
 
 
+def approved_param(request: HttpRequest) -> bool:
+    """?angka=disetujui: the flows of the approved group-months only ("hanya yang disetujui")."""
+    return request.GET.get(APPROVED_PARAM, "") == APPROVED_VALUE
+
+
 HEALTH_COLOURS = ["#0b7a53", "#d4a017", "#c0392b", "#9aa5ab"]
 
 
@@ -54,7 +69,8 @@ HEALTH_COLOURS = ["#0b7a53", "#d4a017", "#c0392b", "#9aa5ab"]
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user, request.GET.get("wilayah"))
     period = period_param(request, scope)
-    board = dashboard(scope, period)
+    approved_only = approved_param(request)
+    board = dashboard(scope, period, approved_only=approved_only)
     today = timezone.localdate()
     running = running_months(period, today=today)
     t = board.total
@@ -91,6 +107,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         # The share-outs the meetings of the period's year decided: those of the book year before it.
         "shares": share_out_figures(scope, period.year - 1),
         "map_spec": map_spec(board, period_code=period.code),
+        # Kept in every link of the page (drill-down, periods, downloads): "&angka=disetujui" or nothing.
+        "angka": f"&{APPROVED_PARAM}={APPROVED_VALUE}" if approved_only else "", "approved_only": approved_only,
     })
 
 
@@ -104,11 +122,12 @@ def report(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     scope = scope_for(request.user, request.GET.get("wilayah"))
     period = period_param(request, scope)
-    name = f"laporan-kube-{scope.code or 'nasional'}-{period.code}"
+    approved_only = approved_param(request)
+    name = f"laporan-kube-{scope.code or 'nasional'}-{period.code}" + ("-disetujui" if approved_only else "")
     if fmt == "xlsx":
-        return xlsx_response(documents.report_xlsx(scope, period), filename=f"{name}.xlsx")
-    return pdf_response(documents.report_pdf(scope, period, printed_by=request.user.get_username()),
-                        filename=f"{name}.pdf")
+        return xlsx_response(documents.report_xlsx(scope, period, approved_only=approved_only), filename=f"{name}.xlsx")
+    return pdf_response(documents.report_pdf(scope, period, printed_by=request.user.get_username(),
+                                             approved_only=approved_only), filename=f"{name}.pdf")
 
 
 @login_required

@@ -135,8 +135,9 @@ def test_the_dashboard_block_and_the_period_report_carry_completeness(client, ch
         dashboard = client.get("/pemantauan/?wilayah=32.04&periode=2026-10").content.decode()
         assert 'data-testid="approval-summary"' in dashboard
         block = client.get("/pelaporan/kelengkapan/ringkas/?wilayah=32.04&periode=2026-10").content.decode()
-        assert "1 dari 2 KUBE mengajukan LPJ (1 tepat waktu)" in block and "bukan hanya LPJ yang disetujui" in block
+        assert "1 dari 2 KUBE mengajukan LPJ (1 tepat waktu)" in block
+        assert "Angka: semua kelompok" in dashboard  # the dashboard says which figures it shows
         text = pdf_text(client.get("/pemantauan/laporan.pdf?wilayah=32.04&periode=2026-10").content)
-        assert "Kelengkapan LPJ bulan 2026-10" in text and "bukan hanya LPJ yang disetujui" in text
+        assert "Kelengkapan LPJ bulan 2026-10" in text and "Angka: semua kelompok" in text
         client.force_login(cast.pendamping)
         assert client.get("/pelaporan/kelengkapan/ringkas/?wilayah=32.04").status_code == 404

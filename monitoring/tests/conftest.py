@@ -1,5 +1,7 @@
 """The monitoring tests' shared data: `world`, a year of five groups' records written through the
-services (the oracle of test_oracle.py and the rebuild comparison of test_rebuild.py both read it)."""
+services (the oracle of test_oracle.py and the rebuild comparison of test_rebuild.py both read it),
+with three groups' months on the reporting chain: approved, returned, approved and withdrawn, and
+approved then reopened and corrected (`_reporting_chain`)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from approval import services as chain
 from assessments.instrument import CODE
 from assessments.models import InstrumentVersion
 from assessments.services import assessment_start, scores_save
@@ -43,6 +46,7 @@ from outbox.services import batch
 from registry.choices import DtsenSource, DtsenStatus
 from registry.services import PROGRAMME_FIELDS, dtsen_record_add, kube_status_change, member_leave, programme_save
 from testing import DESA_A2, make_kube
+from testing.approval import officer_account
 
 NOW = "2026-11-20 10:00 +0700"
 TODAY = date(2026, 11, 20)
@@ -152,6 +156,51 @@ def _month(cast: Any, kube: Any, n: int, period: int, mentor: Any, version: Any)
         member_leave(actor=cast.admin, member=members[-1], left_on=day, reason="pindah")
 
 
+def _submit(kube: Any, period: int, ketua: Any, bendahara: Any) -> Any:
+    chain.lpj_confirm(actor=ketua, kube=kube, period=period)
+    return chain.lpj_confirm(actor=bendahara, kube=kube, period=period)
+
+
+def _approve(kube: Any, period: int, people: tuple[Any, Any, Any, Any]) -> Any:
+    ketua, bendahara, mentor, office = people
+    lpj = chain.lpj_verify(actor=mentor, lpj=_submit(kube, period, ketua, bendahara), findings="Cocok dengan buku")
+    return chain.lpj_approve(actor=office, lpj=lpj)
+
+
+def _reporting_chain(cast: Any, extra: Any) -> None:
+    """Months on the reporting chain, through its services (each announces what it changes):
+
+    - KUBE Maju Sejahtera 11: January to June approved; July returned by the mentor; August
+      approved, then reopened on the group's request (granted) and corrected with a late sale;
+    - KUBE Cempaka (Kota Bogor): May and June approved, August only verified;
+    - KUBE Sauyunan: September and October approved, July approved and withdrawn by the office,
+      August returned by the office."""
+    a = (cast.ketua, officer_account(cast.kube_a, "bendahara", "bendahara.maju"), cast.pendamping, cast.kab)
+    c = (officer_account(cast.kube_c, "ketua", "ketua.cempaka"), officer_account(cast.kube_c, "bendahara", "bendahara.cempaka"),
+         cast.pendamping_other, cast.kab_other)
+    x = (officer_account(extra, "ketua", "ketua.sauyunan"), officer_account(extra, "bendahara", "bendahara.sauyunan"),
+         cast.pendamping, cast.kab)
+    for period in range(202601, 202607):
+        _approve(cast.kube_a, period, a)
+    chain.lpj_return(actor=cast.pendamping, lpj=_submit(cast.kube_a, 202607, a[0], a[1]), reason="Nota belanja kurang")
+    august = _approve(cast.kube_a, 202608, a)
+    drainer.drain()  # August counts as approved in the summaries until its reopening
+    request = chain.reopen_ask(actor=cast.ketua, lpj=august, reason="Penjualan tanggal 20 belum tercatat")
+    chain.reopen_decide(actor=cast.kab, request=request, grant=True, note="Silakan dibetulkan")
+    cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.SALE, amount=175_000, date=date(2026, 8, 20),
+                      description="Penjualan (terlambat dicatat)")
+    for period in (202605, 202606):
+        _approve(cast.kube_c, period, c)
+    chain.lpj_verify(actor=cast.pendamping_other, lpj=_submit(cast.kube_c, 202608, c[0], c[1]))
+    for period in (202609, 202610):
+        _approve(extra, period, x)
+    july = _approve(extra, 202607, x)
+    drainer.drain()  # July counts as approved in the summaries: its withdrawal must take it out again
+    chain.lpj_unapprove(actor=cast.kab, lpj=july, note="Salah pilih")
+    lpj = chain.lpj_verify(actor=cast.pendamping, lpj=_submit(extra, 202608, x[0], x[1]))
+    chain.lpj_return(actor=cast.kab, lpj=lpj, reason="Saldo kas tidak sama dengan buku bank")
+
+
 def _dtsen(cast: Any, kube: Any, n: int, period: int, members: list[Any], first: date) -> None:
     """Members' DTSEN standing: found at a desil, not found, never checked; a later record that
     replaces an earlier one; then the programme of the groups starts to target desil 1–4."""
@@ -198,6 +247,8 @@ def world(cast):
             for n, (kube, mentor) in enumerate(kubes):
                 _month(cast, kube, n, period, mentor, version)
                 drainer.drain()  # a drain per group-month: the incremental path, not a second bulk one
+        _reporting_chain(cast, extra)
+        drainer.drain()
         yield cast, [k for k, _m in kubes]
 
 

@@ -7,6 +7,10 @@ its state computation. The data is built through the services a treasurer, a men
 use (half of the year inside a bulk-load batch, half one change at a time), so the summaries are
 kept the normal way. The only monitoring answers used as input are each group's own health and
 class (`/api/v1/groups/{id}/health|class`); the oracle adds those up per region itself.
+
+"Hanya yang disetujui" is recomputed the same way: the approved (group, month) pairs read from the
+chain's own table (approval_lpj, approved at the top of its chain), and each pair's flows summed
+from the ledger lines, visits and meetings of that group and month alone.
 """
 
 # ruff: noqa: S608  (the oracle's SQL is assembled from fixed table names; every value is a parameter)
@@ -171,8 +175,10 @@ def month_figures(code: str, periods: list[int]) -> dict[str, int]:
     return _cache[key]
 
 
-def _month_figures(code: str, periods: list[int]) -> dict[str, int]:
+def _month_figures(code: str, periods: list[int], kube_id: int | None = None) -> dict[str, int]:
     where, wp = within("k.desa_id", code)
+    if kube_id is not None:
+        where, wp = f"{where} AND k.id = %s", [*wp, kube_id]
     out: dict[str, int] = defaultdict(int)
     when, mp = month_in("l.date", periods)
     for kind, role, debit, credit in sql(
@@ -214,6 +220,48 @@ def _month_figures(code: str, periods: list[int]) -> dict[str, int]:
     return out
 
 
+MONTH_KEYS = ["revenue", "expense", "grant_in", "onward_out", "iks_in", "iks_out", "savings_in", "savings_out",
+              "entries", "visits", "visit_present", "visit_active", "audits", "meetings", "meeting_recorded",
+              "meeting_present"]
+
+
+def approved_pairs(code: str, periods: list[int]) -> list[tuple[int, int]]:
+    """The region's (group, month) pairs of the months given whose LPJ is approved: from the chain's
+    table, the group's desa read from registry_kube."""
+    where, wp = within("k.desa_id", code)
+    return [(k, p) for k, p in sql(
+        f"SELECT l.kube_id, l.period FROM approval_lpj l JOIN registry_kube k ON k.id = l.kube_id "
+        f"WHERE l.approved_at IS NOT NULL AND l.period BETWEEN %s AND %s AND {where}", [periods[0], periods[-1], *wp])]
+
+
+def approved_month_figures(code: str, periods: list[int]) -> dict[str, int]:
+    """The flows of the approved group-months only: each pair's own month summed (remembered)."""
+    key = ("approved months", code, tuple(periods))
+    if key not in _cache:
+        out: dict[str, int] = dict.fromkeys(MONTH_KEYS, 0)
+        for kube_id, period in approved_pairs(code, periods):
+            pair_key = ("pair", kube_id, period)
+            if pair_key not in _cache:
+                _cache[pair_key] = _month_figures("", [period], kube_id)
+            for name in MONTH_KEYS:
+                out[name] += _cache[pair_key][name]
+        _cache[key] = out
+    return _cache[key]
+
+
+def approved_oracle(code: str, periods: list[int], health: dict[int, str], klass: dict[int, str]) -> dict[str, Any]:
+    """Every figure with "hanya yang disetujui": the period's flows of the approved group-months, the
+    rest (groups, members, balances now, health, class) every group's; and N of "N dari M"."""
+    out: dict[str, Any] = defaultdict(int, oracle(code, periods, health, klass))
+    out.update(approved_month_figures(code, periods))
+    out["approved_groups"] = len({k for k, _p in approved_pairs(code, periods)})
+    return out
+
+
+def basis(o: dict[str, Any]) -> str:
+    return f"Angka: hanya yang disetujui ({o['approved_groups']} dari {o['groups']} kelompok)"
+
+
 def pct(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else None
 
@@ -243,7 +291,7 @@ def each_group(client: Any, auth: dict[str, Any], kubes: list[Any]) -> tuple[dic
 def compare(where: str, got: dict[str, Any], want: dict[str, Any]) -> list[str]:
     wrong = []
     values = {k: v for k, v in got["values"].items() if not k.startswith("peka_")}
-    for key in sorted(set(values) | {k for k, v in want.items() if isinstance(v, int)}):
+    for key in sorted(set(values) | {k for k, v in want.items() if isinstance(v, int) and k != "approved_groups"}):
         if values.get(key, 0) != want.get(key, 0):
             wrong.append(f"{where} {key}: shown {values.get(key, 0)}, raw {want.get(key, 0)}")
     d = derived(want)
@@ -261,12 +309,129 @@ def compare(where: str, got: dict[str, Any], want: dict[str, Any]) -> list[str]:
 # --- the comparisons -----------------------------------------------------------------------------
 
 def test_every_figure_of_the_dashboard_api_page_and_report_equals_the_raw_records(client, world):
-    """One dataset (built once: it is the slow part), three readers of it."""
+    """One dataset (built once: it is the slow part), three readers of it, of every group's figures
+    and of the approved ones only."""
     _cache.clear()
     check_dashboard_api(client, world)
     check_period_report(client, world)
     check_dashboard_page(client, world)
+    check_approved_api(client, world)
+    check_approved_documents(client, world)
+    check_approved_page(client, world)
     _cache.clear()
+
+
+def check_approved_api(client: Any, world: Any) -> None:
+    cast, kubes = world
+    auth = bearer(cast.admin)
+    kube_a, _b, kube_c, _d, extra = kubes
+    with time_machine.travel(NOW, tick=False):
+        health, klass = each_group(client, auth, kubes)
+        # The chain holds what the world says: approved, returned, withdrawn, reopened after approval.
+        pairs = set(approved_pairs("", MONTHS))
+        assert {(kube_a.pk, p) for p in range(202601, 202607)} <= pairs
+        assert (kube_a.pk, 202607) not in pairs and (kube_a.pk, 202608) not in pairs  # returned; reopened
+        assert {(kube_c.pk, 202605), (kube_c.pk, 202606), (extra.pk, 202609), (extra.pk, 202610)} <= pairs
+        assert (extra.pk, 202607) not in pairs and (kube_c.pk, 202608) not in pairs  # withdrawn; verified only
+        assert sql("SELECT COUNT(*) FROM approval_reopenrequest WHERE status = 'granted'", [])[0][0] == 1
+        wrong: list[str] = []
+        for period in MONTHS:
+            for code in REGIONS:
+                got = client.get(f"/api/v1/dashboard/{code or 'nasional'}",
+                                 {"period": period_code([period]), "approved_only": "true"}, **auth).json()
+                want = approved_oracle(code, [period], health, klass)
+                wrong += compare(f"disetujui {code or 'nasional'} {period}", got["total"], want)
+                for child in got["children"]:
+                    wrong += compare(f"disetujui {child['region']} {period} (anak)", child,
+                                     approved_oracle(child["region"], [period], health, klass))
+                if (got["figures"], got["approved_groups"], got["basis"]) != ("disetujui", want["approved_groups"],
+                                                                             basis(want)):
+                    wrong.append(f"disetujui {code or 'nasional'} {period}: {got['basis']!r} != {basis(want)!r}")
+                months = [shift(period, -i) for i in range(11, -1, -1)]
+                want_trend = [{"period": p, **{k: approved_month_figures(code, [p])[k] for k in
+                                               ("revenue", "expense", "visits", "meetings", "entries")}}
+                              for p in months]
+                if got["trend"] != want_trend:
+                    wrong.append(f"disetujui {code or 'nasional'} {period} trend: {got['trend']} != {want_trend}")
+        for code in ("", "32", "32.04", "32.71"):  # quarters and a year
+            for text, periods in (("2026-Q2", [202604, 202605, 202606]), ("2026-Q3", [202607, 202608, 202609]),
+                                  ("2026", list(range(202601, 202613)))):
+                got = client.get(f"/api/v1/dashboard/{code or 'nasional'}", {"period": text, "approved_only": "true"},
+                                 **auth).json()
+                want = approved_oracle(code, periods, health, klass)
+                wrong += compare(f"disetujui {code or 'nasional'} {text}", got["total"], want)
+                if got["basis"] != basis(want):
+                    wrong.append(f"disetujui {code or 'nasional'} {text}: {got['basis']!r} != {basis(want)!r}")
+        every = client.get("/api/v1/dashboard/nasional", {"period": "2026"}, **auth).json()
+        assert (every["figures"], every["basis"], every["approved_groups"]) == ("semua", "Angka: semua kelompok", None)
+    assert wrong == [], wrong[:20]
+    # The restriction shows: the year's approved revenue is neither nothing nor everything.
+    year = list(range(202601, 202613))
+    assert 0 < approved_month_figures("", year)["revenue"] < month_figures("", year)["revenue"]
+    assert approved_oracle("", year, health, klass)["approved_groups"] == 3
+
+
+def check_approved_documents(client: Any, world: Any) -> None:
+    cast, kubes = world
+    client.force_login(cast.admin)
+    with time_machine.travel(NOW, tick=False):
+        health, klass = each_group(client, bearer(cast.admin), kubes)
+        wrong: list[str] = []
+        cases = [("", [202606]), ("32.04", [202606]), ("32.71", [202605]), ("32", [202604, 202605, 202606]),
+                 ("32.04.06", [202610]), ("", list(range(202601, 202613)))]
+        for code, periods in cases:
+            text = period_code(periods) if len(periods) == 1 else "2026-Q2" if len(periods) == 3 else "2026"
+            want = approved_oracle(code, periods, health, klass)
+            xlsx = client.get("/pemantauan/laporan.xlsx", {"wilayah": code, "periode": text, "angka": "disetujui"})
+            book = load_workbook(io.BytesIO(xlsx.content))
+            assert book.sheetnames[0] == "Keterangan" and book["Keterangan"]["A2"].value == basis(want), (code, text)
+            rows = list(book["Ringkasan"].iter_rows(values_only=True))
+            for header, value in zip(rows[0][1:], rows[1][1:], strict=True):
+                expected = report_columns(want)[header]
+                same = (value is None and expected is None) or (
+                    value is not None and expected is not None and Decimal(str(value)) == Decimal(expected))
+                if not same:
+                    wrong.append(f"xlsx disetujui {code or 'nasional'} {text} {header}: {value!r} != {expected!r}")
+            pdf = _pdf_text(client.get("/pemantauan/laporan.pdf", {"wilayah": code, "periode": text,
+                                                                   "angka": "disetujui"}).content)
+            if basis(want) not in pdf:
+                wrong.append(f"pdf disetujui {code or 'nasional'} {text}: no {basis(want)!r}")
+            for label, value in report_columns(want).items():
+                shown = (indonesian(value) if isinstance(value, Decimal) or value is None
+                         else rupiah(value) if label in MONEY_LABELS else f"{value:,}".replace(",", "."))
+                if f"{label} {shown}" not in pdf:
+                    wrong.append(f"pdf disetujui {code or 'nasional'} {text} {label}: {shown} not in the text")
+        every = client.get("/pemantauan/laporan.xlsx", {"wilayah": "", "periode": "2026-06"})
+        assert load_workbook(io.BytesIO(every.content))["Keterangan"]["A2"].value == "Angka: semua kelompok"
+    assert wrong == [], wrong[:20]
+
+
+def check_approved_page(client: Any, world: Any) -> None:
+    cast, kubes = world
+    client.force_login(cast.admin)
+    with time_machine.travel(NOW, tick=False):
+        health, klass = each_group(client, bearer(cast.admin), kubes)
+        for code in ("", "32", "32.04", "32.71", "32.04.06", DESA_A):
+            for period in (202606, 202608, 202610):
+                html = client.get("/pemantauan/", {"wilayah": code, "periode": period_code([period]),
+                                                   "angka": "disetujui"}).content.decode()
+                o = approved_oracle(code, [period], health, klass)
+                basis_line = re.search(r'data-testid="figures-basis"><strong>([^<]*)</strong>', html)
+                assert basis_line and basis_line.group(1) == basis(o), (code, period)
+                kpi = dict(re.findall(r'data-testid="kpi-([a-z]+)">([^<]*)<', html))
+                assert kpi["profit"] == rupiah(o["revenue"] - o["expense"]), (code, period)
+                assert kpi["groups"] == str(o["groups"]), (code, period)
+                for child, cells in re.findall(r'<tr data-region="([^"]+)">(.*?)</tr>', html):
+                    c = approved_oracle(child, [period], health, klass)
+                    numbers = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', cells)
+                    assert numbers[5] == rupiah(c["revenue"] - c["expense"]), (child, period, numbers)
+                    assert "angka=disetujui" in cells, (child, period)  # the drill-down keeps the choice
+                for testid in ("report-pdf", "report-xlsx"):
+                    link = re.search(rf'href="([^"]*)" data-testid="{testid}"', html)
+                    assert link and "angka=disetujui" in link.group(1), (code, testid)
+                every = client.get("/pemantauan/", {"wilayah": code, "periode": period_code([period])}).content.decode()
+                assert "<strong>Angka: semua kelompok</strong>" in every, (code, period)
+                assert "angka=disetujui" not in every.split('data-testid="figures-toggle"')[0], (code, period)
 
 
 def check_dashboard_api(client: Any, world: Any) -> None:

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from monitoring import rebuild as set_based
 from monitoring import state
 from monitoring.management.commands import monitoring_rebuild
-from monitoring.models import GroupMonth, GroupState, KabupatenMonth, KabupatenState
+from monitoring.models import GroupMonth, GroupState, KabupatenApprovedMonth, KabupatenMonth, KabupatenState
 
 NOW = "2026-11-20 10:00 +0700"  # the world's own day (monitoring/tests/conftest.py)
 TODAY = date(2026, 11, 20)
@@ -36,6 +36,8 @@ def snapshot() -> dict[str, Any]:
         "states": {r["kube_id"]: rest(r, "kube_id") for r in GroupState.objects.values()},
         "kab_months": {(r["kab"], r["period"]): rest(r, "id", "kab", "period") for r in KabupatenMonth.objects.values()},
         "kab_states": dict(KabupatenState.objects.values_list("kab", "figures")),
+        "kab_approved": {(r["kab"], r["period"]): rest(r, "id", "kab", "period")
+                         for r in KabupatenApprovedMonth.objects.values()},
     }
 
 
@@ -56,11 +58,12 @@ def test_the_set_based_rebuild_writes_the_rows_the_per_group_computation_writes(
         GroupState.objects.all().delete()
         KabupatenMonth.objects.all().delete()
         KabupatenState.objects.all().delete()
+        KabupatenApprovedMonth.objects.all().delete()
         timings: dict[str, float] = {}
         count = set_based.rebuild(today=TODAY, timings=timings)
         rebuilt = snapshot()
     assert count == len(per_group["states"]) >= 5
-    assert len(per_group["months"]) >= 60 and per_group["kab_states"]
+    assert len(per_group["months"]) >= 60 and per_group["kab_states"] and per_group["kab_approved"]
     # Every column of the month rows carries something in this world, so none is compared as zeros only.
     for field in GroupMonth._meta.get_fields():
         name = getattr(field, "attname", "")

@@ -98,7 +98,8 @@ document.addEventListener("DOMContentLoaded", function () {
       var parent = svg;
       if (spec.children[code]) {
         var link = document.createElementNS(svgNS, "a");
-        link.setAttribute("href", "?wilayah=" + encodeURIComponent(code) + "&periode=" + encodeURIComponent(spec.period));
+        link.setAttribute("href", "?wilayah=" + encodeURIComponent(code) + "&periode=" + encodeURIComponent(spec.period)
+          + (spec.angka ? "&angka=" + encodeURIComponent(spec.angka) : ""));
         link.setAttribute("aria-label", region.n);
         svg.appendChild(link);
         parent = link;
