@@ -150,6 +150,7 @@ def _old_search(user, q: str):
     before/after in one run: the members' trigram phrase, the groups' names read with LIKE, a
     full count and the first page."""
     from django.core.paginator import Paginator
+    from django.db import connection
     from django.db.models import Q
     from django.db.models.expressions import RawSQL
 
@@ -157,9 +158,10 @@ def _old_search(user, q: str):
     from registry.models import Member
     from registry.search import FTS_TABLE
 
+    q = " ".join(q.split())
     qs = kubes_for_user(user)
     plain = Q(name__icontains=q)
-    if len(q) >= 3:
+    if len(q) >= 3 and connection.vendor == "sqlite":  # PostgreSQL: the GIN index serves icontains
         phrase = '"' + q.replace('"', '""') + '"'
         plain &= Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [phrase]))  # noqa: S611
     by_member = Member.objects.filter(plain, kube__in=qs.values("pk")).values("kube_id")
@@ -177,7 +179,7 @@ def _new_search(user, q: str):
     found = kube_search(user, KubeFilters(q=q))
     paginator = Paginator(found.kubes.select_related("desa", "programme", "pendamping", "state"), 25)
     if found.count is not None or found.more:
-        paginator.count = found.cap + 1 if found.more else found.count
+        paginator.count = found.cap + 1 if found.count is None else found.count
     page = paginator.get_page(1)
     return page.paginator.count, [k.pk for k in page]
 

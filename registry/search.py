@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -184,7 +185,7 @@ def _is_whole_country(scope: QuerySet[Kube]) -> bool:
 
 def search_groups(scope: QuerySet[Kube], q: str) -> GroupSearch:
     """Groups of `scope` whose name, or a member's name (active or not), contains `q`."""
-    plain = Q(name__icontains=q) | Exists(Member.objects.filter(kube=OuterRef("pk"), name__icontains=q))
+    plain = Q(name__icontains=q) | Q(Exists(Member.objects.filter(kube=OuterRef("pk"), name__icontains=q)))
     whole = _is_whole_country(scope)
     if not whole and scope.order_by()[:SMALL_REACH + 1].count() <= SMALL_REACH:
         # A kabupaten's few thousand names read directly are cheaper than the country's candidates.
@@ -224,7 +225,7 @@ def _found(index: _Index, group_column: str, scope: QuerySet[Kube], whole: bool,
     table, query = match
     sql = (f"SELECT DISTINCT r.{group_column} FROM {table} f JOIN {index.source} r ON r.id = f.rowid "  # noqa: S608
            f"WHERE {table} MATCH %s AND r.name LIKE %s ESCAPE '\\'")
-    params: list[object] = [query, "%" + _like_escape(q) + "%"]
+    params: list[Any] = [query, "%" + _like_escape(q) + "%"]
     if not whole:
         inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
         sql += f" AND r.{group_column} IN ({inner})"

@@ -93,7 +93,7 @@ def kube_list_view(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(qs, 25)
     if found.count is not None or found.more:
         # The search counted already, up to its cap: past it the pages go on to the cap's end.
-        paginator.count = found.cap + 1 if found.more else found.count  # type: ignore[misc]
+        paginator.count = found.cap + 1 if found.count is None else found.count
     page = paginator.get_page(request.GET.get("page"))
     counts = active_member_counts([k.pk for k in page])
     rows = [(k, counts.get(k.pk, 0)) for k in page]

@@ -111,20 +111,22 @@ def test_a_kabupaten_never_finds_another_kabupatens_member(cast, path):
         assert found(cast.kab_other, q) == set(), q       # Kota Bogor's office
         assert found(cast.prov_other, q) == set(), q      # Jawa Tengah's
         assert found(cast.pendamping_other, q) == set(), q
+        assert kube_search(cast.kab_other, KubeFilters(q=q)).count == 0, q  # not even counted
 
 
 def test_past_the_cap_the_count_stops_and_the_page_says_so(cast, path, client, monkeypatch):
-    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
     every = read_every_name(cast.pusat, "warga")  # the cast's generated members: every group
-    assert len(every) > 2
+    assert len(every) == 3
     result = kube_search(cast.pusat, KubeFilters(q="warga"))
-    assert (result.count, result.more, result.cap) == (None, True, 2)
+    assert (result.count, result.more, result.cap) == (None, True, 1)
     assert set(result.kubes.values_list("pk", flat=True)) == every
     assert list(result.kubes.values_list("name", flat=True)) == sorted(Kube.objects.filter(pk__in=every)
                                                                       .values_list("name", flat=True))
     client.force_login(cast.pusat)
-    page = client.get(reverse("registry:list"), {"q": "warga"}).content.decode()
-    assert "Lebih dari 2 KUBE" in page
+    response = client.get(reverse("registry:list"), {"q": "warga"})
+    assert "Lebih dari 1 KUBE" in response.content.decode()
+    assert response.context["page"].paginator.count == 2  # the cap's, not counted past it
     # A common group name, and the few groups of a common member name (Kab. Bandung's): past it too.
     assert kube_search(cast.pusat, KubeFilters(q="KUBE")).more
     assert set(kube_search(cast.pusat, KubeFilters(q="KUBE")).kubes.values_list("pk", flat=True)) == set(
