@@ -24,7 +24,7 @@ from datetime import date, datetime
 from bench.common import report, setup_django, timed
 
 
-def top_up_members(target: int) -> int:
+def top_up_members(target: int, kubes: list[int] | None = None) -> int:
     """Generated members (names as bench/generate.py draws them) until there are `target`; the
     index is rebuilt on SQLite (rows written past the services), PostgreSQL keeps its own."""
     from django.db import connection, transaction
@@ -36,7 +36,8 @@ def top_up_members(target: int) -> int:
     have = Member.objects.count()
     if have >= target:
         return 0
-    kubes = list(Kube.objects.values_list("pk", flat=True))
+    if kubes is None:
+        kubes = list(Kube.objects.values_list("pk", flat=True))
     rng = random.Random(14)
     table = Member._meta.db_table
     columns = ["kube_id", "nik", "kk_number", "name", "sex", "birth_date", "address", "phone", "target_group",
@@ -59,6 +60,51 @@ def top_up_members(target: int) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table}")
     return target - have
+
+
+SEARCH_DB = "search.sqlite3"
+
+
+def build_search_db(groups: int = 100_000, members: int = 1_000_000) -> str:
+    """The search's own national database (bench/data/search.sqlite3): the regions, 100,000
+    groups and 1,000,000 members named as bench/generate.py names them (60 first names × 24 family
+    names), one account per kabupaten; no books. Built once (minutes), then reused."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from accounts.models import Role, User
+    from demo import names
+    from regions.models import Region
+    from registry.models import Kube, Member, Programme
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    if not Region.objects.filter(level=4).exists():
+        call_command("regions_load", verbosity=0)
+    if Member.objects.count() >= members:
+        return "reused"
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+    rng = random.Random(14)
+    desas = list(Region.objects.filter(level=4).order_by("code").values_list("code", flat=True))
+    rng.shuffle(desas)
+    programme, _ = Programme.objects.get_or_create(
+        code="kube-fm", defaults={"name": "KUBE Fakir Miskin", "min_members": 5, "max_members": 10})
+    with transaction.atomic():
+        for kab in sorted({d[:5] for d in desas}):
+            User.objects.get_or_create(username=f"dinsos.{kab}", defaults={
+                "full_name": f"Dinas Sosial {kab}", "role": Role.KABUPATEN, "region_id": kab})
+        have = Kube.objects.count()
+        Kube.objects.bulk_create([Kube(
+            name=f"KUBE {rng.choice(names.GROUP_WORDS)} {i:06d}", reg_number=f"KUBE-S{i:07d}",
+            desa_id=desas[i % len(desas)], formed_on=date(2020, 1, 1), programme=programme,
+            business_type="warung") for i in range(have, groups)], batch_size=5000)
+    kubes = list(Kube.objects.order_by("pk").values_list("pk", flat=True))
+    added = top_up_members(members, kubes=kubes)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return f"built: {len(kubes):,} groups, {added:,} members in {time.monotonic() - started:.0f} s"
 
 
 def national_search(rows: list[tuple[str, str, str]]) -> None:
@@ -99,6 +145,110 @@ def national_search(rows: list[tuple[str, str, str]]) -> None:
                  "—"))
 
 
+def _old_search(user, q: str):
+    """The list's name search as it was before the word indexes (commit 709b6e3), for the
+    before/after in one run: the members' trigram phrase, the groups' names read with LIKE, a
+    full count and the first page."""
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.db.models import Q
+    from django.db.models.expressions import RawSQL
+
+    from accounts.access import kubes_for_user
+    from registry.models import Member
+    from registry.search import FTS_TABLE
+
+    q = " ".join(q.split())
+    qs = kubes_for_user(user)
+    plain = Q(name__icontains=q)
+    if len(q) >= 3 and connection.vendor == "sqlite":  # PostgreSQL: the GIN index serves icontains
+        phrase = '"' + q.replace('"', '""') + '"'
+        plain &= Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [phrase]))  # noqa: S611
+    by_member = Member.objects.filter(plain, kube__in=qs.values("pk")).values("kube_id")
+    qs = qs.filter(Q(name__icontains=q) | Q(pk__in=by_member)).order_by("name", "id")
+    page = Paginator(qs.select_related("desa", "programme", "pendamping", "state"), 25).get_page(1)
+    return page.paginator.count, [k.pk for k in page]
+
+
+def _new_search(user, q: str):
+    """The list's name search now, as the page runs it: the capped count and the first page."""
+    from django.core.paginator import Paginator
+
+    from registry.selectors import KubeFilters, kube_search
+
+    found = kube_search(user, KubeFilters(q=q))
+    paginator = Paginator(found.kubes.select_related("desa", "programme", "pendamping", "state"), 25)
+    if found.count is not None or found.more:
+        paginator.count = found.cap + 1 if found.count is None else found.count
+    page = paginator.get_page(1)
+    return page.paginator.count, [k.pk for k in page]
+
+
+def name_search(postgres: bool, members: int) -> None:
+    """Member-name search on the search's own database (bench/data/search.sqlite3, built once;
+    on PostgreSQL generated in the throw-away cluster): the floor, the selector before and after,
+    and the page, for pusat, a provinsi and a kabupaten."""
+    setup_django(SEARCH_DB)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from accounts.models import Role, User
+    from registry.models import Kube, Member
+
+    setup_test_environment()
+    built = build_search_db(groups=members // 10, members=members)
+    vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    pusat, _ = User.objects.get_or_create(username="bench.pusat", defaults={"role": Role.PUSAT, "full_name": "Pusat"})
+    prov, _ = User.objects.get_or_create(username="bench.jabar", defaults={
+        "role": Role.PROVINSI, "full_name": "Dinas Sosial Jawa Barat", "region_id": "32"})
+    kab = User.objects.get(username="dinsos.32.04")
+    rows = [("data", f"{vendor}: {Kube.objects.count():,} groups, {Member.objects.count():,} members ({built})",
+             "1,000,000 members")]
+    rng = random.Random(7)
+    top = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    picks = [rng.randint(1, top) for _ in range(10)]
+    rows.append(("floor: one member by its number (primary key)", _fmt(timed(_cycle(
+        [lambda pk=pk: Member.objects.filter(pk=pk).values_list("name", flat=True).first() for pk in picks]),
+        runs=200)), "—"))
+    names = [Member.objects.get(pk=pk).name for pk in picks]
+    kinds = {
+        "a member's full name": names,
+        "a first name (~1/60 of members)": [n.split()[0] for n in names],
+        "five letters inside a name": [n.lower()[1:6] for n in names],
+        "a family name (~1/24)": [n.split()[-1].upper() for n in names],
+        "a group-name word": ["Sejahtera", "mekar jaya", "Sinar Tani", "sugih", "Padasuka"] * 2,
+    }
+    tiers = (("pusat", pusat), ("provinsi Jawa Barat", prov), ("kabupaten Bandung", kab))
+    for label, user in tiers:
+        for kind, queries in kinds.items():
+            if user is not pusat and kind not in list(kinds)[:3]:
+                continue
+            for q in queries:
+                (n_old, page_old), (n_new, page_new) = _old_search(user, q), _new_search(user, q)
+                assert page_old == page_new and (n_old == n_new or n_old > n_new == 1001), (q, n_old, n_new)
+            before = timed(_cycle([lambda q=q, u=user: _old_search(u, q) for q in queries]), runs=20)
+            after = timed(_cycle([lambda q=q, u=user: _new_search(u, q) for q in queries]), runs=40)
+            rows.append((f"{kind}, {label}, count + first page: before → after",
+                         f"{_fmt(before)} → {_fmt(after)}", "p95 <= 50 ms"))
+    client = Client()
+
+    def page(user, q: str):
+        def go():
+            client.force_login(user)
+            response = client.get("/kube/", {"q": q})
+            assert response.status_code == 200
+        return go
+
+    for label, user in tiers:
+        for kind in ("a member's full name", "a first name (~1/60 of members)", "five letters inside a name"):
+            rows.append((f"page /kube/?q= ({kind}), {label}",
+                         _fmt(timed(_cycle([page(user, q) for q in kinds[kind]]), runs=20)), "—"))
+        rows.append((f"page /kube/ without a search, {label} (the page's own cost)",
+                     _fmt(timed(page(user, ""), runs=20)), "—"))
+    print(report(f"Member-name search ({vendor})", rows))
+
+
 def _cycle(fn_list):
     it = iter(fn_list * 100)
     return lambda: next(it)()
@@ -131,6 +281,10 @@ def search_only(postgres: bool, members: int) -> None:
 
 
 def main() -> None:
+    if "--names" in sys.argv:
+        members = int(sys.argv[sys.argv.index("--members") + 1]) if "--members" in sys.argv else 1_000_000
+        name_search("--postgres" in sys.argv, members)
+        return
     if "--search-only" in sys.argv or "--postgres" in sys.argv:
         members = int(sys.argv[sys.argv.index("--members") + 1]) if "--members" in sys.argv else 0
         search_only("--postgres" in sys.argv, members)

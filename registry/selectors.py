@@ -14,7 +14,7 @@ from lib.regioncode import within_q
 from registry.choices import DtsenStatus, Position
 from registry.models import Kube, Member, Officer
 from registry.rules import dtsen_flag
-from registry.search import name_matches
+from registry.search import COUNT_CAP, search_groups
 
 
 def outside_target_q(prefix: str = "") -> Q:
@@ -39,7 +39,18 @@ class KubeFilters:
     by_attention: bool = False  # most in need of attention first, instead of by name
 
 
-def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
+@dataclass
+class KubeList:
+    """The groups a list shows, and how many when a name search counted them: `count` is exact up
+    to COUNT_CAP, and None past it (`more` then says "more than COUNT_CAP")."""
+
+    kubes: QuerySet[Kube]
+    count: int | None = None
+    more: bool = False
+    cap: int = COUNT_CAP
+
+
+def kube_search(user: Any, filters: KubeFilters) -> KubeList:
     qs = kubes_for_user(user)
     if filters.region:
         qs = qs.filter(within_q("desa_id", filters.region))
@@ -56,15 +67,19 @@ def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
     if filters.health:
         qs = qs.filter(state__health=filters.health)
     q = " ".join(filters.q.split())
+    count, more, cap = None, False, COUNT_CAP
     if q:
         # Group name, or a member's name (active or not). Never a NIK: see nik_lookup.
-        # The member search is confined to the groups already selected and goes through the
-        # name index (registry/search.py), so nobody reads the country's million names.
-        by_member = Member.objects.filter(name_matches(q), kube__in=qs.values("pk")).values("kube_id")
-        qs = qs.filter(Q(name__icontains=q) | Q(pk__in=by_member))
-    if filters.by_attention:
-        return qs.order_by(F("state__health_score").desc(nulls_last=True), "name", "id")
-    return qs.order_by("name", "id")
+        # Through the name indexes (registry/search.py), so nobody reads the country's million names.
+        found = search_groups(qs, q)
+        qs = qs.filter(found.groups)
+        count, more, cap = found.count, found.count is None, found.cap
+    order = (F("state__health_score").desc(nulls_last=True), "name", "id") if filters.by_attention else ("name", "id")
+    return KubeList(qs.order_by(*order), count, more, cap)
+
+
+def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
+    return kube_search(user, filters).kubes
 
 
 def active_member_counts(kube_ids: list[int]) -> dict[int, int]:

@@ -53,7 +53,7 @@ from registry.rules import (
     officer_problems,
     size_problem,
 )
-from registry.search import member_name_index
+from registry.search import kube_name_index, member_name_index
 
 DEFAULT_TERM_YEARS = 3
 
@@ -323,6 +323,7 @@ def kube_register(*, actor: Any, name: str, desa: Region, formed_on: date, progr
         bonds=list(dict.fromkeys(bonds)), bond_note=bond_note.strip(), pendamping=pendamping,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    kube_name_index([kube])  # found by its name on the list's search (registry/search.py)
     audit_record(actor=actor, action=Action.CREATE, obj=kube, kube_id=kube.pk,
                  changes={k: [None, v] for k, v in snapshot(kube, KUBE_FIELDS).items()})
     LifecycleChange.objects.create(kube=kube, field=LifecycleChange.Field.STAGE, old_value="",
@@ -385,6 +386,7 @@ def kube_update(*, actor: Any, kube: Kube, name: str, desa: Region, formed_on: d
     kube.bonds, kube.bond_note = list(dict.fromkeys(bonds)), bond_note.strip()
     kube.address, kube.rt, kube.rw = address.strip(), rt.strip(), rw.strip()
     kube.save()
+    kube_name_index([kube])
     changes = diff(before, snapshot(kube, KUBE_FIELDS))
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, obj=kube, kube_id=kube.pk, changes=changes)

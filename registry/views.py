@@ -53,6 +53,7 @@ from registry.selectors import (
     active_member_counts,
     current_officers,
     kube_list,
+    kube_search,
     member_rows,
     nik_lookup,
 )
@@ -87,14 +88,19 @@ def kube_list_view(request: HttpRequest) -> HttpResponse:
     filters = filters_from(form)
     form.offer_mentors(mentors.filter(pk__in=kube_list(request.user, KubeFilters(region=filters.region))
                                       .values("pendamping")) if filters.region else mentors)
-    qs = kube_list(request.user, filters).select_related("desa", "programme", "pendamping", "state")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    found = kube_search(request.user, filters)
+    qs = found.kubes.select_related("desa", "programme", "pendamping", "state")
+    paginator = Paginator(qs, 25)
+    if found.count is not None or found.more:
+        # The search counted already, up to its cap: past it the pages go on to the cap's end.
+        paginator.count = found.cap + 1 if found.count is None else found.count
+    page = paginator.get_page(request.GET.get("page"))
     counts = active_member_counts([k.pk for k in page])
     rows = [(k, counts.get(k.pk, 0)) for k in page]
     return render(request, "registry/list.html", {
         "form": form, "page": page, "rows": rows, "nik_form": NikSearchForm(),
         "can_export_personal": can_write(request.user, Kind.PERSONAL),
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "more_than": found.cap if found.more else None,
     })
 
 

@@ -1,0 +1,177 @@
+"""The group list's name search (registry/search.py) answers what reading every name would answer:
+whole names, first names, prefixes, pieces inside a word, case and accents as before, members
+who left, names changed since, and only within the searcher's reach. Each case runs both ways the
+search can go: a small reach reading its own names, and the indexes a national account uses
+(forced here by making every reach "large"); and with a count cap small enough to pass."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.access import kubes_for_user
+from registry import search
+from registry.models import Kube, Member
+from registry.rules import MemberData
+from registry.search import KUBE_TRIGRAMS, KUBE_WORDS, MEMBER_WORDS, name_reindex, words_query
+from registry.selectors import KubeFilters, kube_search
+from registry.services import kube_update, member_add, member_leave, member_update
+from testing import member_data
+
+
+@pytest.fixture(params=["own names", "indexes"])
+def path(request, monkeypatch):
+    """Both ways: as a kabupaten searches (its own names), and through the national indexes."""
+    if request.param == "indexes":
+        monkeypatch.setattr(search, "SMALL_REACH", 0)
+    return request.param
+
+
+def found(user, q: str) -> set[int]:
+    return set(kube_search(user, KubeFilters(q=q)).kubes.values_list("pk", flat=True))
+
+
+def read_every_name(user, q: str) -> set[int]:
+    """The answer written independently: every group in reach and its members' names, compared
+    in Python (ASCII letters' case ignored, as both databases do for these queries)."""
+    q = " ".join(q.split()).lower()
+    out = set()
+    for kube in kubes_for_user(user).prefetch_related("members"):
+        if q in kube.name.lower() or any(q in m.name.lower() for m in kube.members.all()):
+            out.add(kube.pk)
+    return out
+
+
+def renamed(member: Member, name: str) -> MemberData:
+    return MemberData(nik=member.nik, kk_number=member.kk_number, name=name, sex=member.sex,
+                      birth_date=member.birth_date, address=member.address, task=member.task)
+
+
+def rename_kube(actor, kube: Kube, name: str) -> Kube:
+    return kube_update(actor=actor, kube=kube, name=name, desa=kube.desa, formed_on=kube.formed_on,
+                       programme=kube.programme, business_type=kube.business_type,
+                       target_group=kube.target_group, business_mode=kube.business_mode)
+
+
+QUERIES = ["Siti Aminah Hidayat", "siti aminah", "SITI", "Sit", "minah", "ti amin", "aminah hid", "a hidayat",
+           "  siti   aminah ", "Siti Nurhasanah", "hasanah", "Ani Suryani", "Mekar", "ekar ja", "kube mekar jaya 02",
+           "Cempaka", "zz", "ti", "Warga", "Siti Aminah Hidayatt", "aminah siti"]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_whole_names_first_names_prefixes_and_pieces_inside_words(cast, path, q):
+    member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Siti Aminah Hidayat"))
+    member_add(actor=cast.kab_other, kube=cast.kube_c, data=member_data(kecamatan="32.71.04", name="Siti Nurhasanah"))
+    for user in (cast.pusat, cast.prov, cast.kab, cast.kab_other, cast.prov_other, cast.pendamping):
+        assert found(user, q) == read_every_name(user, q), (user.username, q)
+
+
+def test_what_the_examples_find(cast, path):
+    member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Siti Aminah Hidayat"))
+    assert found(cast.pusat, "siti aminah") == {cast.kube_b.pk}
+    assert found(cast.pusat, "minah hida") == {cast.kube_b.pk}      # pieces of two words
+    both = {cast.kube_a.pk, cast.kube_b.pk}  # kube_a has Neneng Hidayat
+    assert found(cast.pusat, "Hidaya") == both                      # a prefix
+    assert found(cast.pusat, "idaya") == both                       # inside a word
+    assert found(cast.pusat, "aminah siti") == set()               # the words' order counts
+    assert found(cast.pusat, "Mekar Jaya") == {cast.kube_b.pk}      # the group's own name
+
+
+def test_case_is_ignored_and_accents_are_kept(cast, path):
+    member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Zoë Müller"))
+    for q in ("Zoë Müller", "zoë müller", "ZOë MüLLER", "müller", "ë mül"):
+        assert found(cast.pusat, q) == {cast.kube_b.pk}, q
+    for q in ("Zoe Muller", "muller", "zoe"):
+        assert found(cast.pusat, q) == set(), q
+
+
+def test_a_member_who_left_is_found(cast, path):
+    member = member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Imas Nurjanah"))
+    member_leave(actor=cast.kab, member=member, left_on=timezone.localdate(), reason="pindah")
+    assert found(cast.kab, "imas nurjanah") == found(cast.pusat, "nurjanah") == {cast.kube_b.pk}
+
+
+def test_renamed_members_and_groups_are_found_under_the_new_name_only(cast, path):
+    member = member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Euis Komalasari"))
+    member_update(actor=cast.kab, member=member, data=renamed(member, "Euis Purnamasari"))
+    rename_kube(cast.kab, cast.kube_a, "KUBE Sauyunan Wargi")
+    for user in (cast.pusat, cast.kab):
+        assert found(user, "euis purnamasari") == found(user, "purnamasari") == {cast.kube_b.pk}
+        assert found(user, "euis komalasari") == found(user, "komalasari") == set()
+        assert found(user, "Sauyunan Wargi") == found(user, "yunan") == {cast.kube_a.pk}
+        assert found(user, "Maju Sejahtera") == found(user, "sejahtera") == set()
+
+
+def test_a_kabupaten_never_finds_another_kabupatens_member(cast, path):
+    member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Ratna Kusumawardhani"))
+    for q in ("Ratna Kusumawardhani", "kusumaward", "a kusuma", "Ratna", "KUBE Mekar"):
+        assert found(cast.kab, q) == {cast.kube_b.pk}, q
+        assert found(cast.kab_other, q) == set(), q       # Kota Bogor's office
+        assert found(cast.prov_other, q) == set(), q      # Jawa Tengah's
+        assert found(cast.pendamping_other, q) == set(), q
+        assert kube_search(cast.kab_other, KubeFilters(q=q)).count == 0, q  # not even counted
+
+
+def test_past_the_cap_the_count_stops_and_the_page_says_so(cast, path, client, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    every = read_every_name(cast.pusat, "warga")  # the cast's generated members: every group
+    assert len(every) == 3
+    result = kube_search(cast.pusat, KubeFilters(q="warga"))
+    assert (result.count, result.more, result.cap) == (None, True, 1)
+    assert set(result.kubes.values_list("pk", flat=True)) == every
+    assert list(result.kubes.values_list("name", flat=True)) == sorted(Kube.objects.filter(pk__in=every)
+                                                                      .values_list("name", flat=True))
+    client.force_login(cast.pusat)
+    response = client.get(reverse("registry:list"), {"q": "warga"})
+    assert "Lebih dari 1 KUBE" in response.content.decode()
+    assert response.context["page"].paginator.count == 2  # the cap's, not counted past it
+    # A common group name, and the few groups of a common member name (Kab. Bandung's): past it too.
+    assert kube_search(cast.pusat, KubeFilters(q="KUBE")).more
+    assert set(kube_search(cast.pusat, KubeFilters(q="KUBE")).kubes.values_list("pk", flat=True)) == set(
+        Kube.objects.values_list("pk", flat=True))
+    result = kube_search(cast.kab, KubeFilters(q="warga"))
+    assert set(result.kubes.values_list("pk", flat=True)) == read_every_name(cast.kab, "warga")
+    # Under the cap the count is exact and the page shows it.
+    one = kube_search(cast.pusat, KubeFilters(q="Ani Suryani"))
+    assert (one.count, one.more) == (1, False)
+    page = client.get(reverse("registry:list"), {"q": "Ani Suryani"}).content.decode()
+    assert "1 KUBE" in page and "Lebih dari" not in page
+
+
+def test_the_words_a_search_reads():
+    assert words_query("siti hidayat") == 'reversed : "itis"* AND name : "hidayat"*'
+    assert words_query("ani nur hayati") == 'reversed : "ina"* AND "nur" AND name : "hayati"*'
+    assert words_query("a kusuma") == 'name : "kusuma"*'  # "a" ends too many words to read
+    assert words_query("a b") is None                     # nothing left: the trigrams answer
+    assert words_query("siti") is None                    # one word may sit inside a word
+    assert words_query('dewi "sri"') is None and words_query("zoë müller") is None
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its GIN indexes itself")
+def test_on_sqlite_every_index_holds_each_current_name_and_can_be_rebuilt(cast):
+    # A live server's transactional test before this one flushes the tables but not the indexes.
+    name_reindex()
+    rename_kube(cast.kab, cast.kube_b, "KUBE Mekar Wangi")
+    member = member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Cucu Suryani"))
+    member_update(actor=cast.kab, member=member, data=renamed(member, "Cucu Suryana"))
+
+    def indexed(table: str, reversed_too: bool = False) -> dict[int, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid, name{', reversed' if reversed_too else ''} FROM {table}")  # noqa: S608
+            rows = cursor.fetchall()
+        if reversed_too:
+            assert all(r[2] == r[1][::-1] for r in rows)
+        return {r[0]: r[1] for r in rows}
+
+    assert indexed(MEMBER_WORDS, True) == dict(Member.objects.values_list("pk", "name"))
+    assert indexed(KUBE_WORDS, True) == indexed(KUBE_TRIGRAMS) == dict(Kube.objects.values_list("pk", "name"))
+    assert indexed(KUBE_WORDS)[cast.kube_b.pk] == "KUBE Mekar Wangi"
+    with connection.cursor() as cursor:
+        for table in (MEMBER_WORDS, KUBE_WORDS):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+    assert found(cast.pusat, "cucu suryana") == found(cast.pusat, "mekar wangi") == set()
+    name_reindex()
+    assert indexed(MEMBER_WORDS, True) == dict(Member.objects.values_list("pk", "name"))
+    assert found(cast.pusat, "cucu suryana") == found(cast.pusat, "mekar wangi") == {cast.kube_b.pk}
