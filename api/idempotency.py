@@ -9,7 +9,8 @@ saved or neither is: a crash between them cannot leave a posting without its key
 post twice) or a key without its posting (a retry would be refused). A second request with the
 key while the first is still running waits for it (the unique index holds it) and then replays
 its answer. The same key with a different request is refused (422). Keys are scoped to the
-token that sent them and kept for `IDEMPOTENCY_KEEP_HOURS` (24 by default).
+token that sent them (a session call of SIKUBE's own pages: to the signed-in user, `user_scope`,
+so that a phone's outbox replays across a session that expired and a new sign-in) and kept for `IDEMPOTENCY_KEEP_HOURS` (24 by default).
 
 Nothing is written for a request that is refused anyway: the token is checked before the key is
 recorded (an unknown, revoked or inactive user's token goes straight on to the 401, without a
@@ -25,6 +26,7 @@ posting's write lock); the answers they hold may carry personal data.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 import re
 import time
 from collections.abc import Callable
@@ -37,7 +39,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.auth import request_token_owner
+from api.auth import CsrfRefused, request_token_owner, session_user
 from api.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -65,10 +67,28 @@ def before_lock(prepare: Callable[[HttpRequest], None]) -> Callable[[HttpRequest
     return prepare
 
 
+def user_scope(user: Any) -> str:
+    """The scope of a signed-in user's keys (sessions and page forms): the user, not the session."""
+    return hashlib.sha256(f"user:{user.pk}".encode()).hexdigest()
+
+
+def _session_scope(request: HttpRequest) -> str | None:
+    """`user_scope` of a same-origin session call with its CSRF token; None for anything that
+    authentication will refuse (no session, an inactive user, a missing or wrong CSRF token)."""
+    try:
+        user = session_user(request)
+    except CsrfRefused:
+        return None
+    return user_scope(user) if user is not None else None
+
+
 def _scope(request: HttpRequest) -> str | None:
-    """The token's own hash while it is in force; None for anything authentication will refuse."""
+    """The token's own hash while it is in force, else the session's user; None for anything
+    authentication will refuse."""
     found = request_token_owner(request)
-    return found[0].key_hash if found else None
+    if found is not None:
+        return found[0].key_hash
+    return _session_scope(request)
 
 
 def purge_expired() -> int:

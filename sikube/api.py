@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from accounts.api import router as auth_router
 from accounts.api import users_router
 from api import errors
-from api.auth import BearerToken
+from api.auth import BearerToken, SessionCsrf
 from approval.api import router as approval_router
 from assessments.api import router as assessments_router
 from audit.api import router as audit_router
@@ -68,7 +68,8 @@ api = SikubeAPI(
         "menerima header `Idempotency-Key` (1–255 karakter ASCII, misalnya UUID): permintaan yang "
         "dikirim ulang dengan kunci yang sama tidak mencatat dua kali dan mendapat jawaban pertama."
     ),
-    auth=BearerToken(),
+    # SIKUBE's own pages call it with the signed-in session and the CSRF header (the offline outbox).
+    auth=[BearerToken(), SessionCsrf()],
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
