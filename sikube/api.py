@@ -20,6 +20,7 @@ from grants.api import router as grants_router
 from mentoring.api import router as mentoring_router
 from messaging.api import router as messaging_router
 from monitoring.api import router as monitoring_router
+from pwa.api import router as pwa_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
 from shareout.api import router as shareout_router
@@ -90,3 +91,4 @@ api.add_router("", dtsen_router)
 api.add_router("", messaging_router)
 api.add_router("", monitoring_router)
 api.add_router("", audit_router)
+api.add_router("", pwa_router)
