@@ -388,6 +388,7 @@
       b.addEventListener("click", function () { refreshSnapshot(true).then(sync); });
     });
     var user = document.body.dataset.user ? Number(document.body.dataset.user) : null;
+    if (!user && !document.body.dataset.shell) { changed(); return; }  // signed out: nothing to fetch or send
     var ready = user ? currentUser().then(function (known) { return known === user ? null : setCurrentUser(user); })
       : Promise.resolve();
     ready.then(prune).then(function () { return refreshSnapshot(false); })

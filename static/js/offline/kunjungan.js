@@ -103,6 +103,7 @@
     var f = form.elements;
     var problems = { date: f.date.value ? "" : t.needDate, place: f.place.value.trim() ? "" : t.needPlace,
                      problems: f.problems.value.trim() ? "" : t.needProblems,
+                     fu_due: f.fu_action.value.trim() && !f.fu_due.value ? t.needDue : "",
                      photos: f.photos.files.length > MAX_PHOTOS ? t.tooManyPhotos : "" };
     Object.keys(problems).forEach(function (k) { error(k, problems[k]); });
     if (Object.keys(problems).some(function (k) { return problems[k]; })) return;
