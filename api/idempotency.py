@@ -26,11 +26,11 @@ posting's write lock); the answers they hold may carry personal data.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig

@@ -168,7 +168,7 @@ def test_a_connection_lost_mid_sync_still_posts_once_and_a_closed_month_is_corre
     before = Transaction.objects.count()
     period_close(actor=cast.ketua, kube=kube, period=last_month.year * 100 + last_month.month)  # meanwhile
 
-    lost = []
+    lost: list[int] = []
 
     def answer_lost(route):
         response = route.fetch()  # the server saves it …
@@ -249,7 +249,7 @@ def test_a_mentor_logs_a_visit_offline_and_it_arrives_once(browser, live_server,
 def test_another_user_on_the_same_phone_neither_sees_nor_sends_the_outbox(browser, live_server, cast, tmp_path):
     from books.models import Transaction
 
-    kube, base = cast.kube_a, live_server.url
+    base = live_server.url
     bendahara = second_officer(cast)
     context = launch(browser, tmp_path / "hp")
     page = context.pages[0] if context.pages else context.new_page()
@@ -287,8 +287,13 @@ def test_another_user_on_the_same_phone_neither_sees_nor_sends_the_outbox(browse
     context.set_offline(False)
     page.route("**/api/v1/groups/*/transactions", lambda route: route.abort())  # it cannot leave yet
     page.goto(f"{base}/")
-    dialogs = []
-    page.once("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs: list[str] = []
+
+    def refuse(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
     page.click("[data-testid=nav-narrow] summary")
     page.click("[data-testid=nav-narrow] button:has-text('Keluar')")
     page.wait_for_timeout(500)
@@ -298,7 +303,7 @@ def test_another_user_on_the_same_phone_neither_sees_nor_sends_the_outbox(browse
 
 
 def test_the_worker_keeps_no_page_with_a_nik(browser, live_server, cast, tmp_path):
-    base = cast and live_server.url
+    base = live_server.url
     member = cast.kube_a.members.first()
     context = launch(browser, tmp_path / "hp", width=1280)
     page = context.pages[0] if context.pages else context.new_page()

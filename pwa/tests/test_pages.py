@@ -29,7 +29,9 @@ def test_the_worker_is_served_from_the_root_and_keeps_only_static_files_and_shel
     assert answer.status_code == 200 and answer["Service-Worker-Allowed"] == "/"
     assert answer["Content-Type"].startswith("text/javascript")
     source = answer.content.decode()
-    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", source).group(1))
+    found = re.search(r"const PRECACHE = (\[.*?\]);", source)
+    assert found
+    precache = json.loads(found.group(1))
     pages = [u for u in precache if not u.startswith("/static/")]
     assert sorted(pages) == ["/app/kas/", "/app/kunjungan/", "/offline/"]
     assert "no-store" in source  # it refuses what the server says not to keep
