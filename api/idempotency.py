@@ -74,7 +74,14 @@ def user_scope(user: Any) -> str:
 
 def _session_scope(request: HttpRequest) -> str | None:
     """`user_scope` of a same-origin session call with its CSRF token; None for anything that
-    authentication will refuse (no session, an inactive user, a missing or wrong CSRF token)."""
+    authentication will refuse (no session, an inactive user, a missing or wrong CSRF token).
+    Django's CSRF check reads the form first (a photo's multipart), which would leave no body for
+    the fingerprint: the body is read into memory before it. A session upload larger than
+    DATA_UPLOAD_MAX_MEMORY_SIZE goes without a key (the phone sends photos of at most 1.5 MB)."""
+    try:
+        request.body  # noqa: B018 - kept for the fingerprint before the CSRF check parses the form
+    except RequestDataTooBig:
+        return None
     try:
         user = session_user(request)
     except CsrfRefused:

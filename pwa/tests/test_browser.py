@@ -17,12 +17,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
-def launch(browser, profile, *, offline=False, width=360, workers="allow"):
+ANDROID = ("Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/130.0.0.0 Mobile Safari/537.36")
+
+
+def launch(browser, profile, *, offline=False, width=360, workers="allow", **extra):
     """A browser with `profile` as its user-data folder, so that IndexedDB and the worker survive.
     `workers="block"` where a test cuts answers with page.route, which a service worker would bypass."""
     return browser.browser_type.launch_persistent_context(
         str(profile), executable_path="/usr/bin/chromium", headless=True, args=ARGS, offline=offline,
-        viewport={"width": width, "height": 800}, locale="id-ID", service_workers=workers)
+        viewport={"width": width, "height": 800}, locale="id-ID", service_workers=workers, **extra)
 
 
 @pytest.fixture
@@ -77,6 +81,16 @@ def entry(page, testid, amount, *, date=None, member=None):
     page.wait_for_selector("[data-testid=off-form]", state="hidden")
 
 
+def a_photo(width, height):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (0, 137, 90)).save(out, "PNG")
+    return out.getvalue()
+
+
 def states(page):
     return page.eval_on_selector_all("[data-testid=outbox-item]", "els => els.map(e => e.dataset.state)")
 
@@ -122,6 +136,7 @@ def test_the_treasurer_records_offline_closes_the_browser_and_everything_arrives
     entry(page, "off-deposit", "20000", member=f"3. {member.name}")
     assert page.inner_text("[data-testid=outbox-count]") == "4 menunggu dikirim"
     assert states(page) == ["waiting"] * 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= 361
     page.screenshot(path=str(ARTIFACTS / "offline-kas-360.png"), full_page=True)
     context.close()
 
@@ -208,9 +223,16 @@ def test_a_mentor_logs_a_visit_offline_and_it_arrives_once(browser, live_server,
     from mentoring.models import FollowUp, Visit
 
     kube, base = cast.kube_a, live_server.url
-    context = launch(browser, tmp_path / "hp")
+    context = launch(browser, tmp_path / "hp", user_agent=ANDROID)
     page = context.pages[0] if context.pages else context.new_page()
     sign_in(page, base, cast.pendamping.username)
+    # On Android "Pasang aplikasi" is in the menu: the browser's prompt where it offers one, else the
+    # how-to for Chrome's menu (headless Chromium may fire the prompt: the page is opened directly).
+    page.click("[data-testid=nav-narrow] summary")
+    assert page.is_visible("[data-testid=nav-narrow] [data-menu=install]")
+    assert page.get_attribute("[data-testid=nav-narrow] [data-menu=install]", "href") == "/app/pasang/"
+    page.goto(f"{base}/app/pasang/")
+    assert "Tambahkan ke layar utama" in page.inner_text("main")
     ready_offline_page(page, base, "/app/kunjungan/", "visit-form")
     context.set_offline(True)
     page.reload()
@@ -228,9 +250,12 @@ def test_a_mentor_logs_a_visit_offline_and_it_arrives_once(browser, live_server,
     page.click("[data-testid=visit-save]")
     assert "batas waktu" in page.inner_text("[data-error=fu_due]")  # as the server would say, on the phone
     page.fill("[data-testid=visit-fu-due]", (timezone.localdate() + timedelta(days=14)).isoformat())
+    page.set_input_files("[data-testid=visit-photos]", files=[{"name": "buku.png", "mimeType": "image/png",
+                                                                "buffer": a_photo(3000, 2000)}])
     page.click("[data-testid=visit-save]")
     page.wait_for_selector("[data-testid=outbox-item][data-state=waiting]")
     assert page.inner_text("[data-testid=outbox-count]") == "1 menunggu dikirim"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 361
     page.screenshot(path=str(ARTIFACTS / "offline-visit-360.png"), full_page=True)
     assert not Visit.objects.exists()
     context.set_offline(False)
@@ -242,6 +267,8 @@ def test_a_mentor_logs_a_visit_offline_and_it_arrives_once(browser, live_server,
     assert set(visit.attendance.filter(present=True).values_list("member_id", flat=True)) == {members[0].pk, members[2].pk}
     assert list(visit.audits.filter(checked=True).values_list("book", flat=True)) == ["kas"]
     assert FollowUp.objects.get().person == members[0]
+    [photo] = visit.photos.all()  # made smaller on the phone, sent once after the visit
+    assert max(photo.width, photo.height) <= 1600
     assert Visit.objects.count() == 1
     context.close()
 
