@@ -1,4 +1,6 @@
-"""Bearer-token authentication for the API."""
+"""Authentication for the API: a bearer token (scripts, other systems) or, for SIKUBE's own pages
+calling it from the same origin (the offline outbox, static/js/offline/), the signed-in session
+with Django's CSRF token in the `X-CSRFToken` header for every write."""
 
 from __future__ import annotations
 
@@ -10,9 +12,15 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
+from ninja.security.base import AuthBase
+from ninja.utils import check_csrf
 
 from accounts.models import ApiToken, User, token_hash
+from lib.errors import SikubeError
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def bearer_of(request: HttpRequest) -> str | None:
@@ -95,3 +103,34 @@ class BearerToken(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = user
         return user
+
+
+class CsrfRefused(SikubeError):
+    status = 403
+    code = "csrf_failed"
+
+
+def session_user(request: HttpRequest) -> User | None:
+    """The signed-in, active user of a same-origin call that carries no bearer token; None for
+    anything else. A write must also carry the CSRF token (else `CsrfRefused`): the session cookie
+    alone would let another site's form write in the user's name. Asked by authentication and by
+    the idempotency key's scope (api/idempotency.py), so a refused write never records a key."""
+    if request.META.get("HTTP_AUTHORIZATION"):
+        return None  # a token was sent: the token decides, whatever cookie comes along
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return None
+    if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+        raise CsrfRefused(_("Token CSRF tidak ada atau tidak cocok. Muat ulang halaman, lalu kirim lagi."))
+    return user
+
+
+class SessionCsrf(AuthBase):
+    """The session of SIKUBE's own pages (cookie), with the CSRF header for writes."""
+
+    openapi_type = "apiKey"
+    openapi_in = "cookie"
+    openapi_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return session_user(request)

@@ -14,7 +14,9 @@ unique index) and then replays its answer; a copy that finds the key recorded wh
 write begins is stopped there, its transaction rolled back. The same key with a different request
 is refused (422). A refusal that wrote nothing (400, 404, 409, 422) is kept too, in a short
 transaction of its own, so that a retry gets the same answer. Keys are scoped to the token that
-sent them and kept for `IDEMPOTENCY_KEEP_HOURS` (24 by default).
+sent them (a session call of SIKUBE's own pages: to the signed-in user, `user_scope`, so that a
+phone's outbox replays across a session that expired and a new sign-in) and kept for
+`IDEMPOTENCY_KEEP_HOURS` (24 by default).
 
 Nothing is written for a request that is refused anyway: the token is checked before the key is
 recorded (an unknown, revoked or inactive user's token goes straight on to the 401, without a
@@ -35,6 +37,7 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -43,7 +46,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.auth import request_token_owner
+from api.auth import CsrfRefused, request_token_owner, session_user
 from api.models import IdempotentRequest
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -71,10 +74,35 @@ def before_lock(prepare: Callable[[HttpRequest], None]) -> Callable[[HttpRequest
     return prepare
 
 
+def user_scope(user: Any) -> str:
+    """The scope of a signed-in user's keys (sessions and page forms): the user, not the session."""
+    return hashlib.sha256(f"user:{user.pk}".encode()).hexdigest()
+
+
+def _session_scope(request: HttpRequest) -> str | None:
+    """`user_scope` of a same-origin session call with its CSRF token; None for anything that
+    authentication will refuse (no session, an inactive user, a missing or wrong CSRF token).
+    Django's CSRF check reads the form first (a photo's multipart), which would leave no body for
+    the fingerprint: the body is read into memory before it. A session upload larger than
+    DATA_UPLOAD_MAX_MEMORY_SIZE goes without a key (the phone sends photos of at most 1.5 MB)."""
+    try:
+        request.body  # noqa: B018 - kept for the fingerprint before the CSRF check parses the form
+    except RequestDataTooBig:
+        return None
+    try:
+        user = session_user(request)
+    except CsrfRefused:
+        return None
+    return user_scope(user) if user is not None else None
+
+
 def _scope(request: HttpRequest) -> str | None:
-    """The token's own hash while it is in force; None for anything authentication will refuse."""
+    """The token's own hash while it is in force, else the session's user; None for anything
+    authentication will refuse."""
     found = request_token_owner(request)
-    return found[0].key_hash if found else None
+    if found is not None:
+        return found[0].key_hash
+    return _session_scope(request)
 
 
 def purge_expired() -> int:

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from accounts.api import router as auth_router
 from accounts.api import users_router
 from api import errors
-from api.auth import BearerToken
+from api.auth import BearerToken, SessionCsrf
 from approval.api import router as approval_router
 from assessments.api import router as assessments_router
 from audit.api import router as audit_router
@@ -20,6 +20,7 @@ from grants.api import router as grants_router
 from mentoring.api import router as mentoring_router
 from messaging.api import router as messaging_router
 from monitoring.api import router as monitoring_router
+from pwa.api import router as pwa_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
 from shareout.api import router as shareout_router
@@ -68,7 +69,8 @@ api = SikubeAPI(
         "menerima header `Idempotency-Key` (1–255 karakter ASCII, misalnya UUID): permintaan yang "
         "dikirim ulang dengan kunci yang sama tidak mencatat dua kali dan mendapat jawaban pertama."
     ),
-    auth=BearerToken(),
+    # SIKUBE's own pages call it with the signed-in session and the CSRF header (the offline outbox).
+    auth=[BearerToken(), SessionCsrf()],
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -89,3 +91,4 @@ api.add_router("", dtsen_router)
 api.add_router("", messaging_router)
 api.add_router("", monitoring_router)
 api.add_router("", audit_router)
+api.add_router("", pwa_router)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "monitoring",
     "ops",
     "front",
+    "pwa",
     "api",
     "demo",
 ]

@@ -6,6 +6,7 @@ from sikube.api import api
 
 urlpatterns = [
     path("", include("front.urls")),
+    path("", include("pwa.urls")),
     path("akun/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("wilayah/", include("regions.urls")),

@@ -43,9 +43,12 @@ def test_twenty_posts_with_a_made_up_token_write_nothing(client, kube):
     assert writes == []
 
 
-def test_a_session_cookie_alone_records_no_key(client, cast, kube):
-    client.force_login(cast.ketua)  # the API takes tokens only: 401, and no row for the cookie
-    assert post(client, kube, "cookie-1").status_code == 401
+def test_a_session_cookie_alone_records_no_key(cast, kube):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)  # as a browser: the cookie without the CSRF header
+    browser.force_login(cast.ketua)  # a session write needs X-CSRFToken: 403, and no row for the cookie
+    assert post(browser, kube, "cookie-1").status_code == 403
     assert not IdempotentRequest.objects.exists()
 
 
