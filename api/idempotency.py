@@ -27,22 +27,33 @@ in force; a role that may not make the write at all is refused in front of this 
 of every token go with the nightly `manage.py idempotency_purge` and, at most once a minute per
 process, with a recorded write (a DELETE on every write was a statement more inside every
 posting's write lock); the answers they hold may carry personal data.
+
+Pages use the same table (`PageIdempotencyMiddleware`, below): every page form that writes
+carries a one-time key the server renders into it (`{% submission_key %}`, the field
+`_submission`), scoped to the signed-in user (`user_scope`). A second POST of the same rendered
+form (a double tap, a reload after a lost answer, back and resubmit) changes nothing and is sent
+to the first result: only a success answer is kept (the redirect after a successful POST, or an
+htmx 2xx); a form refused and shown again with its errors keeps no key, and its new rendering
+carries a fresh one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import IntegrityError, connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, UnreadablePostError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,11 +83,6 @@ def before_lock(prepare: Callable[[HttpRequest], None]) -> Callable[[HttpRequest
     objects for the view, which then decides as it would without a key."""
     BEFORE_LOCK.append(prepare)
     return prepare
-
-
-def user_scope(user: Any) -> str:
-    """The scope of a signed-in user's keys (sessions and page forms): the user, not the session."""
-    return hashlib.sha256(f"user:{user.pk}".encode()).hexdigest()
 
 
 def _session_scope(request: HttpRequest) -> str | None:
@@ -276,3 +282,152 @@ class IdempotencyMiddleware:
         if isinstance(exception, KeyTaken):
             return HttpResponse(status=409)
         return None
+
+
+# --- Page forms ------------------------------------------------------------------------------
+
+PAGE_FIELD = "_submission"
+# Never kept on the page side, like EXEMPT above: the API (its own middleware), and pages whose
+# forms carry no key anyway (sign-in, the NIK search, the DTSEN previews) but could be sent one.
+PAGE_EXEMPT = ("/api/", "/akun/masuk", "/static/")
+# The messages a kept answer carried, so that a replay can show the first result's receipt again.
+_KEPT_LEVELS = (messages.SUCCESS, messages.INFO, messages.WARNING)
+
+
+def user_scope(user: Any) -> str:
+    """The idempotency scope of a signed-in user: the sha256 of "user:<pk>", the same for every
+    session and device of the user (a reload after signing in again still finds its key), never
+    another user's, and never the raw session id (which would then sit in a table)."""
+    return hashlib.sha256(f"user:{user.pk}".encode()).hexdigest()
+
+
+def new_submission_key() -> str:
+    """A fresh one-time key for one rendering of a form."""
+    return uuid.uuid4().hex
+
+
+def _page_fingerprint(request: HttpRequest) -> str:
+    """What the user sent: method, path, query, every posted field but the CSRF token (sorted,
+    so the browser's field order does not matter) and each uploaded file's field, name and size.
+    Not the raw body: a multipart body's boundary is new on every submit of the same form."""
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.path, request.META.get("QUERY_STRING", "")):
+        digest.update(part.encode() + b"\0")
+    for name in sorted(request.POST):
+        if name == "csrfmiddlewaretoken":
+            continue
+        for value in request.POST.getlist(name):
+            digest.update(f"{name}={value}".encode() + b"\0")
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"{name}:{upload.name}:{upload.size}".encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _posted_key(request: HttpRequest) -> str | None:
+    """The form's key, or None for a POST without one (or whose body cannot be read: the view
+    then answers as it would anyway)."""
+    try:
+        key = request.POST.get(PAGE_FIELD)
+    except (OSError, UnreadablePostError, RequestDataTooBig, TooManyFieldsSent):
+        return None
+    return key if key and KEY.match(key) else None
+
+
+def _page_kept(request: HttpRequest, response: HttpResponse) -> bool:
+    """Only a success is kept: a redirect (Post/Redirect/Get after the work is saved), or a 2xx
+    answer to htmx. A 200 or 400 page is a form shown again (with its errors, or to confirm), and
+    a redirect that leaves an error message is a refusal (the month close says why on its page)."""
+    if getattr(response, "streaming", False):
+        return False
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    if any(m.level >= messages.ERROR for m in queued):
+        return False
+    if 300 <= response.status_code < 400:
+        return True
+    return request.headers.get("HX-Request") == "true" and 200 <= response.status_code < 300
+
+
+def _page_answer(request: HttpRequest, response: HttpResponse) -> bytes:
+    """What a replay needs, as JSON in the row's body: where the redirect went (the receipt), the
+    messages the first answer left for the next page, and an htmx answer's body and HX- headers."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    answer = {
+        "location": response.get("Location", ""),
+        "messages": [[m.level, str(m.message), m.extra_tags or ""] for m in queued if m.level in _KEPT_LEVELS],
+        "headers": {k: v for k, v in response.items() if k.lower().startswith("hx-")},
+        "body": "" if response.status_code >= 300 else response.content.decode("utf-8", "replace"),
+    }
+    return json.dumps(answer).encode()
+
+
+def _page_replay(request: HttpRequest, row: IdempotentRequest, *, changed: bool) -> HttpResponse:
+    """The first answer again, with a note that nothing was saved twice (or, when the form was
+    changed before it was sent again, that the change was not saved)."""
+    answer = json.loads(bytes(row.body) or b"{}")
+    storage = getattr(request, "_messages", None)
+    pending = set()
+    if storage is not None:
+        pending = {str(m.message) for m in storage}
+        storage.used = False  # only peeked: the next page still shows them
+    for level, text, tags in answer.get("messages", []):
+        if text not in pending:
+            messages.add_message(request, level, text, extra_tags=tags)
+    if changed:
+        messages.warning(request, _("Formulir ini sudah pernah dikirim dan tersimpan; perubahan yang Anda kirim "
+                                    "ulang tidak disimpan. Buka formulirnya lagi untuk mencatat yang baru."))
+    else:
+        messages.info(request, _("Formulir ini sudah terkirim sebelumnya; tidak ada yang dicatat dua kali."))
+    response: HttpResponse
+    if answer.get("location"):
+        response = HttpResponseRedirect(answer["location"])
+        response.status_code = row.status or 302
+    else:
+        response = HttpResponse(answer.get("body", ""), status=row.status or 200, content_type=row.content_type or None)
+    for name, value in answer.get("headers", {}).items():
+        response[name] = value
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+class PageIdempotencyMiddleware:
+    """A page POST carrying `_submission` from a signed-in user runs once (the module's docstring).
+    It sits after authentication and messages; the API's requests are IdempotencyMiddleware's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (request.method != "POST" or request.path.startswith(PAGE_EXEMPT)
+                or user is None or not user.is_authenticated):
+            return self.get_response(request)
+        key = _posted_key(request)
+        if key is None:
+            return self.get_response(request)
+        scope = user_scope(user)
+        fingerprint = _page_fingerprint(request)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    row = IdempotentRequest.objects.create(scope=scope, key=key, fingerprint=fingerprint)
+            except IntegrityError:
+                earlier = IdempotentRequest.objects.filter(scope=scope, key=key).first()
+                if earlier is None or earlier.status is None:
+                    messages.warning(request, _("Formulir ini masih diproses. Periksa sebentar lagi apakah sudah "
+                                                "tersimpan sebelum mengirimnya lagi."))
+                    return HttpResponseRedirect(request.get_full_path())
+                return _page_replay(request, earlier, changed=earlier.fingerprint != fingerprint)
+            response = self.get_response(request)
+            if response.status_code >= 500 or response.status_code in NOT_KEPT:
+                transaction.set_rollback(True)  # as in the API: nothing of it is kept, a new submit runs again
+                return response
+            if not _page_kept(request, response):
+                row.delete()  # a form shown again: the key stays unused, the (refused) work is the view's
+                return response
+            row.status = response.status_code
+            row.content_type = response.get("Content-Type", "")
+            row.body = _page_answer(request, response)
+            row.save(update_fields=["status", "content_type", "body"])
+            _purge_if_due()
+        return response

@@ -112,6 +112,7 @@ class KubeOut(Schema):
     status: str
     status_reason: str
     active_members: int
+    version: int = Field(..., description="Versi data identitas; kirim kembali di `PUT` sebagai `version`")
 
 
 class MemberOut(Schema):
@@ -135,6 +136,7 @@ class MemberOut(Schema):
     left_on: date | None
     left_reason: str
     personal_data_masked: bool
+    version: int = Field(..., description="Versi data anggota; kirim kembali di `PUT` sebagai `version`")
 
 
 class MemberIn(Schema):
@@ -159,6 +161,24 @@ class MemberIn(Schema):
         return MemberData(**self.dict())
 
 
+VERSION_FIELD = Field(None, ge=1, le=2**31 - 1, description=(
+    "Versi yang dibaca sebelum mengubah (`version` dari GET). Bila data sudah diubah orang lain sejak itu, "
+    "perubahan ditolak dengan 409 `stale_version`; `details` memuat kedua versi dan isian yang tersimpan "
+    "sekarang. Tanpa `version`: disimpan tanpa pemeriksaan ini."))
+STALE_ANSWER = {"responses": {"409": {
+    "description": "Data sudah diubah orang lain sejak versi yang dikirim (`stale_version`; `details`: "
+                   "`your_version`, `current_version`, `current`), atau permintaan dengan Idempotency-Key "
+                   "yang sama masih diproses",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+
+
+class MemberUpdateIn(MemberIn):
+    version: int | None = VERSION_FIELD
+
+    def data(self) -> MemberData:
+        return MemberData(**self.dict(exclude={"version"}))
+
+
 class FoundingMemberIn(MemberIn):
     position: Annotated[str, Codes(Position, blank=True)] = Field("", description="kosong: anggota biasa")
 
@@ -177,6 +197,10 @@ class KubeFields(Schema):
     address: str = Field("", max_length=250)
     rt: str = Field("", max_length=3)
     rw: str = Field("", max_length=3)
+
+
+class KubeUpdateIn(KubeFields):
+    version: int | None = VERSION_FIELD
 
 
 class KubeIn(KubeFields):
@@ -326,7 +350,7 @@ def _kube_out(kube: Kube, count: int | None = None) -> dict[str, Any]:
         "bonds": kube.bonds, "bond_note": kube.bond_note, "pendamping": kube.pendamping_id,
         "stage": kube.stage, "status": kube.status, "status_reason": kube.status_reason,
         "active_members": count if count is not None
-        else kube.members.filter(left_on__isnull=True).count(),
+        else kube.members.filter(left_on__isnull=True).count(), "version": kube.version,
     }
 
 
@@ -338,7 +362,7 @@ def _member_out(row: MemberRow) -> dict[str, Any]:
         "target_group": m.target_group, "welfare_level": m.welfare_level,
         "dtsen_status": m.dtsen_status, "dtsen_desil": m.dtsen_desil, "skills": m.skills,
         "task": m.task, "position": row.position, "joined_on": m.joined_on, "left_on": m.left_on,
-        "left_reason": m.left_reason, "personal_data_masked": row.nik != m.nik,
+        "left_reason": m.left_reason, "personal_data_masked": row.nik != m.nik, "version": m.version,
     }
 
 
@@ -448,8 +472,8 @@ def get_group(request: HttpRequest, kube_id: ObjectId) -> dict[str, Any]:
     return _kube_out(access_kube(request.user, kube_id))
 
 
-@router.put("/groups/{kube_id}", response=KubeOut, summary="Ubah identitas KUBE")
-def update_group(request: HttpRequest, kube_id: ObjectId, payload: KubeFields) -> dict[str, Any]:
+@router.put("/groups/{kube_id}", response=KubeOut, summary="Ubah identitas KUBE", openapi_extra=STALE_ANSWER)
+def update_group(request: HttpRequest, kube_id: ObjectId, payload: KubeUpdateIn) -> dict[str, Any]:
     kube = access_kube(request.user, kube_id, write=Kind.KUBE)
     desa = _region(payload.desa, field="desa")
     services.kube_desa_check(request.user, desa)
@@ -458,7 +482,8 @@ def update_group(request: HttpRequest, kube_id: ObjectId, payload: KubeFields) -
         programme=_programme(payload.programme), business_type=payload.business_type,
         target_group=payload.target_group, business_mode=payload.business_mode,
         business_description=payload.business_description, bonds=payload.bonds,
-        bond_note=payload.bond_note, address=payload.address, rt=payload.rt, rw=payload.rw)
+        bond_note=payload.bond_note, address=payload.address, rt=payload.rt, rw=payload.rw,
+        version=payload.version)
     return _kube_out(kube)
 
 
@@ -551,10 +576,11 @@ def get_member(request: HttpRequest, member_id: ObjectId) -> dict[str, Any]:
     return _member_out(_member_row(request, access_member(request.user, member_id)))
 
 
-@router.put("/members/{member_id}", response=MemberOut, summary="Ubah data anggota")
-def update_member(request: HttpRequest, member_id: ObjectId, payload: MemberIn) -> dict[str, Any]:
+@router.put("/members/{member_id}", response=MemberOut, summary="Ubah data anggota", openapi_extra=STALE_ANSWER)
+def update_member(request: HttpRequest, member_id: ObjectId, payload: MemberUpdateIn) -> dict[str, Any]:
     member = access_member(request.user, member_id, write=True)
-    member = services.member_update(actor=request.user, member=member, data=payload.data())
+    member = services.member_update(actor=request.user, member=member, data=payload.data(),
+                                    version=payload.version)
     return _member_out(_member_row(request, member))
 
 

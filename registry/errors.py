@@ -10,3 +10,11 @@ class ImportRefused(RegistryError):
 
     status = 422
     code = "import_invalid"
+
+
+class StaleEdit(RegistryError):
+    """An edit that started from an older version than the one saved meanwhile: nothing was
+    saved; `details` holds both versions (yours and the current one, with its values)."""
+
+    status = 409
+    code = "stale_version"

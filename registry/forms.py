@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import mentors_within
@@ -74,6 +75,13 @@ class KubeForm(Form):
         desa = self.fields["desa"]
         assert isinstance(desa, RegionField)
         desa.set_root(root)
+        if editing:
+            self.fields["version"] = version_field()
+
+
+def version_field() -> forms.IntegerField:
+    """The version an edit started from (services.check_version), carried in the form."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class KubeRegisterForm(KubeForm):
@@ -131,6 +139,12 @@ class MemberForm(Form):
     @classmethod
     def initial_for(cls, member: Member) -> dict[str, Any]:
         return {name: getattr(member, name) for name in cls.base_fields if hasattr(member, name)}
+
+
+class MemberEditForm(MemberForm):
+    """A member's edit: the form with the version it started from."""
+
+    version = version_field()
 
 
 class MemberRowForm(MemberForm):
@@ -312,3 +326,27 @@ class ImportForm(Form):
 
 def today() -> date:
     return timezone.localdate()
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    """A value as the page shows it: choices by their label, dates in words, nothing as a dash."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    choices = dict(getattr(field, "choices", []) or []) if not isinstance(field, forms.ModelChoiceField) else {}
+    if isinstance(value, list | tuple):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    return str(choices.get(value, value))
+
+
+def stale_rows(form: forms.Form, current: Any, *, yours: int | None, current_version: int) -> dict[str, Any]:
+    """Both versions of a refused stale edit side by side (registry/stale.html): what the user
+    sent (the form's cleaned values) and what is saved now, field by field, the differences marked."""
+    rows = []
+    for name, field in form.fields.items():
+        if name in ("version", "accept_duplicate") or name not in form.cleaned_data:
+            continue
+        mine, saved = _shown(field, form.cleaned_data[name]), _shown(field, getattr(current, name, None))
+        rows.append({"label": field.label, "yours": mine, "current": saved, "differs": mine != saved})
+    return {"yours": yours, "current": current_version, "rows": rows}

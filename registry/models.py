@@ -115,6 +115,9 @@ class Kube(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices,
                               default=Status.AKTIF)
     status_reason = models.CharField(_("alasan status"), max_length=250, blank=True)
+    # The edit the identity is at: raised by kube_update on every change, so an edit that started
+    # from an older one is refused instead of silently overwriting (services.check_version).
+    version = models.PositiveIntegerField(_("versi"), default=1)
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("dicatat oleh"),
                                    null=True, on_delete=models.SET_NULL, related_name="+")
@@ -179,6 +182,7 @@ class Member(models.Model):
     left_note = models.CharField(_("keterangan keluar"), max_length=250, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("akun"), null=True,
                              blank=True, on_delete=models.SET_NULL, related_name="memberships")
+    version = models.PositiveIntegerField(_("versi"), default=1)  # as Kube.version: member_update, member_set_task
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 
     class Meta:

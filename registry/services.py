@@ -32,7 +32,7 @@ from registry.choices import (
     TargetGroup,
 )
 from registry.duplicates import KIND_LABELS, likely_duplicates
-from registry.errors import RegistryError
+from registry.errors import RegistryError, StaleEdit
 from registry.models import (
     DtsenRecord,
     Kube,
@@ -62,6 +62,21 @@ KUBE_FIELDS = ["name", "desa_id", "address", "rt", "rw", "formed_on", "programme
                "bonds", "bond_note"]
 MEMBER_FIELDS = ["nik", "kk_number", "name", "sex", "birth_date", "address", "phone",
                  "target_group", "welfare_level", "skills", "task", "joined_on"]
+
+
+def check_version(obj: Kube | Member, version: int | None, fields: list[str]) -> None:
+    """Refuse an edit that started from another version than the one saved (`obj`, read under
+    its row lock): someone saved in between, and saving now would silently overwrite their
+    change. Both versions go back to the form or the client, which shows them side by side.
+    No version given (an older client) saves as before."""
+    if version is None or version == obj.version:
+        return
+    raise StaleEdit(
+        _("Data ini sudah diubah orang lain (versi %(current)s) sejak Anda mulai mengubahnya (versi %(yours)s). "
+          "Bandingkan isian Anda dengan data yang tersimpan sekarang, lalu simpan lagi bila perlu.")
+        % {"current": obj.version, "yours": version},
+        field="version",
+        details={"your_version": version, "current_version": obj.version, "current": snapshot(obj, fields)})
 
 
 def _raise(problem: Problem | None, *, details: Any = None) -> None:
@@ -362,8 +377,11 @@ def _add_years(day: date, years: int) -> date:
 def kube_update(*, actor: Any, kube: Kube, name: str, desa: Region, formed_on: date,
                 programme: Programme, business_type: str, target_group: str,
                 business_mode: str, business_description: str = "", bonds: Sequence[str] = (),
-                bond_note: str = "", address: str = "", rt: str = "", rw: str = "") -> Kube:
+                bond_note: str = "", address: str = "", rt: str = "", rw: str = "",
+                version: int | None = None) -> Kube:
+    """`version`: the one the edit started from (check_version); each change raises it by one."""
     kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    check_version(kube, version, KUBE_FIELDS)
     name = " ".join(name.split())
     kube_desa_check(actor, desa)
     _check_kube_fields(name=name, desa=desa, formed_on=formed_on, programme=programme,
@@ -385,9 +403,11 @@ def kube_update(*, actor: Any, kube: Kube, name: str, desa: Region, formed_on: d
     kube.business_description = business_description.strip()
     kube.bonds, kube.bond_note = list(dict.fromkeys(bonds)), bond_note.strip()
     kube.address, kube.rt, kube.rw = address.strip(), rt.strip(), rw.strip()
+    changes = diff(before, snapshot(kube, KUBE_FIELDS))
+    if changes:
+        kube.version += 1
     kube.save()
     kube_name_index([kube])
-    changes = diff(before, snapshot(kube, KUBE_FIELDS))
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, obj=kube, kube_id=kube.pk, changes=changes)
     outbox.record(kube.pk)
@@ -532,11 +552,13 @@ def member_add(*, actor: Any, kube: Kube, data: MemberData) -> Member:
 
 
 @transaction.atomic
-def member_update(*, actor: Any, member: Member, data: MemberData) -> Member:
+def member_update(*, actor: Any, member: Member, data: MemberData, version: int | None = None) -> Member:
+    """`version`: the one the edit started from (check_version); each change raises it by one."""
     member = (Member.objects.select_for_update(of=("self",)).select_related("kube__programme")
               .get(pk=member.pk))
     if not member.is_active:
         raise RegistryError(_("Data anggota yang sudah keluar tidak diubah lagi."))
+    check_version(member, version, MEMBER_FIELDS)
     data = data.normalized()
     joined_on = data.joined_on or member.joined_on
     if joined_on < member.kube.formed_on:
@@ -553,8 +575,10 @@ def member_update(*, actor: Any, member: Member, data: MemberData) -> Member:
         if name != "joined_on":
             setattr(member, name, getattr(data, name))
     member.joined_on = joined_on
-    _save_member(member)
     changes = diff(before, snapshot(member, MEMBER_FIELDS))
+    if changes:
+        member.version += 1
+    _save_member(member)
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
                      changes=changes)
@@ -571,7 +595,9 @@ def member_set_task(*, actor: Any, member: Member, task: str) -> Member:
     if not member.is_active:
         raise RegistryError(_("Anggota ini sudah keluar."))
     old, member.task = member.task, task.strip()[:150]
-    member.save(update_fields=["task"])
+    if old != member.task:
+        member.version += 1  # the task is one of the member form's fields
+    member.save(update_fields=["task", "version"])
     if old != member.task:
         audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
                      changes={"task": [old, member.task]})

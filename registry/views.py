@@ -30,7 +30,7 @@ from accounts.models import User
 from lib.forms import apply_error
 from registry import services
 from registry.choices import Position
-from registry.errors import RegistryError
+from registry.errors import RegistryError, StaleEdit
 from registry.forms import (
     AccountForm,
     AssignForm,
@@ -38,6 +38,7 @@ from registry.forms import (
     KubeForm,
     KubeRegisterForm,
     LeaveForm,
+    MemberEditForm,
     MemberForm,
     MemberFormSet,
     NikSearchForm,
@@ -46,8 +47,9 @@ from registry.forms import (
     StageForm,
     StatusForm,
     TaskForm,
+    stale_rows,
 )
-from registry.models import Kube, LifecycleChange, Programme
+from registry.models import Kube, LifecycleChange, Member, Programme
 from registry.selectors import (
     KubeFilters,
     active_member_counts,
@@ -237,8 +239,9 @@ def kube_edit(request: HttpRequest, kube_id: int) -> HttpResponse:
     initial = {f: getattr(kube, f) for f in ("name", "address", "rt", "rw", "formed_on", "target_group",
                                              "business_type", "business_description",
                                              "business_mode", "bonds", "bond_note")}
-    initial |= {"desa": kube.desa_id, "programme": kube.programme_id}
+    initial |= {"desa": kube.desa_id, "programme": kube.programme_id, "version": kube.version}
     form = KubeForm(request.POST or None, initial=initial, root=_root(request), editing=True)
+    stale = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -247,7 +250,14 @@ def kube_edit(request: HttpRequest, kube_id: int) -> HttpResponse:
                                  business_type=d["business_type"], target_group=d["target_group"],
                                  business_mode=d["business_mode"],
                                  business_description=d["business_description"], bonds=d["bonds"],
-                                 bond_note=d["bond_note"], address=d["address"], rt=d["rt"], rw=d["rw"])
+                                 bond_note=d["bond_note"], address=d["address"], rt=d["rt"], rw=d["rw"],
+                                 version=d["version"])
+        except StaleEdit as exc:
+            kube = Kube.objects.select_related("desa", "programme").get(pk=kube.pk)
+            stale = stale_rows(form, kube, yours=d["version"], current_version=kube.version)
+            form = KubeForm(_with_version(request, kube.version), root=_root(request), editing=True)
+            form.is_valid()
+            form.add_error(None, exc.message)
         except RegistryError as exc:
             apply_error(form, exc)
         else:
@@ -255,7 +265,15 @@ def kube_edit(request: HttpRequest, kube_id: int) -> HttpResponse:
             return redirect("registry:detail", kube.pk)
     return render(request, "registry/simple_form.html", {
         "kube": kube, "form": form, "title": _("Ubah data %(name)s") % {"name": kube.name},
-        "submit": _("Simpan")})
+        "submit": _("Simpan"), "stale": stale})
+
+
+def _with_version(request: HttpRequest, version: int) -> Any:
+    """What was sent, now based on the current version: saving it again is a choice made with
+    both versions in view, not a silent overwrite."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    return data
 
 
 def _lifecycle_view(request: HttpRequest, kube_id: int, *, field: str) -> HttpResponse:
@@ -335,17 +353,25 @@ def member_add(request: HttpRequest, kube_id: int) -> HttpResponse:
 def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(request.user, member_id, write=True)
     kube = member.kube
-    form = MemberForm(request.POST or None, initial=MemberForm.initial_for(member))
+    form = MemberEditForm(request.POST or None, initial=MemberEditForm.initial_for(member))
+    stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(actor=request.user, member=member, data=form.member_data())
+            services.member_update(actor=request.user, member=member, data=form.member_data(),
+                                   version=form.cleaned_data["version"])
+        except StaleEdit as exc:
+            member = Member.objects.get(pk=member.pk)
+            stale = stale_rows(form, member, yours=form.cleaned_data["version"], current_version=member.version)
+            form = MemberEditForm(_with_version(request, member.version))
+            form.is_valid()
+            form.add_error(None, exc.message)
         except RegistryError as exc:
             apply_error(form, exc)
         else:
             messages.success(request, _("Data %(name)s sudah disimpan.") % {"name": member.name})
             return redirect("registry:detail", kube.pk)
     return render(request, "registry/member_form.html", {
-        "kube": kube, "form": form, "member": member,
+        "kube": kube, "form": form, "member": member, "stale": stale,
         "title": _("Ubah data anggota %(name)s") % {"name": member.name}})
 
 

@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "api.middleware.WriteRoleMiddleware",  # before the key: a role refusal writes nothing
     "api.idempotency.IdempotencyMiddleware",
+    "api.idempotency.PageIdempotencyMiddleware",  # page forms' one-time keys, after auth and messages
     "lib.db.ReplicaReadsMiddleware",
 ]
 
@@ -156,6 +157,7 @@ TEMPLATES = [
                 "front.context_processors.navigation",
                 "lib.db.replica_context",
             ],
+            "builtins": ["api.templatetags.submission"],  # {% submission_key %} in every writing form
         },
     },
 ]

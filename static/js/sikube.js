@@ -35,4 +35,41 @@ document.addEventListener("DOMContentLoaded", function () {
     if (target.scrollIntoView) target.scrollIntoView({ block: "center" });
     if (field && field.focus) field.focus({ preventScroll: true });
   }
+
+  // A form that writes (it carries the one-time key of {% submission_key %}): once sent, its
+  // buttons say "Menyimpan…" and a second tap sends nothing. The server's key holds without this.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var key = form.querySelector && form.querySelector("[data-submission]");
+    if (!key || event.defaultPrevented) return;
+    if (form.dataset.sending) { event.preventDefault(); return; }
+    form.dataset.sending = "1";
+    var pressed = event.submitter;
+    // After the browser has read the form: a button disabled now would leave its name=value out.
+    setTimeout(function () {
+      form.querySelectorAll("button, input[type=submit]").forEach(function (b) {
+        if (b.type !== "submit") return;
+        b.disabled = true;
+        if (b === pressed || !pressed) {
+          b.dataset.label = b.textContent;
+          b.setAttribute("aria-busy", "true");
+          if (b.tagName === "BUTTON") b.textContent = key.dataset.submission;
+        }
+      });
+    }, 0);
+  });
+});
+
+// Back to a page the browser kept whole (back/forward cache): its form may be sent again (the
+// server answers with the first result), so its buttons are ready again.
+window.addEventListener("pageshow", function (event) {
+  if (!event.persisted) return;
+  document.querySelectorAll("form[data-sending]").forEach(function (form) {
+    delete form.dataset.sending;
+    form.querySelectorAll("[aria-busy=true]").forEach(function (b) {
+      if (b.dataset.label !== undefined && b.tagName === "BUTTON") b.textContent = b.dataset.label;
+      b.removeAttribute("aria-busy");
+    });
+    form.querySelectorAll("button, input[type=submit]").forEach(function (b) { b.disabled = false; });
+  });
 });
