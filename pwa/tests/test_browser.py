@@ -358,3 +358,48 @@ def test_the_worker_keeps_no_page_with_a_nik(browser, live_server, cast, tmp_pat
         assert member.nik not in body and member.kk_number not in body and cast.kab.username not in body
     page.screenshot(path=str(ARTIFACTS / "offline-menu-1280.png"))
     context.close()
+
+
+def test_a_refused_visit_is_corrected_on_the_phone_and_arrives_once(browser, live_server, cast, tmp_path):
+    """The server refuses a visit dated tomorrow; "Perbaiki" puts it back in the form as it was saved,
+    the mentor corrects the date, and it is sent once (with a new key: the body changed)."""
+    from mentoring.models import Visit
+
+    kube, base = cast.kube_a, live_server.url
+    context = launch(browser, tmp_path / "hp")
+    page = context.pages[0] if context.pages else context.new_page()
+    sign_in(page, base, cast.pendamping.username)
+    ready_offline_page(page, base, "/app/kunjungan/", "visit-form")
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("[data-testid=visit-form]:visible")
+    tomorrow, today = timezone.localdate() + timedelta(days=1), timezone.localdate()
+    page.fill("[data-testid=visit-form] input[name=date]", tomorrow.isoformat())
+    page.fill("[data-testid=visit-place]", "Balai desa")
+    page.fill("[data-testid=visit-problems]", "Kas kecil belum dihitung")
+    page.check("[data-testid=present-2]")
+    page.check("[data-testid=audit-checked-kas]")
+    page.check("[data-testid=audit-order-kas]")
+    page.click("[data-testid=visit-save]")
+    page.wait_for_selector("[data-testid=outbox-item][data-state=waiting]")
+    context.set_offline(False)
+    page.click("[data-testid=send-now]")
+    wait_states(page, ["refused"])
+    assert "masa depan" in page.inner_text("[data-testid=outbox-item]")
+    assert not Visit.objects.exists()
+    page.click("[data-testid=outbox-fix]")
+    form = "[data-testid=visit-form]"
+    assert page.input_value(f"{form} input[name=date]") == tomorrow.isoformat()
+    assert page.input_value("[data-testid=visit-place]") == "Balai desa"
+    assert page.is_checked("[data-testid=present-2]") and not page.is_checked("[data-testid=present-1]")
+    assert page.is_checked("[data-testid=audit-checked-kas]") and page.is_checked("[data-testid=audit-order-kas]")
+    page.fill(f"{form} input[name=date]", today.isoformat())
+    page.click("[data-testid=visit-save]")
+    page.click("[data-testid=send-now]")
+    wait_states(page, ["sent"])
+    visit = Visit.objects.get()
+    assert visit.date == today and visit.place == "Balai desa"
+    assert list(visit.audits.filter(in_order=True).values_list("book", flat=True)) == ["kas"]
+    page.click("[data-testid=send-now]")
+    assert Visit.objects.count() == 1
+    context.close()

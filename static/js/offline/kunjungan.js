@@ -11,6 +11,7 @@
   var MAX_SIDE = 1600;          // mentoring.services.PHOTO_MAX_SIDE
   var MAX_BYTES = 1536 * 1024;  // each photo as kept on the phone
   var data = null;
+  var fixing = null;  // the refused visit being corrected (its photos stay with it)
 
   function today() {
     var d = new Date();
@@ -124,10 +125,13 @@
       body.follow_ups.push({ action: f.fu_action.value.trim(), person: f.fu_person.value ? Number(f.fu_person.value) : null,
                              due_on: f.fu_due.value || null });
     }
-    Promise.all(Array.prototype.map.call(f.photos.files, shrink)).then(function (photos) {
-      var label = O.fmt(t.label, { group: groupOf(kube).name, date: body.date });
-      return O.add({ kind: "visit", kube: kube, path: "/api/v1/visits", body: body, label: label, photos: photos });
-    }).then(function () {
+    var label = O.fmt(t.label, { group: groupOf(kube).name, date: body.date });
+    var saved = fixing ? O.update(fixing, body, label)
+      : Promise.all(Array.prototype.map.call(f.photos.files, shrink)).then(function (photos) {
+        return O.add({ kind: "visit", kube: kube, path: "/api/v1/visits", body: body, label: label, photos: photos });
+      });
+    saved.then(function () {
+      fixing = null;
       form.reset();
       f.date.value = today();
       f.kube.value = String(kube);
@@ -135,10 +139,38 @@
     }).catch(function () { error("photos", t.photoUnreadable); });
   }
 
+  /* A refused visit back in the form, as it was saved, to be corrected and sent again (a new key
+     only if something changed: app.js update). */
+  function fix(item) {
+    var b = item.body, f = form.elements;
+    if (!data || !groupOf(b.kube)) return;
+    fixing = item;
+    f.kube.value = String(b.kube);
+    showMembers();
+    f.date.value = b.date;
+    f.kind.value = b.kind;
+    f.place.value = b.place;
+    f.problems.value = b.problems;
+    f.solutions.value = b.solutions || "";
+    form.querySelectorAll("input[name=present]").forEach(function (box) {
+      box.checked = b.present.indexOf(Number(box.value)) >= 0;
+    });
+    form.querySelectorAll("input[name=checked], input[name=in_order]").forEach(function (box) {
+      var field = box.name === "checked" ? "checked" : "in_order";
+      box.checked = b.audits.some(function (a) { return a.book === box.value && a[field]; });
+    });
+    var fu = b.follow_ups[0];
+    f.fu_action.value = fu ? fu.action : "";
+    f.fu_person.value = fu && fu.person ? String(fu.person) : "";
+    f.fu_due.value = fu && fu.due_on ? fu.due_on : "";
+    form.scrollIntoView();
+    f.date.focus();
+  }
+
   form.elements.kube.addEventListener("change", showMembers);
   form.addEventListener("submit", save);
-  O.onChange(function () { O.renderOutbox(null); });
+  O.onChange(function () { O.renderOutbox(fix); });
   window.addEventListener("sikube:snapshot", show);
   show();
-  O.renderOutbox(null);
+  O.renderOutbox(fix);
 }());
