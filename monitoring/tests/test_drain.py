@@ -123,7 +123,7 @@ def test_the_dashboard_says_as_of_when_and_what_is_still_waiting(client, cast):
         drain()  # the cast was drained at today's real time; this one at NOW
         client.force_login(cast.kab)
         page = client.get(reverse("monitoring:dashboard")).content.decode()
-        assert "Angka per 20 Nov 2026 10:00" in page and "menunggu" not in page
+        assert "Angka per 20 Nov 2026 10:00" in page and "perubahan menunggu" not in page
         api = client.get("/api/v1/dashboard/32.04", **bearer(cast.kab)).json()
         assert (api["pending_changes"], api["as_of"][:16]) == (0, "2026-11-20T03:00")  # UTC
         _post(cast, cast.kube_a, 75_000)  # Kab. Bandung
@@ -136,7 +136,7 @@ def test_the_dashboard_says_as_of_when_and_what_is_still_waiting(client, cast):
     with time_machine.travel("2026-11-20 10:05 +0700", tick=False):
         drain()
         page = client.get(reverse("monitoring:dashboard")).content.decode()
-        assert "Angka per 20 Nov 2026 10:05" in page and "menunggu" not in page
+        assert "Angka per 20 Nov 2026 10:05" in page and "perubahan menunggu" not in page
 
 
 def test_on_sqlite_a_drainer_whose_rows_another_took_meanwhile_writes_nothing(cast, monkeypatch):
