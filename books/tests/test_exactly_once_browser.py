@@ -135,3 +135,28 @@ def test_on_a_slow_connection_a_double_tap_saves_one_sale(browser, live_server, 
     assert "Tersimpan: Penjualan Rp12.500" in page.inner_text(".messages")
     assert postings("Sinyal lemah") == 1
     context.close()
+
+
+def test_back_and_send_again_saves_once(browser, live_server, treasurer):
+    """After a save, Back renders the form again (no-store): the key it was sent with is put back,
+    so sending it again shows the first result instead of saving a second sale."""
+    base = live_server.url
+    context, page, url, _csp = open_sale(browser, base, treasurer)
+    fill(page, "Kembali lalu kirim")
+    page.click(BUTTON)
+    page.wait_for_url(books_home(base, treasurer))
+    assert postings("Kembali lalu kirim") == 1
+    page.go_back()
+    page.wait_for_selector("[data-testid=entry-form]")
+    fill(page, "Kembali lalu kirim")
+    page.click(BUTTON)
+    page.wait_for_url(books_home(base, treasurer))
+    assert "tidak ada yang dicatat dua kali" in page.inner_text(".messages")
+    assert postings("Kembali lalu kirim") == 1
+    # A new visit to the form (not Back) records a new sale with a new key.
+    page.goto(url)
+    fill(page, "Kembali lalu kirim")
+    page.click(BUTTON)
+    page.wait_for_url(books_home(base, treasurer))
+    assert postings("Kembali lalu kirim") == 2
+    context.close()

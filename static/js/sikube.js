@@ -36,6 +36,18 @@ document.addEventListener("DOMContentLoaded", function () {
     if (field && field.focus) field.focus({ preventScroll: true });
   }
 
+  // Back to a form already sent: the browser renders it again (the pages are no-store), with a
+  // new key, so sending it again would save a second time. The key it was sent with is put back,
+  // and the server answers with the first result instead.
+  var navigation = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+  if (navigation && navigation.type === "back_forward") {
+    document.querySelectorAll("form").forEach(function (form) {
+      var key = form.querySelector("[data-submission]");
+      var sent = key && sessionStorage.getItem(sentKeyName(form));
+      if (sent) key.value = sent;
+    });
+  }
+
   // A form that writes (it carries the one-time key of {% submission_key %}): once sent, its
   // buttons say "Menyimpan…" and a second tap sends nothing. The server's key holds without this.
   document.addEventListener("submit", function (event) {
@@ -44,6 +56,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!key || event.defaultPrevented) return;
     if (form.dataset.sending) { event.preventDefault(); return; }
     form.dataset.sending = "1";
+    try { sessionStorage.setItem(sentKeyName(form), key.value); } catch (e) { /* storage off: the server still holds */ }
     var pressed = event.submitter;
     // After the browser has read the form: a button disabled now would leave its name=value out.
     setTimeout(function () {
@@ -59,6 +72,11 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 0);
   });
 });
+
+// The page and form a sent key is remembered under, for this tab only (sessionStorage).
+function sentKeyName(form) {
+  return "sikube-sent:" + location.pathname + location.search + "|" + (form.getAttribute("action") || "");
+}
 
 // Back to a page the browser kept whole (back/forward cache): its form may be sent again (the
 // server answers with the first result), so its buttons are ready again.
