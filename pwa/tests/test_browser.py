@@ -398,7 +398,7 @@ def test_a_refused_visit_is_corrected_on_the_phone_and_arrives_once(browser, liv
     page.click("[data-testid=send-now]")
     wait_states(page, ["sent"])
     visit = Visit.objects.get()
-    assert visit.date == today and visit.place == "Balai desa"
+    assert visit.kube == kube and visit.date == today and visit.place == "Balai desa"
     assert list(visit.audits.filter(in_order=True).values_list("book", flat=True)) == ["kas"]
     page.click("[data-testid=send-now]")
     assert Visit.objects.count() == 1
