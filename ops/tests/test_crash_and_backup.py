@@ -9,6 +9,7 @@ double nothing (retries with the same Idempotency-Key may land on the other serv
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -42,7 +43,8 @@ class Burst:
             try:
                 status, body = self.live.request("POST", f"/api/v1/groups/{seed['kube']}/transactions",
                                                  token=seed["ketua"], body=SALE, headers={"Idempotency-Key": key})
-            except OSError:  # the server died under this request: it may or may not have been saved
+            except (OSError, http.client.HTTPException):  # the server died under this request (a reset, or an
+                # answer cut off: IncompleteRead): it may or may not have been saved
                 with self.lock:
                     self.unanswered.append(key)
                 return
