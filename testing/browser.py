@@ -7,6 +7,8 @@ from pathlib import Path
 
 ARTIFACTS = Path(os.environ.get("SIKUBE_ARTIFACTS", "/tmp/sikube-artifacts"))
 PASSWORD = "kata-sandi-uji-2026"
+# A cheap phone on a bad connection, for CDP Network.emulateNetworkConditions: 400 kbps each way, 400 ms.
+SLOW_PHONE = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
 
 
 def sign_in(page, base, username):

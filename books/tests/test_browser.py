@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 import time_machine
 from pypdf import PdfReader
 
-from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
+from testing.browser import ARTIFACTS, sign_in, watch_csp
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def treasurer(transactional_db):
-    import testing
-    from books.models import TxnKind
-    from books.services import cash_entry_record
-
-    cast = testing.build_cast()
-    cast.ketua.set_password(PASSWORD)
-    cast.ketua.save()
-    cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.CAPITAL_IN, amount=1_000_000,
-                      date=date(2026, 10, 1), description="Modal anggota")
-    return cast
 
 
 def record(page, base, kube_id, testid, amount):

@@ -5,31 +5,14 @@ api/idempotency.PageIdempotencyMiddleware) and the busy button (static/js/sikube
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 
-from testing.browser import ARTIFACTS, PASSWORD, sign_in, watch_csp
+from testing.browser import ARTIFACTS, SLOW_PHONE, sign_in, watch_csp
 
 pytestmark = pytest.mark.browser
 
-# A cheap phone on a bad connection: 400 kbps each way, 400 ms latency.
-SLOW = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
 BUTTON = "[data-testid=entry-save]"
-
-
-@pytest.fixture
-def treasurer(transactional_db):
-    import testing
-    from books.models import TxnKind
-    from books.services import cash_entry_record
-
-    cast = testing.build_cast()
-    cast.ketua.set_password(PASSWORD)
-    cast.ketua.save()
-    cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.CAPITAL_IN, amount=1_000_000,
-                      date=date(2026, 10, 1), description="Modal anggota")
-    return cast
 
 
 def postings(description: str) -> int:
@@ -52,7 +35,7 @@ def open_sale(browser, base: str, cast, *, slow: bool = False):
     if slow:
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
-        cdp.send("Network.emulateNetworkConditions", SLOW)
+        cdp.send("Network.emulateNetworkConditions", SLOW_PHONE)
     return context, page, url, csp
 
 
