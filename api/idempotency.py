@@ -190,11 +190,15 @@ class _Claim:
                             self.scope, self.key])
 
 
+def _in_progress() -> JsonResponse:
+    return _refuse(409, "idempotency_in_progress",
+                   _("Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi sebentar lagi."))
+
+
 def _answer_earlier(earlier: tuple[str, int | None, str, bytes], fingerprint: str) -> HttpResponse:
     fingerprint_then, status, content_type, body = earlier
     if status is None:
-        return _refuse(409, "idempotency_in_progress",
-                       _("Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi sebentar lagi."))
+        return _in_progress()
     if fingerprint_then != fingerprint:
         return _refuse(422, "idempotency_key_reused",
                        _("Idempotency-Key ini sudah dipakai untuk permintaan lain. Buat kunci baru "
@@ -273,8 +277,7 @@ class IdempotencyMiddleware:
     def _replay_copy(self, scope: str, key: str, fingerprint: str) -> HttpResponse:
         earlier = _earlier(scope, key)
         if earlier is None:  # cannot happen: the copy committed its row before this one could look
-            return _refuse(409, "idempotency_in_progress",
-                           _("Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi sebentar lagi."))
+            return _in_progress()
         return _answer_earlier(earlier, fingerprint)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
