@@ -34,7 +34,9 @@ carries a one-time key the server renders into it (`{% submission_key %}`, the f
 form (a double tap, a reload after a lost answer, back and resubmit) changes nothing and is sent
 to the first result: only a success answer is kept (the redirect after a successful POST, or an
 htmx 2xx); a form refused and shown again with its errors keeps no key, and its new rendering
-carries a fresh one.
+carries a fresh one. The page path claims its key as the API does: one read of an earlier answer
+first, the key's row inserted at the form's first write (so the form's reads do not hold the write
+lock), the answer stored before COMMIT.
 """
 
 from __future__ import annotations
@@ -45,14 +47,14 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, UnreadablePostError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,12 +184,26 @@ class _Claim:
         if self.taken:
             raise KeyTaken
 
-    def store(self, response: HttpResponse) -> None:
+    def store(self, response: HttpResponse, body: bytes | None = None) -> None:
+        """The answer kept for the key: the response's own body, or `body` (a page's replay data)."""
         with connection.cursor() as cursor:
             cursor.execute('UPDATE api_idempotentrequest SET status = %s, content_type = %s, body = %s '
                            'WHERE scope = %s AND "key" = %s',
-                           [response.status_code, response.get("Content-Type", "")[:100], response.content,
-                            self.scope, self.key])
+                           [response.status_code, response.get("Content-Type", "")[:100],
+                            response.content if body is None else body, self.scope, self.key])
+
+    def release(self) -> None:
+        """Give the key back (a page form shown again keeps none), inside the work's transaction."""
+        with connection.cursor() as cursor:
+            cursor.execute('DELETE FROM api_idempotentrequest WHERE scope = %s AND "key" = %s', [self.scope, self.key])
+        self.made = False
+
+
+def _deferred_for(claim: _Claim) -> tuple[bool, AbstractContextManager[None]]:
+    """Whether the claim waits for the work's first write (SQLite outside a transaction), and the
+    context that arranges it (lib.sqlite.base.DatabaseWrapper.begin_at_first_write)."""
+    lazy = hasattr(connection, "begin_at_first_write") and not connection.in_atomic_block
+    return lazy, connection.begin_at_first_write(claim) if lazy else nullcontext()  # type: ignore[attr-defined]
 
 
 def _in_progress() -> JsonResponse:
@@ -245,10 +261,9 @@ class IdempotencyMiddleware:
         for prepare in BEFORE_LOCK:
             prepare(request)
         claim = _Claim(scope, key, fingerprint)
-        lazy = hasattr(connection, "begin_at_first_write") and not connection.in_atomic_block
+        lazy, deferred = _deferred_for(claim)
         response: HttpResponse | None = None
         try:
-            deferred = connection.begin_at_first_write(claim) if lazy else nullcontext()  # type: ignore[attr-defined]
             with deferred, transaction.atomic():
                 if not lazy:
                     claim()
@@ -364,10 +379,17 @@ def _page_answer(request: HttpRequest, response: HttpResponse) -> bytes:
     return json.dumps(answer).encode()
 
 
-def _page_replay(request: HttpRequest, row: IdempotentRequest, *, changed: bool) -> HttpResponse:
+def _page_replay(request: HttpRequest, earlier: tuple[str, int | None, str, bytes], fingerprint: str) -> HttpResponse:
     """The first answer again, with a note that nothing was saved twice (or, when the form was
-    changed before it was sent again, that the change was not saved)."""
-    answer = json.loads(bytes(row.body) or b"{}")
+    changed before it was sent again, that the change was not saved); a key whose first answer
+    is not kept yet says so and sends the form's page again."""
+    fingerprint_then, status, content_type, body = earlier
+    if status is None:
+        messages.warning(request, _("Formulir ini masih diproses. Periksa sebentar lagi apakah sudah "
+                                    "tersimpan sebelum mengirimnya lagi."))
+        return HttpResponseRedirect(request.get_full_path())
+    changed = fingerprint_then != fingerprint
+    answer = json.loads(body or b"{}")
     storage = getattr(request, "_messages", None)
     pending = set()
     if storage is not None:
@@ -384,9 +406,9 @@ def _page_replay(request: HttpRequest, row: IdempotentRequest, *, changed: bool)
     response: HttpResponse
     if answer.get("location"):
         response = HttpResponseRedirect(answer["location"])
-        response.status_code = row.status or 302
+        response.status_code = status
     else:
-        response = HttpResponse(answer.get("body", ""), status=row.status or 200, content_type=row.content_type or None)
+        response = HttpResponse(answer.get("body", ""), status=status, content_type=content_type or None)
     for name, value in answer.get("headers", {}).items():
         response[name] = value
     response["Idempotent-Replayed"] = "true"
@@ -394,8 +416,12 @@ def _page_replay(request: HttpRequest, row: IdempotentRequest, *, changed: bool)
 
 
 class PageIdempotencyMiddleware:
-    """A page POST carrying `_submission` from a signed-in user runs once (the module's docstring).
-    It sits after authentication and messages; the API's requests are IdempotencyMiddleware's."""
+    """A page POST carrying `_submission` from a signed-in user runs once (the module's docstring),
+    with the API's pieces: one read of an earlier answer before anything else, the key claimed by
+    one INSERT … ON CONFLICT DO NOTHING at the work's first write (on SQLite the transaction begins
+    there, so the form's reads do not hold the write lock), the answer stored before COMMIT. Its
+    own rule: only a success is kept; a form shown again gives its key back. It sits after
+    authentication and messages; the API's requests are IdempotencyMiddleware's."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -410,27 +436,43 @@ class PageIdempotencyMiddleware:
             return self.get_response(request)
         scope = user_scope(user)
         fingerprint = _page_fingerprint(request)
-        with transaction.atomic():
+        earlier = _earlier(scope, key)  # a form sent again after its first answer: no transaction at all
+        if earlier is not None:
+            return _page_replay(request, earlier, fingerprint)
+        claim = _Claim(scope, key, fingerprint)
+        lazy, deferred = _deferred_for(claim)
+        response: HttpResponse | None = None
+        kept = False
+        try:
+            with deferred, transaction.atomic():
+                if not lazy:
+                    claim()
+                response = self.get_response(request)
+                if claim.taken or response.status_code >= 500 or response.status_code in NOT_KEPT:
+                    transaction.set_rollback(True)  # as in the API: nothing of it is kept, a new submit runs again
+                else:
+                    kept = _page_kept(request, response)
+                    if not kept and claim.made:
+                        claim.release()  # a form shown again: the key stays unused, the (refused) work is the view's
+                    elif kept and claim.made:
+                        claim.store(response, _page_answer(request, response))
+                        _purge_if_due()
+        except KeyTaken:
+            pass
+        if claim.taken:
+            return self._replay_copy(request, scope, key, fingerprint)
+        assert response is not None
+        if kept and not claim.made:
+            # A success that wrote nothing: kept all the same, so that the form sent again is sent
+            # to the same result.
             try:
                 with transaction.atomic():
-                    row = IdempotentRequest.objects.create(scope=scope, key=key, fingerprint=fingerprint)
-            except IntegrityError:
-                earlier = IdempotentRequest.objects.filter(scope=scope, key=key).first()
-                if earlier is None or earlier.status is None:
-                    messages.warning(request, _("Formulir ini masih diproses. Periksa sebentar lagi apakah sudah "
-                                                "tersimpan sebelum mengirimnya lagi."))
-                    return HttpResponseRedirect(request.get_full_path())
-                return _page_replay(request, earlier, changed=earlier.fingerprint != fingerprint)
-            response = self.get_response(request)
-            if response.status_code >= 500 or response.status_code in NOT_KEPT:
-                transaction.set_rollback(True)  # as in the API: nothing of it is kept, a new submit runs again
-                return response
-            if not _page_kept(request, response):
-                row.delete()  # a form shown again: the key stays unused, the (refused) work is the view's
-                return response
-            row.status = response.status_code
-            row.content_type = response.get("Content-Type", "")
-            row.body = _page_answer(request, response)
-            row.save(update_fields=["status", "content_type", "body"])
-            _purge_if_due()
+                    claim()
+                    claim.store(response, _page_answer(request, response))
+            except KeyTaken:
+                return self._replay_copy(request, scope, key, fingerprint)
         return response
+
+    def _replay_copy(self, request: HttpRequest, scope: str, key: str, fingerprint: str) -> HttpResponse:
+        """A copy that found the key claimed at its first write: its work was rolled back."""
+        return _page_replay(request, _earlier(scope, key) or (fingerprint, None, "", b""), fingerprint)
