@@ -32,14 +32,26 @@ lock was held while the view only read (the user's token and reach, the chart of
 closed months: two thirds of a cash entry's time). Begun at the first statement that is not a
 SELECT (a write, or the SAVEPOINT of a service's own `atomic` block), the lock is held only from
 there to COMMIT; the reads before run on their own, as they do for a request without a key.
+
+The WAL is checkpointed outside the queue. SQLite's automatic checkpoint runs in the committing
+connection right after its COMMIT, every ~1,000 pages (about one posting in 50): copying them into
+the database and syncing both files took 5–30 ms, and the queue's place was only given up after
+it, so every writer waiting behind paid for it (a commit's p95 9 ms against a p50 of 0.4 ms).
+SQLite itself lets other writers go during a checkpoint; so connections with a queue turn the
+automatic one off (`PRAGMA wal_autocheckpoint=0`) and each process runs a PASSIVE checkpoint in a
+thread of its own (`_Checkpointer`) at most once a CHECKPOINT_EVERY after commits, on its own
+connection, while the writers go on. A process that dies between two loses nothing: the frames
+stay in the WAL, which is the database's, until the next checkpoint of any process.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -159,6 +171,54 @@ class _Waiter:
             os.close(self.fd)  # a duplicate: the connection's descriptor keeps the locks it holds
 
 
+CHECKPOINT_EVERY = 1.0  # seconds: the most often a process checkpoints the WAL of a database file
+
+
+class _Checkpointer:
+    """A thread of this process that checkpoints one database file's WAL after its commits."""
+
+    def __init__(self, path: str, timeout: float) -> None:
+        self.path, self.timeout = path, timeout
+        self.due = threading.Event()
+        self.runs = 0  # checkpoints made (tests, diagnostics)
+        threading.Thread(target=self._run, daemon=True, name="sqlite-checkpoint").start()
+
+    def _run(self) -> None:
+        conn: sqlite3.Connection | None = None
+        while True:
+            self.due.wait()
+            time.sleep(CHECKPOINT_EVERY)  # the commits of the next moment go into the same checkpoint
+            self.due.clear()
+            try:
+                if conn is None:
+                    conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
+                                           check_same_thread=False)
+                _checkpoint(conn)
+            except sqlite3.Error:
+                if conn is not None:
+                    conn.close()
+                conn = None  # the next commit tries again
+            self.runs += 1
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()  # never waits for a writer or a reader
+
+
+_checkpointers: dict[tuple[int, str], _Checkpointer] = {}
+_checkpointers_lock = threading.Lock()
+
+
+def checkpointer(path: str, timeout: float = 20.0) -> _Checkpointer:
+    """This process's checkpointer of `path` (a forked worker starts its own)."""
+    key = (os.getpid(), path)
+    with _checkpointers_lock:
+        found = _checkpointers.get(key)
+        if found is None:
+            found = _checkpointers[key] = _Checkpointer(path, timeout)
+        return found
+
+
 class _Cursor(sqlite3_base.SQLiteCursorWrapper):
     """Django's cursor, which first begins a transaction that waits for its first write."""
 
@@ -185,6 +245,7 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
         self._writer_wait = float(options.get("timeout", 20))
         self._on_begin: Callable[[], None] | None = None  # set by begin_at_first_write
         self._begin_pending = False  # an atomic block has opened and its BEGIN waits for a write
+        self._wrote = False  # a transaction began since the last checkpoint request
 
     def create_cursor(self, name: Any = None) -> Any:
         cursor = self.connection.cursor(factory=_Cursor)
@@ -217,6 +278,12 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
         if on_begin is not None:
             on_begin()
 
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        conn = super().get_new_connection(conn_params)
+        if self.writer_lock_path() is not None:
+            conn.execute("PRAGMA wal_autocheckpoint=0")  # checkpointed outside the queue (the module's docstring)
+        return conn
+
     def get_connection_params(self) -> dict[str, Any]:
         params: dict[str, Any] = super().get_connection_params()
         params.pop("writer_lock", None)  # ours, not sqlite3.connect's
@@ -241,6 +308,7 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
             if self._queue is None:
                 self._queue = WriterQueue(path)
             self._queue.enter(self._writer_wait)  # past the timeout: SQLite's busy handler decides, as before
+            self._wrote = True
         try:
             super()._start_transaction_under_autocommit()  # type: ignore[misc]  # not in django-stubs
         except BaseException:
@@ -250,6 +318,9 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
     def _leave_queue(self) -> None:
         if self._queue is not None:
             self._queue.leave()
+        if self._wrote:
+            self._wrote = False
+            checkpointer(str(self.settings_dict["NAME"]), self._writer_wait).due.set()
 
     def _commit(self) -> Any:
         self._begin_pending = False  # a block that wrote nothing: sqlite3's commit does nothing

@@ -179,3 +179,37 @@ def test_it_can_be_turned_off_and_an_in_memory_database_has_none(tmp_path):
             assert lock_is_free(path)
     memory = DatabaseWrapper({**settings.DATABASES["default"], "NAME": ":memory:", "OPTIONS": {}})
     assert memory.writer_lock_path() is None
+
+
+def test_the_wal_is_checkpointed_after_commits_by_a_thread_outside_the_queue(db_file, monkeypatch):
+    """SQLite's own checkpoint would run in the committing connection before its place is given up."""
+    from lib.sqlite import base
+
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY", 0.0)
+    with connections[ALIAS].cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == 0  # none in the connection that commits
+    queue_free_while_checkpointing = []
+    real = base._checkpoint
+
+    def watched(conn):
+        queue_free_while_checkpointing.append(lock_is_free(db_file))
+        real(conn)
+
+    monkeypatch.setattr(base, "_checkpoint", watched)
+    runs = base.checkpointer(str(db_file)).runs
+    with transaction.atomic(using=ALIAS):
+        write("checkpointed")
+    for _ in range(500):
+        if base.checkpointer(str(db_file)).runs > runs:
+            break
+        time.sleep(0.01)
+    assert queue_free_while_checkpointing == [True]
+    # The row is in the database file itself now, not only in its WAL.
+    copy = db_file.with_name("copy.sqlite3")
+    copy.write_bytes(db_file.read_bytes())
+    plain = sqlite3.connect(copy)
+    try:
+        assert plain.execute("SELECT who FROM entry").fetchall() == [("checkpointed",)]
+    finally:
+        plain.close()
