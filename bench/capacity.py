@@ -24,6 +24,7 @@ national database instead (it is written to: never the shared original). Bounded
 Run: make bench-capacity                        (SQLite, then PostgreSQL)
      .venv/bin/python -m bench.capacity --sqlite /tmp/copy-of-national.sqlite3 [--mixes write --levels 1,2,8]
      SQLITE_WRITER_LOCK=0 .venv/bin/python -m bench.capacity --mixes write   (before: no writer queue)
+     .venv/bin/python -m bench.capacity --mixes write --workers 4 --threads 1  (another server shape)
      .venv/bin/python -m bench.capacity --writer-queue [--levels 2,8,16]      (the queue alone, no HTTP)
 """
 
@@ -377,12 +378,12 @@ def main() -> None:
 
     connections.close_all()
     if postgres:
-        count, workers, threads = 2, 2, 4
-        name = "PostgreSQL, two app servers (2 workers × 4 threads each), client alternating"
+        count, workers, threads = 2, int(arg("--workers", "2")), int(arg("--threads", "4"))
+        name = f"PostgreSQL, two app servers ({workers} workers × {threads} threads each), client alternating"
     else:
-        count, workers, threads = 1, 4, 4
+        count, workers, threads = 1, int(arg("--workers", "4")), int(arg("--threads", "4"))
         lock = "on" if os.environ.get("SQLITE_WRITER_LOCK", "1") != "0" else "off (before)"
-        name = f"SQLite, one app server (4 workers × 4 threads), writer queue {lock}"
+        name = f"SQLite, one app server ({workers} workers × {threads} threads), writer queue {lock}"
     header = [f"### Capacity — {name}", "",
               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {git_rev()}, {machine()}, SQLite "
               f"{sqlite_version()}; load average at start {os.getloadavg()[0]:.1f}", "",
