@@ -40,8 +40,11 @@ it, so every writer waiting behind paid for it (a commit's p95 9 ms against a p5
 SQLite itself lets other writers go during a checkpoint; so connections with a queue turn the
 automatic one off (`PRAGMA wal_autocheckpoint=0`) and each process runs a PASSIVE checkpoint in a
 thread of its own (`_Checkpointer`) at most once a CHECKPOINT_EVERY after commits, on its own
-connection, while the writers go on. A process that dies between two loses nothing: the frames
-stay in the WAL, which is the database's, until the next checkpoint of any process.
+connection, while the writers go on. Only when the WAL has grown past CHECKPOINT_QUEUED_FRAMES
+(writes that never paused long enough for a checkpoint to catch up) does the checkpoint take a
+place in the queue, so that the WAL can start again from its beginning. A process that dies
+between two loses nothing: the frames stay in the WAL, which is the database's, until the next
+checkpoint of any process.
 """
 
 from __future__ import annotations
@@ -172,13 +175,17 @@ class _Waiter:
 
 
 CHECKPOINT_EVERY = 1.0  # seconds: the most often a process checkpoints the WAL of a database file
+# Past this many frames (~32 MB of 4-KB pages) the next checkpoint takes a place in the queue: the
+# WAL starts again from its beginning only after a checkpoint that caught up with every writer, and
+# under writes that never pause a checkpoint beside them never does.
+CHECKPOINT_QUEUED_FRAMES = 8_000
 
 
 class _Checkpointer:
     """A thread of this process that checkpoints one database file's WAL after its commits."""
 
-    def __init__(self, path: str, timeout: float) -> None:
-        self.path, self.timeout = path, timeout
+    def __init__(self, path: str, timeout: float, queue: str | None) -> None:
+        self.path, self.timeout, self.queue = path, timeout, queue
         self.due = threading.Event()
         self.runs = 0  # checkpoints made (tests, diagnostics)
         threading.Thread(target=self._run, daemon=True, name="sqlite-checkpoint").start()
@@ -193,7 +200,13 @@ class _Checkpointer:
                 if conn is None:
                     conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
                                            check_same_thread=False)
-                _checkpoint(conn)
+                if _checkpoint(conn) > CHECKPOINT_QUEUED_FRAMES and self.queue is not None:
+                    queue = WriterQueue(self.queue)
+                    try:
+                        queue.enter(self.timeout)  # no writer appends meanwhile: it catches up
+                        _checkpoint(conn)
+                    finally:
+                        queue.close()
             except sqlite3.Error:
                 if conn is not None:
                     conn.close()
@@ -201,21 +214,26 @@ class _Checkpointer:
             self.runs += 1
 
 
-def _checkpoint(conn: sqlite3.Connection) -> None:
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()  # never waits for a writer or a reader
+def _checkpoint(conn: sqlite3.Connection) -> int:
+    """A PASSIVE checkpoint (it never waits for a writer or a reader); the frames in the WAL."""
+    row = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return int(row[1]) if row else 0
 
 
 _checkpointers: dict[tuple[int, str], _Checkpointer] = {}
 _checkpointers_lock = threading.Lock()
 
 
-def checkpointer(path: str, timeout: float = 20.0) -> _Checkpointer:
-    """This process's checkpointer of `path` (a forked worker starts its own)."""
+def checkpointer(path: str, timeout: float = 20.0, queue: str | None = None) -> _Checkpointer:
+    """This process's checkpointer of `path` (a forked worker starts its own); `queue`, the writer
+    queue's file it joins when the WAL has grown long."""
     key = (os.getpid(), path)
     with _checkpointers_lock:
         found = _checkpointers.get(key)
         if found is None:
-            found = _checkpointers[key] = _Checkpointer(path, timeout)
+            found = _checkpointers[key] = _Checkpointer(path, timeout, queue)
+        elif queue is not None:
+            found.queue = queue
         return found
 
 
@@ -320,7 +338,7 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
             self._queue.leave()
         if self._wrote:
             self._wrote = False
-            checkpointer(str(self.settings_dict["NAME"]), self._writer_wait).due.set()
+            checkpointer(str(self.settings_dict["NAME"]), self._writer_wait, self.writer_lock_path()).due.set()
 
     def _commit(self) -> Any:
         self._begin_pending = False  # a block that wrote nothing: sqlite3's commit does nothing

@@ -194,7 +194,7 @@ def test_the_wal_is_checkpointed_after_commits_by_a_thread_outside_the_queue(db_
 
     def watched(conn):
         queue_free_while_checkpointing.append(lock_is_free(db_file))
-        real(conn)
+        return real(conn)
 
     monkeypatch.setattr(base, "_checkpoint", watched)
     runs = base.checkpointer(str(db_file)).runs
@@ -213,3 +213,28 @@ def test_the_wal_is_checkpointed_after_commits_by_a_thread_outside_the_queue(db_
         assert plain.execute("SELECT who FROM entry").fetchall() == [("checkpointed",)]
     finally:
         plain.close()
+
+
+def test_a_long_wal_is_checkpointed_once_more_with_a_place_in_the_queue(db_file, monkeypatch):
+    """Writes that never pause would keep a checkpoint beside them from ever catching up."""
+    from lib.sqlite import base
+
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY", 0.0)
+    monkeypatch.setattr(base, "CHECKPOINT_QUEUED_FRAMES", 0)  # every WAL counts as long
+    queue_free_while_checkpointing = []
+    real = base._checkpoint
+
+    def watched(conn):
+        queue_free_while_checkpointing.append(lock_is_free(db_file))
+        return real(conn)
+
+    monkeypatch.setattr(base, "_checkpoint", watched)
+    runs = base.checkpointer(str(db_file)).runs
+    with transaction.atomic(using=ALIAS):
+        write("long")
+    for _ in range(500):
+        if base.checkpointer(str(db_file)).runs > runs:
+            break
+        time.sleep(0.01)
+    assert queue_free_while_checkpointing == [True, False]  # beside the writers, then in line with them
+    assert lock_is_free(db_file)  # and its place given up
