@@ -34,8 +34,11 @@ def world(client):
     cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.CAPITAL_IN, amount=1_000_000,
                       date=date(2026, 2, 2), description="Modal")
     client.force_login(cast.ketua)
-    cast.url = reverse("books:entry", args=[cast.kube_a.pk, "sale"])
     return cast
+
+
+def entry_url(cast) -> str:
+    return reverse("books:entry", args=[cast.kube_a.pk, "sale"])
 
 
 def sale(key: str, description: str = "Penjualan keripik", amount: str = "45000") -> dict[str, str]:
@@ -48,7 +51,7 @@ def statements(captured):
 
 def test_the_forms_reads_run_before_begin_and_the_key_is_the_first_row_written(client, world):
     with CaptureQueriesContext(connection) as captured:
-        answer = client.post(world.url, sale("p-lazy"))
+        answer = client.post(entry_url(world), sale("p-lazy"))
     assert answer.status_code == 302
     sql = statements(captured)
     begin = next(n for n, s in enumerate(sql) if s.startswith("BEGIN"))
@@ -62,9 +65,9 @@ def test_the_forms_reads_run_before_begin_and_the_key_is_the_first_row_written(c
 
 
 def test_a_form_sent_again_opens_no_transaction_and_goes_to_the_first_result(client, world):
-    first = client.post(world.url, sale("p-again"))
+    first = client.post(entry_url(world), sale("p-again"))
     with CaptureQueriesContext(connection) as captured:
-        again = client.post(world.url, sale("p-again"))
+        again = client.post(entry_url(world), sale("p-again"))
     assert again.status_code == 302 and again["Location"] == first["Location"]
     assert again["Idempotent-Replayed"] == "true"
     sql = statements(captured)
@@ -76,12 +79,12 @@ def test_a_form_sent_again_opens_no_transaction_and_goes_to_the_first_result(cli
 
 def test_a_refused_form_gives_its_key_back_and_opens_no_transaction(client, world):
     with CaptureQueriesContext(connection) as captured:
-        refused = client.post(world.url, sale("p-refused", amount="12,5"))
+        refused = client.post(entry_url(world), sale("p-refused", amount="12,5"))
     assert refused.status_code == 200
     assert not any(s.startswith("BEGIN") for s in statements(captured))  # nothing written, no write lock
     assert not any("api_idempotentrequest" in s and not s.startswith("SELECT") for s in statements(captured))
     assert not IdempotentRequest.objects.filter(key="p-refused").exists()
-    assert client.post(world.url, sale("p-refused")).status_code == 302  # corrected, the same key runs
+    assert client.post(entry_url(world), sale("p-refused")).status_code == 302  # corrected, the same key runs
     assert IdempotentRequest.objects.get(key="p-refused").status == 302
 
 
@@ -97,11 +100,11 @@ def test_a_failure_after_the_posting_takes_the_key_with_it(client, world, monkey
     monkeypatch.setattr(entries, "cash_entry_record", flaky)
     client.raise_request_exception = False
     before = Transaction.objects.count()
-    assert client.post(world.url, sale("p-fail")).status_code == 500
+    assert client.post(entry_url(world), sale("p-fail")).status_code == 500
     assert Transaction.objects.count() == before
     assert not IdempotentRequest.objects.filter(key="p-fail").exists()
     monkeypatch.setattr(entries, "cash_entry_record", real)
-    assert client.post(world.url, sale("p-fail")).status_code == 302
+    assert client.post(entry_url(world), sale("p-fail")).status_code == 302
     assert Transaction.objects.count() == before + 1
 
 
@@ -110,7 +113,7 @@ def test_a_copy_that_finds_the_key_at_its_first_write_stops_and_goes_to_the_firs
     """The copy looked before the first had committed (simulated: its first look finds nothing)."""
     from api import idempotency
 
-    first = client.post(world.url, sale("p-copy"))
+    first = client.post(entry_url(world), sale("p-copy"))
     before = Transaction.objects.count()
     looks = []
     real_earlier = idempotency._earlier
@@ -120,7 +123,7 @@ def test_a_copy_that_finds_the_key_at_its_first_write_stops_and_goes_to_the_firs
         return None if len(looks) == 1 else real_earlier(scope, key)
 
     monkeypatch.setattr(idempotency, "_earlier", late)
-    copy = client.post(world.url, sale("p-copy"), follow=True)
+    copy = client.post(entry_url(world), sale("p-copy"), follow=True)
     assert copy.redirect_chain[0][0] == first["Location"]
     assert "tidak ada yang dicatat dua kali" in copy.content.decode()
     assert Transaction.objects.count() == before
