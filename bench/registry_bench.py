@@ -42,7 +42,7 @@ def top_up_members(target: int, kubes: list[int] | None = None) -> int:
     table = Member._meta.db_table
     columns = ["kube_id", "nik", "kk_number", "name", "sex", "birth_date", "address", "phone", "target_group",
                "welfare_level", "dtsen_status", "skills", "task", "joined_on", "left_reason",
-               "left_note", "created_at"]
+               "left_note", "created_at", "version"]
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     now = datetime(2026, 1, 1, 0, 0)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -53,7 +53,7 @@ def top_up_members(target: int, kubes: list[int] | None = None) -> int:
                 first = rng.choice(names.WOMEN if sex == "P" else names.MEN)
                 rows.append((kubes[i % len(kubes)], f"99{i:014d}", f"98{i:014d}", f"{first} {rng.choice(names.FAMILY)}",
                              sex, date(1970 + i % 30, 1 + i % 12, 1 + i % 28), "", "", "fakir_miskin", "miskin", "unchecked",
-                             "", "", date(2025, 1, 1), "", "", now))
+                             "", "", date(2025, 1, 1), "", "", now, 1))
             cursor.executemany(sql, rows)
         member_name_reindex()
     if connection.vendor == "postgresql":
