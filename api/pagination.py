@@ -24,16 +24,23 @@ class Page(Schema, Generic[T]):
     items: list[T]
 
 
-def paginate(qs: QuerySet[Any], params: PageParams, *, order: tuple[str, ...] = ("pk",)) -> dict[str, Any]:
-    """Slice an ordered queryset. A tie-breaking key keeps pages stable between calls."""
+def paginate(qs: QuerySet[Any], params: PageParams, *, order: tuple[str, ...] = ("pk",),
+             count: int | None = None, cap: int | None = None) -> dict[str, Any]:
+    """Slice an ordered queryset. A tie-breaking key keeps pages stable between calls.
+
+    `count`: the rows already counted (a name search counts as it searches); `cap`: there are
+    more than `cap` rows and nobody counted further (registry.search.COUNT_CAP), so `count` says
+    `cap`, `more` is true, and the pages end at the cap's row, as the list page's do."""
     if not qs.ordered or order != ("pk",):
         qs = qs.order_by(*order)
     start = (params.page - 1) * params.page_size
+    stop = start + params.page_size if cap is None else min(start + params.page_size, cap)
     return {
-        "count": qs.count(),
+        "count": cap if cap is not None else qs.count() if count is None else count,
+        "more": cap is not None,
         "page": params.page,
         "page_size": params.page_size,
-        "items": list(qs[start:start + params.page_size]),
+        "items": list(qs[start:stop]) if stop > start else [],
     }
 
 

@@ -8,6 +8,8 @@ one process.
 Run: .venv/bin/python -m bench.registry_bench
      .venv/bin/python -m bench.registry_bench --search-only --members 1000000   (the searches only,
         after topping the members up to a million with generated rows when the database has fewer)
+     .venv/bin/python -m bench.registry_bench --pages   (the page and the API for pusat, a provinsi and a
+        kabupaten on the search's own database, bench/data/search.sqlite3, as --names builds it)
      scripts/with_postgres.sh .venv/bin/python -m bench.registry_bench --postgres --members 1000000
         (regions, users and groups copied from the SQLite database by bench/pg_copy.py, the members
         generated there)
@@ -42,7 +44,7 @@ def top_up_members(target: int, kubes: list[int] | None = None) -> int:
     table = Member._meta.db_table
     columns = ["kube_id", "nik", "kk_number", "name", "sex", "birth_date", "address", "phone", "target_group",
                "welfare_level", "dtsen_status", "skills", "task", "joined_on", "left_reason",
-               "left_note", "created_at"]
+               "left_note", "created_at", "version"]
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     now = datetime(2026, 1, 1, 0, 0)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -53,7 +55,7 @@ def top_up_members(target: int, kubes: list[int] | None = None) -> int:
                 first = rng.choice(names.WOMEN if sex == "P" else names.MEN)
                 rows.append((kubes[i % len(kubes)], f"99{i:014d}", f"98{i:014d}", f"{first} {rng.choice(names.FAMILY)}",
                              sex, date(1970 + i % 30, 1 + i % 12, 1 + i % 28), "", "", "fakir_miskin", "miskin", "unchecked",
-                             "", "", date(2025, 1, 1), "", "", now))
+                             "", "", date(2025, 1, 1), "", "", now, 1))
             cursor.executemany(sql, rows)
         member_name_reindex()
     if connection.vendor == "postgresql":
@@ -249,6 +251,89 @@ def name_search(postgres: bool, members: int) -> None:
     print(report(f"Member-name search ({vendor})", rows))
 
 
+def page_search(members: int) -> None:
+    """The page `/kube/?q=` and `GET /api/v1/groups?q=` for pusat, a provinsi (Jawa Barat) and a
+    kabupaten (Kab. Bandung), each kind of query, and the page without a search: the whole stack
+    only, on the search's own database (no old-search comparison, so it runs in minutes; run it
+    with the tree before and after a change on copies of the same database). CPU time is given
+    beside the wall time: SQLite runs inside this process, and the CPU is steadier on a shared
+    machine."""
+    setup_django(SEARCH_DB)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from accounts.models import Role, User
+    from registry.models import Kube, Member
+
+    setup_test_environment()
+    built = build_search_db(groups=members // 10, members=members)
+    vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    pusat, _ = User.objects.get_or_create(username="bench.pusat", defaults={"role": Role.PUSAT, "full_name": "Pusat"})
+    prov, _ = User.objects.get_or_create(username="bench.jabar", defaults={
+        "role": Role.PROVINSI, "full_name": "Dinas Sosial Jawa Barat", "region_id": "32"})
+    kab = User.objects.get(username="dinsos.32.04")
+    mentors = User.objects.filter(role=Role.PENDAMPING).count()
+    rows = [("data", f"{vendor}: {Kube.objects.count():,} groups, {Member.objects.count():,} members, "
+             f"{mentors:,} mentors ({built})", "1,000,000 members")]
+    rng = random.Random(7)
+    top = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    picks = [rng.randint(1, top) for _ in range(10)]
+    rows.append(("floor: one member by its number (primary key)", _fmt_cpu(_timed_cpu(_cycle(
+        [lambda pk=pk: Member.objects.filter(pk=pk).values_list("name", flat=True).first() for pk in picks]),
+        runs=200)), "—"))
+    names = [Member.objects.get(pk=pk).name for pk in picks]
+    kinds = {
+        "full name": names,
+        "first name": [n.split()[0] for n in names],
+        "family name": [n.split()[-1].upper() for n in names],
+        "five letters inside": [n.lower()[1:6] for n in names],
+    }
+    client = Client()
+
+    def get(user, path: str, q: str):
+        def go():
+            client.force_login(user)
+            response = client.get(path, {"q": q} if q else {})
+            assert response.status_code == 200
+        return go
+
+    for label, user in (("pusat", pusat), ("provinsi Jawa Barat", prov), ("kabupaten Bandung", kab)):
+        for kind, queries in kinds.items():
+            rows.append((f"page /kube/?q= ({kind}), {label}",
+                         _fmt_cpu(_timed_cpu(_cycle([get(user, "/kube/", q) for q in queries]), runs=20)),
+                         "p95 <= 50 ms"))
+        rows.append((f"API /api/v1/groups?q= (first name), {label}",
+                     _fmt_cpu(_timed_cpu(_cycle([get(user, "/api/v1/groups", q) for q in kinds["first name"]]),
+                                         runs=20)), "—"))
+        rows.append((f"page /kube/ without a search, {label}", _fmt_cpu(_timed_cpu(get(user, "/kube/", ""), runs=20)),
+                     "—"))
+    print(report(f"Member-name search through the page ({vendor})", rows))
+
+
+def _timed_cpu(fn, *, runs: int, warmup: int = 3) -> dict[str, float]:
+    """`timed`, with the process's CPU time of each run beside its wall time."""
+    import statistics
+
+    from bench.common import percentile
+
+    for _ in range(warmup):
+        fn()
+    wall, cpu = [], []
+    for _ in range(runs):
+        w, c = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - w) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    return {"n": runs, "p50": statistics.median(wall), "p95": percentile(wall, 0.95),
+            "cpu50": statistics.median(cpu), "cpu95": percentile(cpu, 0.95)}
+
+
+def _fmt_cpu(t: dict[str, float]) -> str:
+    return (f"p50 {t['p50']:.0f} ms, p95 {t['p95']:.0f} ms; CPU p50 {t['cpu50']:.0f}, "
+            f"p95 {t['cpu95']:.0f} ms (n={t['n']})")
+
+
 def _cycle(fn_list):
     it = iter(fn_list * 100)
     return lambda: next(it)()
@@ -281,6 +366,9 @@ def search_only(postgres: bool, members: int) -> None:
 
 
 def main() -> None:
+    if "--pages" in sys.argv:
+        page_search(int(sys.argv[sys.argv.index("--members") + 1]) if "--members" in sys.argv else 1_000_000)
+        return
     if "--names" in sys.argv:
         members = int(sys.argv[sys.argv.index("--members") + 1]) if "--members" in sys.argv else 1_000_000
         name_search("--postgres" in sys.argv, members)

@@ -67,7 +67,7 @@ from registry.selectors import (
     MemberRow,
     active_member_counts,
     current_officers,
-    kube_list,
+    kube_search,
     member_rows,
     nik_lookup,
 )
@@ -422,7 +422,15 @@ def update_programme(request: HttpRequest, programme_id: ObjectId, payload: Prog
     return services.programme_save(actor=request.user, programme=programme, **_programme_values(payload))
 
 
-@router.get("/groups", response=Page[KubeOut], summary="Daftar KUBE dalam jangkauan")
+class KubePage(Page[KubeOut]):
+    count: int = Field(..., description="Banyaknya KUBE; pencarian nama (`q`) berhenti menghitung "
+                                        "pada 1.000: lihat `more`")
+    more: bool = Field(False, description="true: pencarian nama menemukan lebih dari `count` (1.000) "
+                                          "KUBE dan tidak menghitung lebih jauh; halamannya berakhir pada "
+                                          "KUBE ke-1.000 (persempit dengan wilayah, tahap, status ...)")
+
+
+@router.get("/groups", response=KubePage, summary="Daftar KUBE dalam jangkauan")
 def list_groups(request: HttpRequest, filters: KubeListParams = Query(...),  # noqa: B008
                 pages: PageParams = Query(...)) -> dict[str, Any]:  # noqa: B008
     programme_id = None
@@ -437,14 +445,16 @@ def list_groups(request: HttpRequest, filters: KubeListParams = Query(...),  # n
     if filters.order not in ("name", "attention"):
         raise RegistryError(_("Urutan %(o)s tidak dikenal; pilih name atau attention.") % {"o": filters.order},
                             field="order")
-    qs = kube_list(request.user, KubeFilters(
+    found = kube_search(request.user, KubeFilters(
         q=filters.q, region=region, stage=filters.stage if filters.stage in Stage.values else "",
         status=filters.status if filters.status in Status.values else "", programme=programme_id,
         business_type=filters.business_type, pendamping=filters.pendamping, health=filters.health,
         by_attention=filters.order == "attention",
-    )).select_related("desa", "programme")
-    # kube_list orders (by name, or most in need of attention first) and ends with the id: keep it.
-    page = paginate(qs, pages)
+    ))
+    # kube_search orders (by name, or most in need of attention first) and ends with the id: keep it.
+    # A name search counted as it searched, up to its cap (registry/search.py), as the page shows it.
+    page = paginate(found.kubes.select_related("desa", "programme"), pages, count=found.count,
+                    cap=found.cap if found.more else None)
     counts = active_member_counts([k.pk for k in page["items"]])
     page["items"] = [_kube_out(k, counts.get(k.pk, 0)) for k in page["items"]]
     return page

@@ -301,11 +301,13 @@ class KubeFilterForm(Form):
         """
         field = self.fields["pendamping"]
         assert isinstance(field, forms.ModelChoiceField)
-        shown = list(mentors.order_by("full_name")[:MENTOR_CHOICES_MAX + 1])
-        if len(shown) > MENTOR_CHOICES_MAX:
+        # Whether there are too many before sorting any: the country's thousands need not be sorted.
+        if mentors.order_by()[:MENTOR_CHOICES_MAX + 1].count() > MENTOR_CHOICES_MAX:
             self.too_many_mentors = True
             chosen = getattr(self, "cleaned_data", {}).get("pendamping")
             shown = [chosen] if chosen else []
+        else:
+            shown = list(mentors.order_by("full_name"))
         field.widget.choices = [("", field.empty_label), *((m.pk, field.label_from_instance(m)) for m in shown)]
 
 

@@ -19,6 +19,12 @@ them):
 - trigrams (tokenize='trigram'): one typed word ("siti", "wardhani", "ller") may sit anywhere
   inside a word, so it is found from its three-letter pieces.
 - under three characters, or typed punctuation with one word: the names are read, within reach.
+Every row of these tables is filed under its group's region: its rowid is the group's desa code as
+a number times 10^8, plus the member's or group's own id (`index_key`), so the names of a region
+of any level are one range of rowids (`span`), which FTS5 reads on its own. A province's search
+reads the province's part of each word's list, not the country's; each candidate's group is still
+checked to lie in the region (the rowid only narrows), and a group that moves takes its members'
+rows with it (`kube_name_index(..., moved_from=)`).
 Each table holds its own copy of the names rather than pointing at the member table, because an
 external-content FTS5 table must be told each old value to delete it, and one missed path would
 corrupt it, while these are rewritten by id. Members are never deleted and leaving keeps the name
@@ -44,6 +50,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from lib.regioncode import within_q
 from registry.models import Kube, Member
 
 FTS_TABLE = "registry_member_name_fts"  # members' trigrams (migration 0002)
@@ -52,10 +59,14 @@ KUBE_TRIGRAMS = "registry_kube_name_fts"
 KUBE_WORDS = "registry_kube_word_fts"
 TRIGRAM = 3
 COUNT_CAP = 1000
-# A reach of at most this many groups reads its own members' names (a kabupaten: ~200 groups,
-# ~2,000 names) instead of the national index's candidates.
+# A reach that is no region and holds at most this many groups (a mentor's: dozens) reads its own
+# members' names instead of the country's candidates in the indexes.
 SMALL_REACH = 1000
 ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+# An index row's rowid is its group's desa code as a number, times KEY, plus the row's own id.
+KEY = 10 ** 8
+CODE_WIDTHS = (2, 2, 2, 4)  # provinsi, kabupaten/kota, kecamatan, desa/kelurahan
+CODE_DIGITS = sum(CODE_WIDTHS)
 
 
 @dataclass(frozen=True)
@@ -73,45 +84,85 @@ def _uses_fts() -> bool:
     return connection.vendor == "sqlite"
 
 
-def _write(index: _Index, rows: list[tuple[int, str]]) -> None:
-    ids = [(pk,) for pk, _n in rows]
+def region_number(code: str) -> int:
+    """A Kemendagri code as the number its digits make at full width ("32.04.06.1002" →
+    3204061002; a code above a desa is padded with zeros: "32.04" → 3204000000), so that every
+    region's desas are one range of numbers."""
+    parts = code.split(".") if code else []
+    if len(parts) > len(CODE_WIDTHS) or not all(p.isdigit() and len(p) <= w for p, w in zip(parts, CODE_WIDTHS, strict=False)):
+        raise ValueError(f"not a Kemendagri region code: {code!r}")
+    digits = "".join(p.rjust(w, "0") for p, w in zip(parts, CODE_WIDTHS, strict=False))
+    return int(digits.ljust(CODE_DIGITS, "0"))
+
+
+def index_key(desa: str, pk: int) -> int:
+    """The rowid of a name in the indexes: its group's desa, then its own id. Each region's rows
+    are one range of rowids, which FTS5 reads on its own (`span`), so a province's search reads
+    the province's part of the index, not the country's."""
+    if not 0 < pk < KEY:
+        raise ValueError(f"id {pk} does not fit the name index's key")
+    return region_number(desa) * KEY + pk
+
+
+def span(area: str) -> tuple[int, int]:
+    """The rowids of the names of the groups within `area` (a region code of any level)."""
+    if not area:
+        return 0, (10 ** CODE_DIGITS) * KEY - 1
+    lo = region_number(area)
+    width = sum(CODE_WIDTHS[:area.count(".") + 1])
+    hi = lo + 10 ** (CODE_DIGITS - width) - 1
+    return lo * KEY, hi * KEY + KEY - 1
+
+
+def _write(index: _Index, rows: list[tuple[int, str, str]], *, moved_from: str | None = None) -> None:
+    """(id, desa, name) rows written anew under their keys; `moved_from`: the desa the rows were
+    indexed under before (their group moved)."""
+    old = [(index_key(moved_from or desa, pk),) for pk, desa, _n in rows]
+    new = [(index_key(desa, pk), name) for pk, desa, name in rows]
     with connection.cursor() as cursor:
         # Table names are constants; the values are parameters.
-        cursor.executemany(f"DELETE FROM {index.trigrams} WHERE rowid = %s", ids)  # noqa: S608
-        cursor.executemany(f"DELETE FROM {index.words} WHERE rowid = %s", ids)  # noqa: S608
-        cursor.executemany(f"INSERT INTO {index.trigrams} (rowid, name) VALUES (%s, %s)", rows)  # noqa: S608
+        cursor.executemany(f"DELETE FROM {index.trigrams} WHERE rowid = %s", old)  # noqa: S608
+        cursor.executemany(f"DELETE FROM {index.words} WHERE rowid = %s", old)  # noqa: S608
+        cursor.executemany(f"INSERT INTO {index.trigrams} (rowid, name) VALUES (%s, %s)", new)  # noqa: S608
         cursor.executemany(f"INSERT INTO {index.words} (rowid, name, reversed) VALUES (%s, %s, %s)",  # noqa: S608
-                           [(pk, name, name[::-1]) for pk, name in rows])
+                           [(key, name, name[::-1]) for key, name in new])
 
 
 def member_name_index(members: Iterable[Member]) -> None:
     """Put these members' current names in the indexes (inside the caller's transaction)."""
-    rows = [(m.pk, m.name) for m in members]
+    rows = [(m.pk, m.kube.desa_id, m.name) for m in members]
     if _uses_fts() and rows:
         _write(MEMBERS, rows)
 
 
-def kube_name_index(kubes: Iterable[Kube]) -> None:
-    """Put these groups' current names in the indexes (inside the caller's transaction)."""
-    rows = [(k.pk, k.name) for k in kubes]
-    if _uses_fts() and rows:
-        _write(KUBES, rows)
+def kube_name_index(kubes: Iterable[Kube], *, moved_from: str | None = None) -> None:
+    """Put these groups' current names in the indexes (inside the caller's transaction); a group
+    that moved to another desa (`moved_from`, its desa before) moves its members' names too."""
+    kubes = list(kubes)
+    if not _uses_fts() or not kubes:
+        return
+    _write(KUBES, [(k.pk, k.desa_id, k.name) for k in kubes], moved_from=moved_from)
+    if moved_from is not None:
+        for kube in kubes:
+            _write(MEMBERS, [(pk, kube.desa_id, name) for pk, name in kube.members.values_list("pk", "name")],
+                   moved_from=moved_from)
 
 
 def name_reindex() -> None:
     """Every index from its table (after rows were written past the services: a bulk load)."""
     if not _uses_fts():
         return
-    for index in (MEMBERS, KUBES):
+    for index, desa in ((MEMBERS, "k.desa_id FROM registry_member r JOIN registry_kube k ON k.id = r.kube_id"),
+                        (KUBES, "r.desa_id FROM registry_kube r")):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {index.trigrams}")  # noqa: S608
             cursor.execute(f"DELETE FROM {index.words}")  # noqa: S608
-            cursor.execute(f"INSERT INTO {index.trigrams} (rowid, name) SELECT id, name FROM {index.source}")  # noqa: S608
-            cursor.execute(f"SELECT id, name FROM {index.source}")  # noqa: S608
-            rows = cursor.fetchall()
+            cursor.execute(f"SELECT r.id, r.name, {desa}")
+            rows = [(index_key(code, pk), name) for pk, name, code in cursor.fetchall()]
+            cursor.executemany(f"INSERT INTO {index.trigrams} (rowid, name) VALUES (%s, %s)", rows)  # noqa: S608
             # SQLite has no function to write a text backwards: Python does it.
             cursor.executemany(f"INSERT INTO {index.words} (rowid, name, reversed) VALUES (%s, %s, %s)",  # noqa: S608
-                               [(pk, name, name[::-1]) for pk, name in rows])
+                               [(key, name, name[::-1]) for key, name in rows])
 
 
 member_name_reindex = name_reindex  # the name the benchmark generators call
@@ -149,24 +200,27 @@ def _match(index: _Index, q: str) -> tuple[str, str] | None:
     return index.trigrams, '"' + q.replace('"', '""') + '"'
 
 
-def kube_name_matches(q: str) -> Q:
-    """Groups whose own name contains `q`."""
-    return _matches(KUBES, q)
+def kube_name_matches(q: str, area: str = "") -> Q:
+    """Groups (within `area`, a region code) whose own name contains `q`."""
+    return _matches(KUBES, q, area)
 
 
-def name_matches(q: str) -> Q:
-    """Members whose name contains `q` (already stripped and with single spaces)."""
-    return _matches(MEMBERS, q)
+def name_matches(q: str, area: str = "") -> Q:
+    """Members (of the groups within `area`) whose name contains `q` (already stripped and with
+    single spaces)."""
+    return _matches(MEMBERS, q, area)
 
 
-def _matches(index: _Index, q: str) -> Q:
+def _matches(index: _Index, q: str, area: str) -> Q:
     plain = Q(name__icontains=q)
     match = _match(index, q)
     if match is None:
         return plain
     table, query = match
+    lo, hi = span(area)
     # The table name is a constant and the query a parameter.
-    return Q(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [query])) & plain  # noqa: S608, S611
+    return Q(pk__in=RawSQL(f"SELECT rowid %% {KEY} FROM {table} WHERE {table} MATCH %s "  # noqa: S608, S611
+                           "AND rowid BETWEEN %s AND %s", [query, lo, hi])) & plain
 
 
 @dataclass(frozen=True)
@@ -183,50 +237,79 @@ def _is_whole_country(scope: QuerySet[Kube]) -> bool:
     return not scope.query.where
 
 
-def search_groups(scope: QuerySet[Kube], q: str) -> GroupSearch:
-    """Groups of `scope` whose name, or a member's name (active or not), contains `q`."""
+def _is_area(scope: QuerySet[Kube], area: str | None) -> bool:
+    """Whether `scope` is every group of `area` and nothing more (then the index's span of the
+    area is the scope, and no group needs checking against it)."""
+    return area is not None and scope.query.where == Kube.objects.filter(within_q("desa_id", area)).query.where
+
+
+def _reads_own_names(scope: QuerySet[Kube], area: str | None) -> bool:
+    """Whether the scope's own names are read rather than the indexes: a reach that is no region
+    (a mentor's groups, a member's) cannot read the indexes' span of a region, and its few
+    hundred names read directly are cheaper than the country's candidates."""
+    return area is None and scope.order_by()[:SMALL_REACH + 1].count() <= SMALL_REACH
+
+
+def search_groups(scope: QuerySet[Kube], q: str, area: str | None = None) -> GroupSearch:
+    """Groups of `scope` whose name, or a member's name (active or not), contains `q`. `area`: a
+    region code every group of `scope` lies within ("" the country), so that the indexes are read
+    only for that region's names; None when the scope is no region (a mentor's groups)."""
     plain = Q(name__icontains=q) | Q(Exists(Member.objects.filter(kube=OuterRef("pk"), name__icontains=q)))
     whole = _is_whole_country(scope)
-    if not whole and scope.order_by()[:SMALL_REACH + 1].count() <= SMALL_REACH:
-        # A kabupaten's few thousand names read directly are cheaper than the country's candidates.
+    if whole:
+        area = ""
+    if _reads_own_names(scope, area):
         n = scope.filter(plain).order_by()[:COUNT_CAP + 1].count()
         return GroupSearch(plain, n if n <= COUNT_CAP else None, COUNT_CAP)
+    within = "" if area is None else area
+    checked = None if _is_area(scope, area) or whole else scope
     limit = COUNT_CAP + 1
-    by_member = _found(MEMBERS, "kube_id", scope, whole, q, limit)
+    by_member = _found(MEMBERS, "kube_id", checked, within, q, limit)
     if len(by_member) == limit:
-        # Common among members: more than the cap, spread over the list's order.
+        # Common among members: more than the cap.
         if whole:
             # The list's own order (the group-name index) finds a page after a few hundred groups.
             return GroupSearch(plain, None, COUNT_CAP)
-        # Within a province, walking the country's order would mostly skip other provinces.
-        return GroupSearch(Q(pk__in=Member.objects.filter(name_matches(q)).values("kube_id"))
-                           | kube_name_matches(q), None, COUNT_CAP)
-    by_name = _found(KUBES, "id", scope, whole, q, limit)
+        # Within a region, walking the country's order would mostly skip other regions (and the
+        # database would rather read the region's groups with every member's name): the region's
+        # own candidates, a region's share of the country's.
+        return GroupSearch(Q(pk__in=Member.objects.filter(name_matches(q, within)).values("kube_id"))
+                           | kube_name_matches(q, within), None, COUNT_CAP)
+    by_name = _found(KUBES, "id", checked, within, q, limit)
     ids = set(by_member) | set(by_name)
     if len(ids) <= COUNT_CAP:
         return GroupSearch(Q(pk__in=sorted(ids)), len(ids), COUNT_CAP)
     # Common among group names, which lie side by side in the list's order ("KUBE Maju
     # Sejahtera ..."): the members' few groups and the names' candidates, not a walk.
-    return GroupSearch(Q(pk__in=sorted(by_member)) | kube_name_matches(q), None, COUNT_CAP)
+    return GroupSearch(Q(pk__in=sorted(by_member)) | kube_name_matches(q, within), None, COUNT_CAP)
 
 
-def _found(index: _Index, group_column: str, scope: QuerySet[Kube], whole: bool, q: str,
+def _found(index: _Index, group_column: str, scope: QuerySet[Kube] | None, area: str, q: str,
            limit: int) -> list[int]:
-    """Up to `limit` distinct ids of the scope's groups with a row of `index` whose name contains
-    `q`. On SQLite the index's candidates are joined row by row (not gathered first with `IN`),
-    so a common name stops after `limit` groups instead of checking all its candidates."""
+    """Up to `limit` distinct ids of groups within `area` (and of `scope`, unless None: the area
+    is the scope) with a row of `index` whose name contains `q`. On SQLite the index's candidates
+    within the area's span are joined row by row (not gathered first with `IN`), so a common name
+    stops after `limit` groups instead of checking all its candidates."""
     match = _match(index, q)
     if match is None:
         rows = (Member.objects.filter(name__icontains=q) if index is MEMBERS
                 else Kube.objects.filter(name__icontains=q))
-        if not whole:
+        if scope is not None:
             rows = rows.filter(**{f"{group_column}__in": scope.order_by().values("pk")})
+        elif area:
+            rows = rows.filter(within_q("kube__desa_id" if index is MEMBERS else "desa_id", area))
         return list(rows.order_by().values_list(group_column, flat=True).distinct()[:limit])
     table, query = match
-    sql = (f"SELECT DISTINCT r.{group_column} FROM {table} f JOIN {index.source} r ON r.id = f.rowid "  # noqa: S608
-           f"WHERE {table} MATCH %s AND r.name LIKE %s ESCAPE '\\'")
-    params: list[Any] = [query, "%" + _like_escape(q) + "%"]
-    if not whole:
+    # The group's own desa is checked too: the rowid only narrows, as the name's LIKE below does.
+    kube = "r" if index is KUBES else "k"
+    join = f"JOIN {Kube._meta.db_table} k ON k.id = r.kube_id " if index is MEMBERS and area else ""
+    sql = (f"SELECT DISTINCT r.{group_column} FROM {table} f JOIN {index.source} r ON r.id = f.rowid %% {KEY} "  # noqa: S608
+           f"{join}WHERE {table} MATCH %s AND f.rowid BETWEEN %s AND %s AND r.name LIKE %s ESCAPE '\\'")
+    params: list[Any] = [query, *span(area), "%" + _like_escape(q) + "%"]
+    if area:
+        sql += f" AND ({kube}.desa_id = %s OR ({kube}.desa_id >= %s AND {kube}.desa_id < %s))"
+        params += [area, area + ".", area + "/"]
+    if scope is not None:
         inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
         sql += f" AND r.{group_column} IN ({inner})"
         params += list(inner_params)

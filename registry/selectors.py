@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
-from accounts.access import kubes_for_user, sees_personal_data
+from accounts.access import kubes_for_user, region_root, sees_personal_data
 from lib.personal import mask_id, mask_phone
-from lib.regioncode import within_q
+from lib.regioncode import is_within, within_q
 from registry.choices import DtsenStatus, Position
 from registry.models import Kube, Member, Officer
 from registry.rules import dtsen_flag
@@ -71,11 +71,20 @@ def kube_search(user: Any, filters: KubeFilters) -> KubeList:
     if q:
         # Group name, or a member's name (active or not). Never a NIK: see nik_lookup.
         # Through the name indexes (registry/search.py), so nobody reads the country's million names.
-        found = search_groups(qs, q)
+        found = search_groups(qs, q, _area(user, filters.region))
         qs = qs.filter(found.groups)
         count, more, cap = found.count, found.count is None, found.cap
     order = (F("state__health_score").desc(nulls_last=True), "name", "id") if filters.by_attention else ("name", "id")
     return KubeList(qs.order_by(*order), count, more, cap)
+
+
+def _area(user: Any, region: str) -> str | None:
+    """The region the user's groups, narrowed by the filter's region, all lie within ("" the
+    country; None when the reach is no region: a mentor's or a member's groups)."""
+    root = region_root(user)
+    if root is None:
+        return None
+    return region if region and is_within(region, root) else root
 
 
 def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:

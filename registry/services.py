@@ -398,6 +398,7 @@ def kube_update(*, actor: Any, kube: Kube, name: str, desa: Region, formed_on: d
                               "pendamping dari wilayah itu (atau tanpa pendamping), lalu pindahkan KUBE.")
                             % {"desa": desa.label, "name": mentor.full_name}, field="desa")
     before = snapshot(kube, KUBE_FIELDS)
+    moved_from = kube.desa_id if kube.desa_id != desa.pk else None
     kube.name, kube.desa, kube.formed_on, kube.programme = name, desa, formed_on, programme
     kube.business_type, kube.target_group, kube.business_mode = business_type, target_group, business_mode
     kube.business_description = business_description.strip()
@@ -407,7 +408,7 @@ def kube_update(*, actor: Any, kube: Kube, name: str, desa: Region, formed_on: d
     if changes:
         kube.version += 1
     kube.save()
-    kube_name_index([kube])
+    kube_name_index([kube], moved_from=moved_from)  # its members' names are filed under its desa
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, obj=kube, kube_id=kube.pk, changes=changes)
     outbox.record(kube.pk)

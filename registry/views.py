@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -83,9 +84,20 @@ def filters_from(form: KubeFilterForm) -> KubeFilters:
     )
 
 
+def _mentors_of(scope: QuerySet[Kube]) -> QuerySet[User]:
+    """The users who mentor a group of `scope`. For the whole country each user is asked whether
+    they hold a group (one index seek each), which stops at the first MENTOR_CHOICES_MAX + 1 the
+    filter needs to know there are too many to list; gathering every group's mentor first read all
+    the country's groups on every visit of the list, the page's costliest query without a search.
+    A region's few thousand groups are cheaper to gather than every user to ask."""
+    if not scope.query.where:
+        return User.objects.filter(Exists(Kube.objects.filter(pendamping=OuterRef("pk"))))
+    return User.objects.filter(pk__in=scope.values("pendamping"))
+
+
 @login_required
 def kube_list_view(request: HttpRequest) -> HttpResponse:
-    mentors = User.objects.filter(pk__in=kubes_for_user(request.user).values("pendamping"))
+    mentors = _mentors_of(kubes_for_user(request.user))
     form = KubeFilterForm(request.GET or None, root=_root(request), mentors=mentors)
     filters = filters_from(form)
     form.offer_mentors(mentors.filter(pk__in=kube_list(request.user, KubeFilters(region=filters.region))

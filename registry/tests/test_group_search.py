@@ -6,26 +6,33 @@ search can go: a small reach reading its own names, and the indexes a national a
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import kubes_for_user
+from regions.models import Region
 from registry import search
 from registry.models import Kube, Member
 from registry.rules import MemberData
-from registry.search import KUBE_TRIGRAMS, KUBE_WORDS, MEMBER_WORDS, name_reindex, words_query
+from registry.search import FTS_TABLE, KUBE_TRIGRAMS, KUBE_WORDS, MEMBER_WORDS, name_reindex, words_query
 from registry.selectors import KubeFilters, kube_search
 from registry.services import kube_update, member_add, member_leave, member_update
-from testing import member_data
+from sikube.api import api
+from testing import DESA_C, bearer, member_data
 
 
 @pytest.fixture(params=["own names", "indexes"])
 def path(request, monkeypatch):
-    """Both ways: as a kabupaten searches (its own names), and through the national indexes."""
+    """Both ways: as a mentor searches (its own names), and through the indexes (every reach that
+    is a region: its span of them; any other reach, forced by making it "large": the country's)."""
     if request.param == "indexes":
         monkeypatch.setattr(search, "SMALL_REACH", 0)
+    else:
+        monkeypatch.setattr(search, "_reads_own_names", lambda scope, area: True)
     return request.param
 
 
@@ -140,6 +147,59 @@ def test_past_the_cap_the_count_stops_and_the_page_says_so(cast, path, client, m
     assert "1 KUBE" in page and "Lebih dari" not in page
 
 
+def test_a_province_finds_its_own_groups_only_below_and_past_the_cap(cast, path, monkeypatch):
+    # The same name in Jawa Barat (kube_b, Kab. Bandung; kube_c, Kota Bogor) and Jawa Tengah (kube_d).
+    for actor, kube in ((cast.kab, cast.kube_b), (cast.kab_other, cast.kube_c), (cast.admin, cast.kube_d)):
+        member_add(actor=actor, kube=kube, data=member_data(kecamatan=kube.desa_id[:8], name="Sri Wahyuningsih"))
+    jabar, jateng = {cast.kube_b.pk, cast.kube_c.pk}, {cast.kube_d.pk}
+    for cap in (1000, 1):  # counted, and past the cap (then the page reads the province's candidates)
+        monkeypatch.setattr(search, "COUNT_CAP", cap)
+        for q in ("Sri Wahyuningsih", "wahyuningsih", "ahyuning", "i wahyu", "KUBE"):
+            for user in (cast.prov, cast.prov_other, cast.kab, cast.kab_other, cast.pusat):
+                assert found(user, q) == read_every_name(user, q), (cap, q, user.username)
+            if q != "KUBE":
+                assert found(cast.prov, q) == jabar and found(cast.prov_other, q) == jateng, (cap, q)
+        # The filter's region narrows the index the same way, for the country and inside a province.
+        for user, region, expected in ((cast.pusat, "33", jateng), (cast.pusat, "32.71", {cast.kube_c.pk}),
+                                       (cast.prov, "32.04.05", {cast.kube_b.pk}), (cast.prov, "33", set()),
+                                       (cast.kab, "32", {cast.kube_b.pk})):
+            assert set(kube_search(user, KubeFilters(q="wahyuningsih", region=region)).kubes
+                       .values_list("pk", flat=True)) == expected, (cap, user.username, region)
+    monkeypatch.setattr(search, "COUNT_CAP", 1000)
+    assert kube_search(cast.prov, KubeFilters(q="wahyuningsih")).count == 2
+    assert kube_search(cast.prov_other, KubeFilters(q="wahyuningsih")).count == 1
+
+
+def test_a_group_moved_to_another_region_is_found_there_and_no_longer_where_it_was(cast, path):
+    member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Ratna Kusumawardhani"))
+    bogor = Region.objects.get(pk=DESA_C)
+    kube_update(actor=cast.admin, kube=cast.kube_b, name=cast.kube_b.name, desa=bogor, formed_on=cast.kube_b.formed_on,
+                programme=cast.kube_b.programme, business_type=cast.kube_b.business_type,
+                target_group=cast.kube_b.target_group, business_mode=cast.kube_b.business_mode)
+    for q in ("Ratna Kusumawardhani", "kusumawardhani", "Mekar Jaya"):
+        assert found(cast.kab_other, q) == found(cast.prov, q) == found(cast.pusat, q) == {cast.kube_b.pk}, q
+        assert found(cast.kab, q) == set(), q
+        assert kube_search(cast.kab, KubeFilters(q=q)).count == 0, q
+
+
+def test_the_index_files_each_name_under_its_groups_desa():
+    assert search.region_number("32.04.06.1002") == 3204061002
+    assert search.region_number("32.04") == 3204000000 and search.region_number("") == 0
+    key = search.index_key("32.04.06.1002", 17)
+    assert key == 3204061002 * search.KEY + 17 and key % search.KEY == 17
+    lo, hi = search.span("32.04")
+    assert lo <= search.index_key("32.04.01.2001", 1) and search.index_key("32.04.99.9999", search.KEY - 1) <= hi
+    assert not lo <= search.index_key("32.05.01.2001", 1) <= hi and not lo <= search.index_key("32.03.99.9999", 5) <= hi
+    lo, hi = search.span("32.04.06.1002")
+    assert (lo, hi) == (key - 17, key - 17 + search.KEY - 1)
+    assert search.span("") == (0, 10 ** 10 * search.KEY - 1) and hi < 2 ** 63
+    for bad in ("32.004", "3x", "32.04.06.1002.1"):
+        with pytest.raises(ValueError):
+            search.region_number(bad)
+    with pytest.raises(ValueError):
+        search.index_key("32.04.06.1002", search.KEY)
+
+
 def test_the_words_a_search_reads():
     assert words_query("siti hidayat") == 'reversed : "itis"* AND name : "hidayat"*'
     assert words_query("ani nur hayati") == 'reversed : "ina"* AND "nur" AND name : "hayati"*'
@@ -154,6 +214,10 @@ def test_on_sqlite_every_index_holds_each_current_name_and_can_be_rebuilt(cast):
     # A live server's transactional test before this one flushes the tables but not the indexes.
     name_reindex()
     rename_kube(cast.kab, cast.kube_b, "KUBE Mekar Wangi")
+    moved = kube_update(actor=cast.admin, kube=cast.kube_b, name="KUBE Mekar Wangi", desa=Region.objects.get(pk=DESA_C),
+                        formed_on=cast.kube_b.formed_on, programme=cast.kube_b.programme,
+                        business_type=cast.kube_b.business_type, target_group=cast.kube_b.target_group,
+                        business_mode=cast.kube_b.business_mode)  # to Kota Bogor
     member = member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Cucu Suryani"))
     member_update(actor=cast.kab, member=member, data=renamed(member, "Cucu Suryana"))
 
@@ -165,13 +229,50 @@ def test_on_sqlite_every_index_holds_each_current_name_and_can_be_rebuilt(cast):
             assert all(r[2] == r[1][::-1] for r in rows)
         return {r[0]: r[1] for r in rows}
 
-    assert indexed(MEMBER_WORDS, True) == dict(Member.objects.values_list("pk", "name"))
-    assert indexed(KUBE_WORDS, True) == indexed(KUBE_TRIGRAMS) == dict(Kube.objects.values_list("pk", "name"))
-    assert indexed(KUBE_WORDS)[cast.kube_b.pk] == "KUBE Mekar Wangi"
+    def filed(rows: Any, desa: str = "") -> dict[int, str]:
+        """The names as the indexes should hold them: under their group's desa and their own id."""
+        return {search.index_key(desa or code, pk): name for pk, name, code in rows}
+
+    members = Member.objects.values_list("pk", "name", "kube__desa_id")
+    kubes = Kube.objects.values_list("pk", "name", "desa_id")
+
+    assert indexed(MEMBER_WORDS, True) == indexed(FTS_TABLE) == filed(members)
+    assert indexed(KUBE_WORDS, True) == indexed(KUBE_TRIGRAMS) == filed(kubes)
+    assert indexed(KUBE_WORDS)[search.index_key(DESA_C, cast.kube_b.pk)] == "KUBE Mekar Wangi"
+    assert Member.objects.filter(kube=moved).exists()  # its members moved with it (in `filed` above)
     with connection.cursor() as cursor:
         for table in (MEMBER_WORDS, KUBE_WORDS):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
     assert found(cast.pusat, "cucu suryana") == found(cast.pusat, "mekar wangi") == set()
     name_reindex()
-    assert indexed(MEMBER_WORDS, True) == dict(Member.objects.values_list("pk", "name"))
+    assert indexed(MEMBER_WORDS, True) == indexed(FTS_TABLE) == filed(members)
     assert found(cast.pusat, "cucu suryana") == found(cast.pusat, "mekar wangi") == {cast.kube_b.pk}
+
+
+def test_the_api_counts_a_search_up_to_the_cap_and_says_when_there_are_more(cast, path, client, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    auth = bearer(cast.pusat)
+    every = read_every_name(cast.pusat, "warga")  # the cast's generated members: every group
+    assert len(every) == 3
+    capped = client.get("/api/v1/groups", {"q": "warga"}, **auth).json()
+    assert (capped["count"], capped["more"]) == (2, True)
+    assert [k["id"] for k in capped["items"]] == list(
+        Kube.objects.filter(pk__in=every).order_by("name", "id").values_list("pk", flat=True))[:2]
+    # The pages end at the cap's row, as the list page's do.
+    assert [k["id"] for k in client.get("/api/v1/groups", {"q": "warga", "page_size": 1, "page": 2}, **auth)
+            .json()["items"]] == [capped["items"][1]["id"]]
+    assert client.get("/api/v1/groups", {"q": "warga", "page_size": 1, "page": 3}, **auth).json()["items"] == []
+    # Under the cap (and without a search) the count is exact.
+    for user, params, n in ((cast.pusat, {"q": "Mekar Jaya"}, 1), (cast.prov, {"q": "warga"}, 2),
+                            (cast.pusat, {}, Kube.objects.count())):
+        assert "q" not in params or n == len(read_every_name(user, params["q"]))
+        page = client.get("/api/v1/groups", params, **bearer(user)).json()
+        assert (page["count"], page["more"], len(page["items"])) == (n, False, n), params
+
+
+def test_the_openapi_document_says_the_search_stops_counting():
+    document = api.get_openapi_schema()
+    ref = document["paths"]["/api/v1/groups"]["get"]["responses"][200]["content"]["application/json"]["schema"]
+    schema = document["components"]["schemas"][ref["$ref"].rsplit("/", 1)[-1]]
+    assert "1.000" in schema["properties"]["count"]["description"]
+    assert "lebih dari" in schema["properties"]["more"]["description"]

@@ -3,6 +3,7 @@
 import io
 from datetime import date
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -112,11 +113,12 @@ def test_the_list_filters_by_region_stage_status_and_name(client, cast):
     assert "di luar wilayah kerja" in client.get(url, {"region": "33"}).content.decode()
 
 
-def test_the_mentor_filter_lists_the_mentors_only_when_few_enough_to_choose_from(client, cast, monkeypatch):
-    """The province holds two mentors' groups; with room for one, the list asks for a region first,
-    and a mentor chosen (a link) still filters and stays shown."""
+@pytest.mark.parametrize("who", ["prov", "pusat"])  # a region's groups, and the country's (asked per user)
+def test_the_mentor_filter_lists_the_mentors_only_when_few_enough_to_choose_from(client, cast, monkeypatch, who):
+    """The province (and the country) holds two mentors' groups; with room for one, the list asks
+    for a region first, and a mentor chosen (a link) still filters and stays shown."""
     monkeypatch.setattr("registry.forms.MENTOR_CHOICES_MAX", 1)
-    client.force_login(cast.prov)
+    client.force_login(getattr(cast, who))
     url = reverse("registry:list")
 
     def offered(params):
