@@ -241,6 +241,10 @@ def main() -> None:
     prov, _ = User.objects.get_or_create(username="bench.jabar", defaults={
         "full_name": "Jawa Barat (bench)", "role": Role.PROVINSI, "region_id": "32"})
     groups = Kube.objects.count()
+    if args.only_bulk:
+        approved_count, seconds = bulk_approval(months[-1], profile=args.profile_bulk)
+        print(f"bulk approval of {approved_count} verified LPJ: {seconds:.2f} s ({groups:,} groups)")
+        return
     national = page_times(f"/pelaporan/kelengkapan/?periode={month}", pusat, args.runs)
     province = page_times(f"/pelaporan/kelengkapan/?wilayah=32&periode={month}", prov, args.runs)
     rows = [("completeness page, ministry (p50 / p95)", _ms(national), "p95 < 300 ms"),
