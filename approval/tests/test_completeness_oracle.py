@@ -96,6 +96,10 @@ def test_completeness_equals_a_direct_count_at_every_tier(chain):
     assert timedelta(days=10) == date(2026, 11, 20) - date(2026, 11, 10)
     assert rollup.differences() == []
     assert KabupatenLpj.objects.filter(kab="32.04", period=OCT).exists()  # the nation and the province read these
+    # A page at a time: the missing ones by name, then the late submissions; each page follows the last.
+    pages = [completeness("", OCT, today=date(2026, 11, 20), late_limit=1, late_page=n) for n in (1, 2, 3, 4)]
+    assert [[r.name for r in p.late] for p in pages] == [["KUBE Cimenyan Baru"], ["KUBE Sido Rukun"], ["KUBE Cempaka"], []]
+    assert [p.late_more for p in pages] == [True, True, False, False]
 
 
 def test_the_kept_rows_follow_every_step_and_every_change_of_a_group(chain):
