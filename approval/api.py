@@ -323,6 +323,8 @@ class CompletenessOut(Schema):
     total: CountsOut
     children: list[ChildOut]
     late: list[LateOut]
+    late_page: int
+    late_more: bool
 
 
 def _counts(c: selectors.Counts) -> dict[str, int]:
@@ -332,13 +334,15 @@ def _counts(c: selectors.Counts) -> dict[str, int]:
 
 @router.get("/approval/completeness", response=CompletenessOut,
             summary="Kelengkapan dan ketepatan waktu LPJ kelompok per wilayah dan bulan")
-def completeness(request: HttpRequest, period: Month, region: str = Query("", max_length=13)) -> dict[str, Any]:
+def completeness(request: HttpRequest, period: Month, region: str = Query("", max_length=13),
+                 late_page: int = Query(1, ge=1, le=10_000)) -> dict[str, Any]:
     code = access_region(request.user, (region or region_root(request.user) or "").strip())
-    board = selectors.completeness(code, _month(period), today=timezone.localdate())
+    board = selectors.completeness(code, _month(period), today=timezone.localdate(), late_page=late_page)
     return {"region": code, "period": period, "due": board.due, "total": _counts(board.total),
             "children": [{"region": r.code, "name": r.name, **_counts(c)} for r, c in board.children],
             "late": [{"kube": x.kube_id, "name": x.name, "desa": x.desa_code, "days_late": x.days_late,
-                      "submitted": x.submitted} for x in board.late]}
+                      "submitted": x.submitted} for x in board.late],
+            "late_page": board.late_page, "late_more": board.late_more}
 
 
 class WorkOut(Schema):

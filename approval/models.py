@@ -94,7 +94,9 @@ class Lpj(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kube", "period"], name="approval_lpj_unique"),
         ]
-        indexes = [models.Index(fields=["period", "desa_code"], name="approval_lpj_period_desa")]
+        indexes = [models.Index(fields=["period", "desa_code"], name="approval_lpj_period_desa"),
+                   # The late list's second part, the latest submissions first, read a page at a time.
+                   models.Index(fields=["period", "first_submitted_at"], name="approval_lpj_period_first")]
 
     def __str__(self) -> str:
         return f"LPJ {self.kube_id} {self.period}"
@@ -225,3 +227,78 @@ class ReopenRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lpj} {self.status}"
+
+
+# --- completeness kept per kabupaten ---------------------------------------------------------------
+# The ministry's and a province's completeness pages sum these ~500 rows a month instead of counting
+# 100,000 groups and their dossiers (bench/RESULTS.md). Rewritten from the raw rows, never by
+# increments (approval/rollup.py): a kabupaten's month by the services in the transaction of each
+# step on its dossiers, a kabupaten's groups by the summary drain after a group changed (registered,
+# dissolved, moved, its founding date corrected), and everything by `rollup.rebuild` (called by
+# monitoring_rebuild). From the kabupaten down the pages count the raw rows, as before.
+
+
+class KabupatenLpj(models.Model):
+    """A kabupaten's month: of the groups that owe its LPJ (in the kabupaten, formed by the month's
+    end, not dissolved), how many submitted, had verified, had approved and submitted on time. No
+    row: none of them has a dossier that month."""
+
+    kab = models.CharField(_("kabupaten/kota"), max_length=5)
+    prov = models.CharField(_("provinsi"), max_length=2)
+    period = models.PositiveIntegerField(_("bulan buku"), help_text="YYYYMM")
+    submitted = models.PositiveIntegerField(_("diajukan"), default=0)
+    verified = models.PositiveIntegerField(_("diverifikasi"), default=0)
+    approved = models.PositiveIntegerField(_("disetujui"), default=0)
+    on_time = models.PositiveIntegerField(_("tepat waktu"), default=0)
+    # The due day `on_time` was counted against (APPROVAL_DUE_DAYS): a page finding another one (the
+    # setting changed since) counts the raw rows instead, until the rebuild.
+    due = models.DateField(_("batas pengajuan"))
+
+    class Meta:
+        verbose_name = _("kelengkapan LPJ kabupaten/kota")
+        verbose_name_plural = _("kelengkapan LPJ kabupaten/kota")
+        constraints = [models.UniqueConstraint(fields=["kab", "period"], name="approval_kablpj_once")]
+        indexes = [models.Index(fields=["period", "prov"], name="approval_kablpj_period_prov")]
+
+    def __str__(self) -> str:
+        return f"{self.kab} {self.period}"
+
+
+class KabupatenGroups(models.Model):
+    """How many groups of a kabupaten, not dissolved, were formed in a month: the groups that owe a
+    month's LPJ are those formed up to its end (the sum of these rows up to it)."""
+
+    kab = models.CharField(_("kabupaten/kota"), max_length=5)
+    prov = models.CharField(_("provinsi"), max_length=2)
+    formed = models.PositiveIntegerField(_("bulan dibentuk"), help_text="YYYYMM")
+    groups = models.PositiveIntegerField(_("jumlah KUBE"))
+
+    class Meta:
+        verbose_name = _("KUBE kabupaten/kota per bulan dibentuk")
+        verbose_name_plural = _("KUBE kabupaten/kota per bulan dibentuk")
+        constraints = [models.UniqueConstraint(fields=["kab", "formed"], name="approval_kabgroups_once")]
+        # Covering the pages' sum (by province, or the whole nation, up to a month).
+        indexes = [models.Index(fields=["prov", "formed", "kab", "groups"], name="approval_kabgroups_sum")]
+
+    def __str__(self) -> str:
+        return f"{self.kab} {self.formed}: {self.groups}"
+
+
+class KabupatenApprovedGroups(models.Model):
+    """How many groups of a kabupaten (by the dossier's desa code) have at least one month of a
+    period approved: the dashboards' "N dari M kelompok" for "hanya yang disetujui" above the
+    kabupaten. One row per month, quarter and year (`period` as books.lpj.Period.code)."""
+
+    kab = models.CharField(_("kabupaten/kota"), max_length=5)
+    prov = models.CharField(_("provinsi"), max_length=2)
+    period = models.CharField(_("periode"), max_length=7)
+    groups = models.PositiveIntegerField(_("jumlah KUBE"))
+
+    class Meta:
+        verbose_name = _("KUBE disetujui kabupaten/kota per periode")
+        verbose_name_plural = _("KUBE disetujui kabupaten/kota per periode")
+        constraints = [models.UniqueConstraint(fields=["kab", "period"], name="approval_kabapproved_once")]
+        indexes = [models.Index(fields=["period", "prov"], name="approval_kabapproved_period")]
+
+    def __str__(self) -> str:
+        return f"{self.kab} {self.period}: {self.groups}"

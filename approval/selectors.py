@@ -1,20 +1,20 @@
 """Reads of the reporting chain: what waits for whom, completeness and timeliness, differences
 against an accepted report's snapshot.
 
-Completeness is counted from the chain's own rows (`Lpj`, with the group's desa code copied onto
-it) and the groups' table, per region prefix: one grouped query over each, whatever the tier, so
-the ministry's page costs the same two queries as a kecamatan's.
+Completeness of the nation and of a province is summed from the kabupaten rows kept by
+approval/rollup.py (~500 rows, whatever the number of groups); of a kabupaten and below it is
+counted from the chain's own rows (`Lpj`, with the group's desa code copied onto it) and the
+groups' table, per region prefix: one grouped query over each. The late groups are listed a page
+at a time, each part read in index order.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -23,29 +23,15 @@ from django.utils.translation import ngettext
 
 from accounts.access import kube_scope_q, reports_region_q, role_of
 from accounts.models import Role
-from approval.models import Level, Lpj, ReopenRequest, ReopenStatus, Report
+from approval.models import KabupatenGroups, KabupatenLpj, Level, Lpj, ReopenRequest, ReopenStatus, Report
+from approval.rollup import DISSOLVED, due_date, end_of, month_end
 from approval.services import report_figures
-from lib.periods import shift
 from lib.regioncode import within_q
 from regions.models import Region
 from registry.models import Kube
 
-DISSOLVED = "bubar"
 # Length of a region code at each level: provinsi 32, kabupaten 32.04, kecamatan 32.04.06, desa.
 CODE_LENGTH = {1: 2, 2: 5, 3: 8, 4: 13}
-
-
-def due_date(level: str, last_month: int) -> date:
-    """The day by which `level` acts on a period ending with `last_month` (a day of the next month,
-    the setting APPROVAL_DUE_DAYS)."""
-    year, month = divmod(shift(last_month, 1), 100)
-    day = settings.APPROVAL_DUE_DAYS[level]
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-
-def _end_of(day: date) -> datetime:
-    """The first instant after `day` in the project's time zone (on time = before it)."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 @dataclass
@@ -58,6 +44,13 @@ class Counts:
 
     def percent(self, part: str) -> float | None:
         return round(100 * getattr(self, part) / self.expected, 1) if self.expected else None
+
+    def add(self, other: Counts) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+COUNTS = ("expected", "submitted", "verified", "approved", "on_time")
 
 
 @dataclass
@@ -77,6 +70,9 @@ class Completeness:
     total: Counts
     children: list[tuple[Region, Counts]] = field(default_factory=list)
     late: list[LateRow] = field(default_factory=list)
+    # The late list is one page of it: `late_page` (from 1), and whether another follows.
+    late_page: int = 1
+    late_more: bool = False
 
     @property
     def period_code(self) -> str:
@@ -85,18 +81,12 @@ class Completeness:
 
 def _expected(code: str, period: int) -> QuerySet[Kube]:
     """The groups that owe the month's LPJ: formed by the month's end, not dissolved."""
-    last_day = date(period // 100, period % 100, calendar.monthrange(period // 100, period % 100)[1])
-    return Kube.objects.filter(within_q("desa_id", code), formed_on__lte=last_day).exclude(status=DISSOLVED)
+    return Kube.objects.filter(within_q("desa_id", code), formed_on__lte=month_end(period)).exclude(status=DISSOLVED)
 
 
-def completeness(code: str, period: int, *, today: date, late_limit: int = 100) -> Completeness:
-    """How many of a region's groups submitted, had verified, approved and submitted on time the
-    LPJ of `period`, for the region and each sub-region; the late groups, most days late first."""
-    region = Region.objects.filter(pk=code).first() if code else None
-    level = region.level if region else 0
-    child_len = CODE_LENGTH.get(level + 1)
-    due = due_date(Level.PENGURUS, period)
-    deadline = _end_of(due)
+def _counted(code: str, period: int, child_len: int | None) -> dict[str, Counts]:
+    """Each sub-region's counts from the raw rows: the groups' table and the dossiers."""
+    deadline = end_of(due_date(Level.PENGURUS, period))
     expected = _expected(code, period)
     key = Substr("desa_id", 1, child_len) if child_len else F("desa_id")
     by_child: dict[str, Counts] = {}
@@ -113,37 +103,82 @@ def completeness(code: str, period: int, *, today: date, late_limit: int = 100) 
         c = by_child.setdefault(found["child"], Counts())
         c.submitted, c.verified, c.approved, c.on_time = (found["submitted"], found["verified"], found["n_approved"],
                                                          found["on_time"])
+    return by_child
+
+
+def _kept(code: str, period: int) -> dict[str, Counts] | None:
+    """The nation's provinces or a province's kabupaten from the kept kabupaten rows (rollup.py):
+    ~500 rows at most. None when a row was counted against another due day than today's setting."""
+    due = due_date(Level.PENGURUS, period)
+    child = "prov" if not code else "kab"
+    groups = KabupatenGroups.objects.filter(formed__lte=period)
+    months = KabupatenLpj.objects.filter(period=period)
+    if code:
+        groups, months = groups.filter(prov=code), months.filter(prov=code)
+    by_child: dict[str, Counts] = {}
+    for key, n in groups.values_list(child).annotate(n=Sum("groups")).order_by():
+        by_child.setdefault(key, Counts()).expected = n
+    sums = months.values_list(child).annotate(Sum("submitted"), Sum("verified"), Sum("approved"), Sum("on_time"),
+                                              stale=Count("id", filter=~Q(due=due))).order_by()
+    for key, submitted, verified, approved, on_time, stale in sums:
+        if stale:
+            return None
+        c = by_child.setdefault(key, Counts())
+        c.submitted, c.verified, c.approved, c.on_time = submitted, verified, approved, on_time
+    return by_child
+
+
+def completeness(code: str, period: int, *, today: date, late_limit: int = 100, late_page: int = 1) -> Completeness:
+    """How many of a region's groups submitted, had verified, approved and submitted on time the
+    LPJ of `period`, for the region and each sub-region; a page of the late groups, most days late
+    first. The nation and a province read the kept kabupaten rows, a kabupaten and below the raw rows."""
+    region = Region.objects.filter(pk=code).first() if code else None
+    level = region.level if region else 0
+    child_len = CODE_LENGTH.get(level + 1)
+    due = due_date(Level.PENGURUS, period)
+    by_child = _kept(code, period) if level <= 1 else None
+    if by_child is None:
+        by_child = _counted(code, period, child_len)
     total = Counts()
     for c in by_child.values():
-        for name in ("expected", "submitted", "verified", "approved", "on_time"):
-            setattr(total, name, getattr(total, name) + getattr(c, name))
+        total.add(c)
     children: list[tuple[Region, Counts]] = []
     if child_len:
         regions = {r.code: r for r in Region.objects.filter(code__in=list(by_child))}
         children = sorted(((regions[k], c) for k, c in by_child.items() if k in regions), key=lambda rc: rc[0].name)
-    result = Completeness(region, period, due, total, children)
-    result.late = late_groups(code, period, today=today, limit=late_limit)
+    result = Completeness(region, period, due, total, children, late_page=max(late_page, 1))
+    if late_limit:
+        late = late_groups(code, period, today=today, limit=late_limit + 1, offset=(result.late_page - 1) * late_limit)
+        result.late, result.late_more = late[:late_limit], len(late) > late_limit
     return result
 
 
-def late_groups(code: str, period: int, *, today: date, limit: int = 100) -> list[LateRow]:
-    """The groups whose LPJ came after the due day (days late at submission) or has not come and is
-    past due (days late until today), most days late first."""
+def late_groups(code: str, period: int, *, today: date, limit: int = 100, offset: int = 0) -> list[LateRow]:
+    """The groups whose LPJ has not come and is past due (days late until today), by name, then
+    those whose LPJ came after the due day (days late at submission), the latest first: rows
+    `offset` to `offset + limit` of that list. Both parts are read in index order and stop at the
+    page (kube_name; approval_lpj_period_first), whatever the region's size."""
     due = due_date(Level.PENGURUS, period)
+    expected = _expected(code, period)
     rows: list[LateRow] = []
-    late_sub = (Lpj.objects.filter(within_q("desa_code", code), period=period, first_submitted_at__gte=_end_of(due),
-                                   kube__in=_expected(code, period))
-                .values_list("kube_id", "kube__name", "desa_code", "first_submitted_at"))
-    for kube_id, name, desa, at in late_sub:
-        rows.append(LateRow(kube_id, name, desa, (timezone.localdate(at) - due).days, True))
+    missing_count = 0
     if today > due:
-        missing = (_expected(code, period)
-                   .exclude(pk__in=Lpj.objects.filter(period=period, first_submitted_at__isnull=False,
-                                                      desa_code__startswith=code).values("kube_id"))
-                   .order_by("name").values_list("pk", "name", "desa_id")[:limit])
-        rows.extend(LateRow(pk, name, desa, (today - due).days, False) for pk, name, desa in missing)
-    rows.sort(key=lambda r: (-r.days_late, r.name))
-    return rows[:limit]
+        came = Lpj.objects.filter(kube_id=OuterRef("pk"), period=period, first_submitted_at__isnull=False)
+        missing = expected.exclude(Exists(came)).order_by("name", "pk")
+        found = list(missing.values_list("pk", "name", "desa_id")[offset:offset + limit])
+        rows.extend(LateRow(pk, name, desa, (today - due).days, False) for pk, name, desa in found)
+        if len(rows) == limit:
+            return rows
+        # The page ends the list of the missing: how many there are, to start the late ones after them.
+        missing_count = offset + len(found) if found or not offset else missing.count()
+    late_sub = (Lpj.objects.filter(within_q("desa_code", code), period=period, first_submitted_at__gte=end_of(due),
+                                   kube__in=expected)
+                .order_by("-first_submitted_at", "-pk")
+                .values_list("kube_id", "kube__name", "desa_code", "first_submitted_at"))
+    start = max(offset - missing_count, 0)
+    for kube_id, name, desa, at in late_sub[start:start + limit - len(rows)]:
+        rows.append(LateRow(kube_id, name, desa, (timezone.localdate(at) - due).days, True))
+    return rows
 
 
 # --- work lists -----------------------------------------------------------------------------------

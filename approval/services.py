@@ -4,7 +4,9 @@ Every service checks who may act (accounts.access: the level's role, the region'
 whether it is that level's turn, so page, API and bulk actions refuse alike. Approving a month locks
 it in the books (books.services.period_lock); a granted reopening unlocks and reopens it. Whatever
 makes a month approved or no longer approved is announced to the summaries
-(outbox.services.record), whose "hanya yang disetujui" figures count only approved months.
+(outbox.services.record), whose "hanya yang disetujui" figures count only approved months; whatever
+changes a dossier's counts recounts its kabupaten's month of completeness (rollup.py) in the step's
+transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import acts_at, check_chain_level, check_report_office
 from accounts.models import User
+from approval import rollup
 from approval.errors import ApprovalError, OutOfTurnError
 from approval.models import DEFAULT_CHAIN, Action, ChainLevel, Level, Lpj, ReopenRequest, ReopenStatus, Report, Step
 from audit.models import Action as AuditAction
@@ -168,6 +171,9 @@ def lpj_confirm(*, actor: Any, kube: Kube, period: int, note: str = "") -> Lpj:
         lpj.first_submitted_at = lpj.first_submitted_at or now
         lpj.returned_reason = ""
         _step(actor=actor, action=Action.SUBMIT, level=Level.PENGURUS, lpj=lpj)
+        lpj.save()
+        rollup.dossier_changed(lpj)
+        return lpj
     lpj.save()
     return lpj
 
@@ -185,6 +191,7 @@ def _advance(lpj: Lpj, *, actor: Any, level: str, action: str, note: str) -> Lpj
         period_lock(actor=actor, kube=lpj.kube, period=lpj.period, locked=True)
         outbox.record(lpj.kube_id, lpj.period)  # the month now counts among the approved figures
     lpj.save()
+    rollup.dossier_changed(lpj, approval=lpj.approved)
     _step(actor=actor, action=action, level=level, note=_note(note), lpj=lpj)
     return lpj
 
@@ -213,15 +220,25 @@ class BulkResult:
     refused: list[tuple[Lpj, str]]
 
 
-def lpj_approve_many(*, actor: Any, lpjs: Iterable[Lpj], note: str = "") -> BulkResult:
+# A bulk approval commits this many at a time: the kabupaten's completeness is recounted once per
+# chunk instead of once per LPJ, and on SQLite the write lock is held for a chunk (about ten
+# approvals' writes), never for the whole request (bench/RESULTS.md, 2026-12-02).
+BULK_CHUNK = 10
+
+
+def lpj_approve_many(*, actor: Any, lpjs: Iterable[Lpj], note: str = "", chunk: int = BULK_CHUNK) -> BulkResult:
     """Approve several verified LPJ in one request, each recorded one by one (its own step, audit
-    row and lock, in its own transaction): one that is not in turn is reported, not fatal."""
+    row and lock, in its own savepoint), `chunk` to a transaction: one that is not in turn is
+    reported, not fatal."""
     result = BulkResult([], [])
-    for lpj in lpjs:
-        try:
-            result.approved.append(lpj_approve(actor=actor, lpj=lpj, note=note))
-        except ApprovalError as exc:
-            result.refused.append((lpj, exc.message))
+    todo = list(lpjs)
+    for start in range(0, len(todo), chunk):
+        with transaction.atomic(), rollup.collected():
+            for lpj in todo[start:start + chunk]:
+                try:
+                    result.approved.append(lpj_approve(actor=actor, lpj=lpj, note=note))
+                except ApprovalError as exc:
+                    result.refused.append((lpj, exc.message))
     return result
 
 
@@ -239,6 +256,7 @@ def lpj_return(*, actor: Any, lpj: Lpj, reason: str) -> Lpj:
     lpj.returned_reason = reason
     lpj.returned_at = timezone.now()
     lpj.save()
+    rollup.dossier_changed(lpj)
     _step(actor=actor, action=Action.RETURN, level=level, note=reason, lpj=lpj)
     return lpj
 
@@ -269,7 +287,8 @@ def lpj_unapprove(*, actor: Any, lpj: Lpj, note: str = "") -> Lpj:
     check_chain_level(actor, level)
     if level == Level.PENGURUS and officer_position(actor, lpj.kube) is None:
         raise ApprovalError(_("Pengajuan hanya dapat ditarik oleh ketua atau bendahara KUBE."), code="not_officer")
-    if lpj.approved:
+    was_approved = lpj.approved
+    if was_approved:
         accepted = _accepted_report_covering(lpj.kube, lpj.period)
         if accepted is not None:
             raise ApprovalError(
@@ -281,6 +300,7 @@ def lpj_unapprove(*, actor: Any, lpj: Lpj, note: str = "") -> Lpj:
         outbox.record(lpj.kube_id, lpj.period)
     _back_one(lpj)
     lpj.save()
+    rollup.dossier_changed(lpj, approval=was_approved)
     _step(actor=actor, action=Action.UNAPPROVE, level=level, note=_note(note), lpj=lpj)
     return lpj
 
@@ -298,15 +318,21 @@ def month_reopen(*, actor: Any, kube: Kube, period: int) -> list[int]:
 
 
 def _withdraw(actor: Any, kube: Kube, months: list[int], action: str, level: str = Level.PENGURUS) -> None:
+    changed: set[tuple[str, int]] = set()
+    approval = False
     for lpj in Lpj.objects.select_for_update().filter(kube=kube, period__in=months):
         # No announcement of its own: books.services.period_reopen, which reopened these months
         # just before, announced them (approved or not) to the summaries.
         if lpj.reached or lpj.ketua_by_id or lpj.bendahara_by_id:
+            approval = approval or lpj.approved
             lpj.reached = 0
             lpj.ketua_by = lpj.bendahara_by = None
             lpj.submitted_at = lpj.verified_at = lpj.approved_at = None
             lpj.save()
             _step(actor=actor, action=action, level=level, lpj=lpj)
+            changed |= {(kube.desa_id[:5], lpj.period), (lpj.desa_code[:5], lpj.period)}
+    if changed:
+        rollup.refresh({kab for kab, _p in changed}, {p for _k, p in changed}, approved=approval)
 
 
 # --- reopening an approved month --------------------------------------------------------------

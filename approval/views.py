@@ -285,7 +285,9 @@ def completeness(request: HttpRequest) -> HttpResponse:
     root = require_office(request.user)
     code = access_region(request.user, request.GET.get("wilayah", root).strip() or root)
     period = _month_param(request)
-    board = selectors.completeness(code, period, today=timezone.localdate())
+    page = request.GET.get("page", "")
+    board = selectors.completeness(code, period, today=timezone.localdate(),
+                                   late_page=int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1)
     return render(request, "approval/completeness.html", {
         "board": board, "code": code, "period_code": _code(period),
         "previous": _code(shift(period, -1)), "next": _code(shift(period, 1)) if shift(period, 1) <= _last_month() else ""})

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
+from approval import rollup as approval_rollup
 from assessments.models import Assessment, DomainResult
 from books.models import Account, Activity, ActivityAttendance, Line, Loan, PeriodClose, Transaction
 from books.models.ledger import AccountRole, AccountType
@@ -296,4 +297,5 @@ def rebuild(*, today: date | None = None, timings: dict[str, float] | None = Non
         timed("months", rebuild_months)
         count = timed("states", lambda: rebuild_states(today=today))
         timed("kabupaten", rebuild_kabupaten)
+        approval_rollup.rebuild()  # the reporting chain's completeness rows kept per kabupaten
     return count

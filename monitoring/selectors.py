@@ -25,7 +25,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.access import access_region, region_root
-from approval.models import Lpj
+from approval.models import KabupatenApprovedGroups, Lpj
 from books.lpj import Period
 from lib.periods import period_of, shift
 from lib.regioncode import within_q
@@ -163,7 +163,13 @@ def _month_aggregates() -> dict[str, Any]:
 
 def approved_group_count(scope: Scope, period: Period) -> int:
     """The region's groups with at least one month of the period approved (from the chain's rows:
-    a month with no flow has no summary row, and still counts as approved)."""
+    a month with no flow has no summary row, and still counts as approved). The nation and a
+    province sum the chain's kept kabupaten rows (~500), as their figures sum the kabupaten's."""
+    if scope.level <= 1:
+        kept = KabupatenApprovedGroups.objects.filter(period=period.code)
+        if scope.code:
+            kept = kept.filter(prov=scope.code)
+        return int(kept.aggregate(n=Sum("groups"))["n"] or 0)
     qs = Lpj.objects.filter(period__in=period.months, approved_at__isnull=False)
     if scope.code:
         qs = qs.filter(within_q("desa_code", scope.code))

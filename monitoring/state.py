@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from approval import rollup
 from approval.models import Lpj
 from assessments.models import Assessment, DomainResult
 from books.models import Activity, ActivityAttendance, Line, Loan, PeriodClose, Transaction
@@ -473,6 +474,10 @@ class GroupRefresh:
     states: list[GroupState]
     kabs: set[str]
     kab_periods: list[int] | None
+    # The kabupaten where a group changed whether it owes LPJ: the reporting chain's completeness rows
+    # (approval/rollup.py) are recounted there. Under the write lock, not from the snapshot: a step on a
+    # dossier writes those rows too, and announces nothing to the outbox.
+    owing_kabs: frozenset[str] = frozenset()
 
 
 def prepare_refresh(changes: dict[int, set[int]], *, today: date | None = None) -> GroupRefresh:
@@ -481,8 +486,11 @@ def prepare_refresh(changes: dict[int, set[int]], *, today: date | None = None) 
     redoes every month, in both kabupaten; a group that no longer exists leaves nothing behind."""
     today = today or timezone.localdate()
     ids = sorted(changes)
-    before = dict(GroupState.objects.filter(kube_id__in=ids).values_list("kube_id", "kab"))
-    after = {k: desa[:5] for k, desa in Kube.objects.filter(pk__in=ids).values_list("pk", "desa_id")}
+    before_rows = list(GroupState.objects.filter(kube_id__in=ids).values_list("kube_id", "kab", "status"))
+    before = {k: kab for k, kab, _s in before_rows}
+    status_before = {k: status for k, _kab, status in before_rows}
+    now = {k: (desa[:5], status) for k, desa, status in Kube.objects.filter(pk__in=ids).values_list("pk", "desa_id", "status")}
+    after = {k: kab for k, (kab, _s) in now.items()}
     moved = sorted(k for k in after if k in before and before[k] != after[k])
     periods = sorted(set().union(*(changes[k] for k in after)))
     months = []
@@ -491,8 +499,13 @@ def prepare_refresh(changes: dict[int, set[int]], *, today: date | None = None) 
     rest = [k for k in after if k not in moved]
     if rest and periods:
         months.append(_month_rows(rest, periods))  # a month another group of the drain announced is recomputed too: same rows
+    # Which groups owe which month's LPJ changes with a group registered, removed, moved or dissolved,
+    # or announced without a month (registry's own changes, a corrected founding date among them).
+    owing = {k for k in ids if not changes[k] or k not in before or k not in now
+             or now[k] != (before[k], status_before[k])}
+    owing_kabs = {before[k] for k in owing if k in before} | {after[k] for k in owing if k in after}
     return GroupRefresh(list(after), months, _state_rows(list(after), today, months), set(before.values()) | set(after.values()),
-                        None if moved else periods)
+                        None if moved else periods, frozenset(owing_kabs))
 
 
 def write_refresh(refresh: GroupRefresh) -> None:
@@ -501,6 +514,8 @@ def write_refresh(refresh: GroupRefresh) -> None:
         _replace_months(computed)
     _replace_states(refresh.ids, refresh.states)
     _write_kabupaten(refresh.kabs, refresh.kab_periods)
+    if refresh.owing_kabs:
+        rollup.refresh(refresh.owing_kabs, groups=True)
 
 
 def refresh_groups(changes: dict[int, set[int]], *, today: date | None = None) -> None:
@@ -605,4 +620,4 @@ def differences(*, today: date | None = None) -> list[str]:
             if fresh_approved.get(kab_month) != stored_approved.get(kab_month):
                 problems.append(f"kabupaten {kab_month} (disetujui): tersimpan {stored_approved.get(kab_month)}, "
                                 f"dihitung {fresh_approved.get(kab_month)}")
-    return problems
+    return problems + rollup.differences()  # the reporting chain's completeness rows
