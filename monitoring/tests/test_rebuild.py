@@ -70,7 +70,8 @@ def test_the_set_based_rebuild_writes_the_rows_the_per_group_computation_writes(
         if name and name not in ("id", "kube_id", "period"):
             assert any(row[name] for row in per_group["months"].values()), name
     assert differing(per_group, rebuilt) == []
-    assert set(timings) == {"months", "states", "kabupaten", "months_cpu", "states_cpu", "kabupaten_cpu"}
+    assert set(timings) == {"months", "states", "indexes", "kabupaten", "months_cpu", "states_cpu", "indexes_cpu",
+                            "kabupaten_cpu", "child_cpu"}
 
 
 def test_the_command_uses_the_set_based_rebuild_and_check_finds_no_difference(world, monkeypatch):
