@@ -31,6 +31,7 @@ changes, this module changes with it.
 # ruff: noqa: S608  (the SQL is assembled from model metadata and integer ids read from the database)
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import time
 from collections import defaultdict
@@ -115,7 +116,8 @@ def line_months() -> str:
 
 
 def _flow_selects() -> list[str]:
-    """One SELECT per source, each giving (kube_id, period, every month field in MONTH_FIELDS' order)."""
+    """One SELECT per source, each giving (kube_id, period, every month field in MONTH_FIELDS' order):
+    the ledger lines first, then the transactions, visits, audits, meetings and attendance."""
     a = _accounts()
 
     def when(ids: str, value: str) -> str:
@@ -173,8 +175,8 @@ def rebuild_months() -> int:
     return count
 
 
-def drop_indexes(*models: Any) -> list[str]:
-    """On SQLite, drop the models' secondary indexes while their rows are replaced; returns the SQL
+def drop_indexes(model: Any) -> list[str]:
+    """On SQLite, drop the model's secondary indexes while its rows are replaced; returns the SQL
     that builds them again (`create_indexes`), each in one sort: keeping five indexes of the month
     rows up to date row by row cost more than writing the rows (bench/RESULTS.md). Inside the
     rebuild's transaction, so readers see the old rows and indexes until it commits, and a failure
@@ -182,7 +184,7 @@ def drop_indexes(*models: Any) -> list[str]:
     the rebuild commits, so there the indexes stay (nothing to build again)."""
     if connection.vendor != "sqlite":
         return []
-    names = [index.name for model in models for index in model._meta.indexes]
+    names = [index.name for index in model._meta.indexes]
     with connection.cursor() as cursor:
         # Built again from the statements that made them, as the database keeps them.
         cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN "
@@ -373,8 +375,8 @@ def insert_rows(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> 
     return len(rows)
 
 
-def write_states(computed: dict[int, dict[str, Any]]) -> int:
-    """Every GroupState row, replaced by the computed ones."""
+def state_rows(computed: dict[int, dict[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """GroupState's columns, and a row of database values per group computed."""
     fields = [f for f in GroupState._meta.concrete_fields if f.attname != "kube_id"]
     columns = ["kube_id", *(f.attname for f in fields)]
     adapt = _adapters(GroupState, columns)
@@ -382,26 +384,38 @@ def write_states(computed: dict[int, dict[str, Any]]) -> int:
     plain = [(name, a) for name, a in zip(columns[1:], adapt[1:], strict=True)]
     rows = [(kube_id, *[a(values.get(name, defaults[name])) if a else values.get(name, defaults[name])
                         for name, a in plain]) for kube_id, values in computed.items()]
+    return columns, rows
+
+
+def insert_states(columns: list[str], rows: list[tuple[Any, ...]]) -> int:
+    """Every GroupState row, replaced by the rows given (`state_rows`)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {GroupState._meta.db_table}")
     return insert_rows(GroupState, columns, rows)
 
 
-def rebuild_kabupaten_rows() -> int:
-    """Every kabupaten row from the group rows: the states' figures in one GROUP BY (the sums the
-    drain's `state._write_kabupaten` writes, `figures.state_figures`), the month sums and the
-    approved months' sums each in one INSERT … SELECT."""
-    figures = state_figures(GroupState.objects.all(), "kab")
-    now = timezone.now()
+def rebuild_kabupaten_months() -> int:
+    """Every kabupaten's month sums, and those of its approved months, each in one INSERT … SELECT
+    over the group months (the sums the drain's `state._write_kabupaten` writes)."""
     fields = ", ".join(MONTH_FIELDS)
     sums = ", ".join(f"SUM({f})" for f in MONTH_FIELDS)
+    count = 0
     with connection.cursor() as cursor:
-        for model in (KabupatenState, KabupatenMonth, KabupatenApprovedMonth):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
         for model, where in ((KabupatenMonth, ""), (KabupatenApprovedMonth, "WHERE approved ")):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
             cursor.execute(f"INSERT INTO {model._meta.db_table} (prov, kab, period, {fields}) "
                            f"SELECT substr(kab, 1, 2), kab, period, {sums} FROM {GroupMonth._meta.db_table} "
                            f"{where}GROUP BY kab, period")
+            count += int(cursor.rowcount)
+    return count
+
+
+def rebuild_kabupaten_states() -> int:
+    """Every kabupaten's state figures in one GROUP BY over the group states (`figures.state_figures`,
+    as the drain sums them)."""
+    figures = state_figures(GroupState.objects.all(), "kab")
+    now = timezone.now()
+    KabupatenState.objects.all().delete()
     KabupatenState.objects.bulk_create([KabupatenState(kab=k, prov=k[:2], figures=v, refreshed_at=now)
                                         for k, v in figures.items()])
     return len(figures)
@@ -411,7 +425,8 @@ def _can_fork_reader() -> bool:
     """Whether another process can read what this one reads: a database outside any transaction of
     ours (a test's is inside one, and its records are not committed) and not in memory."""
     name = str(connection.settings_dict["NAME"])
-    return not connection.in_atomic_block and ":memory:" not in name and "mode=memory" not in name
+    return (connection.vendor == "sqlite" and not connection.in_atomic_block and ":memory:" not in name
+            and "mode=memory" not in name)
 
 
 def rebuild(*, today: date | None = None, timings: dict[str, float] | None = None,
@@ -431,32 +446,34 @@ def rebuild(*, today: date | None = None, timings: dict[str, float] | None = Non
     def timed(name: str, work: Callable[[], int], extra_cpu: Callable[[], float] = lambda: 0.0) -> int:
         wall, cpu = time.monotonic(), time.process_time()
         result = work()
-        steps[name], steps[f"{name}_cpu"] = time.monotonic() - wall, time.process_time() - cpu + extra_cpu()
+        steps[name] = steps.get(name, 0.0) + time.monotonic() - wall
+        steps[f"{name}_cpu"] = steps.get(f"{name}_cpu", 0.0) + time.process_time() - cpu + extra_cpu()
         return result
 
-    with transaction.atomic():
+    with contextlib.ExitStack() as stack, transaction.atomic():
         # The write lock first (the first write takes it): no writer commits until this does.
-        set_aside = drop_indexes(GroupMonth, GroupState)
+        month_indexes, state_indexes = drop_indexes(GroupMonth), drop_indexes(GroupState)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {GroupMonth._meta.db_table}")
-        if not parallel:
-            timed("months", rebuild_months)
-            count = timed("states", lambda: write_states(compute_all_states(today=today)))
-            steps["child_cpu"] = 0.0
+        child = {"cpu": 0.0}
+        if parallel:
+            pool = stack.enter_context(ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=worker.setup,
+                initargs=(str(connection.settings_dict["NAME"]),)))
+            states_done = pool.submit(worker.states, today)
+
+            def states() -> int:
+                columns, rows, child["cpu"] = states_done.result()
+                return insert_states(columns, rows)
         else:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=worker.setup,
-                                     initargs=(str(connection.settings_dict["NAME"]),)) as pool:
-                future = pool.submit(worker.states, today)
-                timed("months", rebuild_months)
-                child: dict[str, float] = {}
-
-                def states() -> int:
-                    computed, child["cpu"] = future.result()
-                    return write_states(computed)
-
-                count = timed("states", states, lambda: child["cpu"])
-                steps["child_cpu"] = child["cpu"]
-        timed("indexes", lambda: create_indexes(set_aside))
-        timed("kabupaten", rebuild_kabupaten_rows)
+            def states() -> int:
+                return insert_states(*state_rows(compute_all_states(today=today)))
+        timed("months", rebuild_months)
+        timed("indexes", lambda: create_indexes(month_indexes))
+        timed("kabupaten", rebuild_kabupaten_months)
+        count = timed("states", states, lambda: child["cpu"])
+        timed("indexes", lambda: create_indexes(state_indexes))
+        timed("kabupaten", rebuild_kabupaten_states)
+        steps["child_cpu"] = child["cpu"]
     return count
+

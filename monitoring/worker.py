@@ -20,10 +20,11 @@ def setup(database_name: str) -> None:
     db.settings_dict["NAME"] = database_name
 
 
-def states(today: date) -> tuple[dict[int, dict[str, Any]], float]:
-    """Every group's state values, and the CPU seconds they took."""
-    from monitoring.rebuild import compute_all_states  # after setup(): it imports the models
+def states(today: date) -> tuple[list[str], list[tuple[Any, ...]], float]:
+    """Every group's state row (GroupState's columns and the database's values, ready for the
+    parent's INSERTs), and the CPU seconds they took."""
+    from monitoring.rebuild import compute_all_states, state_rows  # after setup(): they import the models
 
     cpu = time.process_time()
-    computed = compute_all_states(today=today)
-    return computed, time.process_time() - cpu
+    columns, rows = state_rows(compute_all_states(today=today))
+    return columns, rows, time.process_time() - cpu
