@@ -421,6 +421,14 @@ def rebuild_kabupaten_states() -> int:
     return len(figures)
 
 
+def child_states(today: date) -> tuple[list[str], list[tuple[Any, ...]], float]:
+    """The second process's task: every group's state row (GroupState's columns and the database's
+    values, ready for the parent's INSERTs), and the CPU seconds they took."""
+    cpu = time.process_time()
+    columns, rows = state_rows(compute_all_states(today=today))
+    return columns, rows, time.process_time() - cpu
+
+
 def _can_fork_reader() -> bool:
     """Whether another process can read what this one reads: a database outside any transaction of
     ours (a test's is inside one, and its records are not committed) and not in memory."""
@@ -460,7 +468,7 @@ def rebuild(*, today: date | None = None, timings: dict[str, float] | None = Non
             pool = stack.enter_context(ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=worker.setup,
                 initargs=(str(connection.settings_dict["NAME"]),)))
-            states_done = pool.submit(worker.states, today)
+            states_done = pool.submit(child_states, today)
 
             def states() -> int:
                 columns, rows, child["cpu"] = states_done.result()
