@@ -79,7 +79,8 @@ def rebuild_from_scratch() -> None:
     timings: dict[str, float] = {}
     started, cpu = time.monotonic(), time.process_time()
     count = rebuild(timings=timings)
-    total, total_cpu = time.monotonic() - started, time.process_time() - cpu
+    # On a database file the states are computed in a second process (monitoring/rebuild.py): its CPU counts too.
+    total, total_cpu = time.monotonic() - started, time.process_time() - cpu + timings["child_cpu"]
     rows = [
         ("data", f"{Kube.objects.count():,} groups, {lines:,} ledger lines; written: {GroupMonth.objects.count():,} "
                  f"group-months, {GroupState.objects.count():,} states, {KabupatenState.objects.count():,} kabupaten",
@@ -89,7 +90,9 @@ def rebuild_from_scratch() -> None:
         (f"monitoring_rebuild from scratch ({count:,} groups)",
          f"{total:.1f} s, CPU {total_cpu:.1f} s (months {timings['months']:.1f} s / CPU {timings['months_cpu']:.1f} s, "
          f"states {timings['states']:.1f} / {timings['states_cpu']:.1f} s, "
-         f"kabupaten {timings['kabupaten']:.1f} / {timings['kabupaten_cpu']:.1f} s)", "<= 60 s at national scale"),
+         f"indexes {timings['indexes']:.1f} / {timings['indexes_cpu']:.1f} s, "
+         f"kabupaten {timings['kabupaten']:.1f} / {timings['kabupaten_cpu']:.1f} s; "
+         f"the second process's CPU {timings['child_cpu']:.1f} s)", "<= 60 s at national scale"),
         ("monitoring_rebuild / the floor", f"{total / floor:.1f} (CPU {total_cpu / floor_cpu:.1f})", "—"),
     ]
     print(report("Monitoring rebuild", rows))

@@ -34,6 +34,7 @@ from books.services import (
     period_close,
 )
 from books.services.registers import activity_record, guest_record, inventory_add, rules_adopt, workplan_save
+from demo.passwords import shared_hash
 from demo.shareout import demo_share_out
 from grants.services import grant_record, grant_spend, onward_transfer, plan_set
 from lib.periods import month_bounds, months_from, period_of, split
@@ -64,7 +65,7 @@ def _officer_account(kube: Kube, position: str, password: str) -> User:
 
     username = f"{position}.{slugify(kube.name).replace('-', '')[:24]}"
     return member_account_create(actor=None, member=officer.member, username=username, password=password,
-                                 validate=False)
+                                 validate=False, password_hash=shared_hash(password))
 
 
 def _treasurer(kube: Kube, password: str) -> User:

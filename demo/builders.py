@@ -19,6 +19,7 @@ from accounts.services import user_create
 from demo import names
 from demo.approval import demo_approval
 from demo.dtsen import demo_dtsen
+from demo.passwords import shared_hash
 from lib.nik import nik_date_part
 from outbox.services import batch
 from regions.models import Region
@@ -161,7 +162,7 @@ def _demo_load() -> dict[str, int]:
         region = Region.objects.get(pk=acc.region) if acc.region else None
         user = user_create(actor=admin, username=acc.username, full_name=acc.full_name,
                            role=acc.role, password=password, region=region,
-                           institution=acc.note, validate=False)
+                           institution=acc.note, validate=False, password_hash=shared_hash(password))
         if acc.role == Role.ADMIN:
             admin = user
             user.is_staff = True
@@ -232,15 +233,17 @@ def _demo_load() -> dict[str, int]:
     main = Kube.objects.get(name=MAIN_KUBE)
     officers = {o.position: o.member for o in main.officers.filter(ended_on__isnull=True)}
     ketua = member_account_create(actor=admin, member=officers["ketua"], username="ketua.majusejahtera",
-                                  password=password, validate=False)
+                                  password=password, validate=False, password_hash=shared_hash(password))
     member_account_create(actor=admin, member=officers["sekretaris"],
-                          username="sekretaris.majusejahtera", password=password, validate=False)
+                          username="sekretaris.majusejahtera", password=password, validate=False,
+                          password_hash=shared_hash(password))
     bendahara = member_account_create(actor=admin, member=officers["bendahara"],
-                                      username="bendahara.majusejahtera", password=password, validate=False)
+                                      username="bendahara.majusejahtera", password=password, validate=False,
+                                      password_hash=shared_hash(password))
     plain = main.members.filter(left_on__isnull=True, offices__isnull=True).first()
     assert plain is not None
     member_account_create(actor=admin, member=plain, username="anggota.majusejahtera",
-                          password=password, validate=False)
+                          password=password, validate=False, password_hash=shared_hash(password))
     from demo.books import demo_all_books
     from demo.messaging import demo_consents, demo_messages_sent
 

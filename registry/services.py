@@ -711,9 +711,10 @@ def officers_set(*, actor: Any, kube: Kube, ketua: Member, sekretaris: Member, b
 
 @transaction.atomic
 def member_account_create(*, actor: Any, member: Member, username: str, password: str,
-                          validate: bool = True) -> User:
+                          validate: bool = True, password_hash: str = "") -> User:
     """An account for a member to sign in: Pengurus while they hold an office, else Anggota.
-    `validate=False` only for the demo's shared password (demo/builders.py)."""
+    `validate=False` and `password_hash` (accounts.services.user_create) only for the demo's shared
+    password (demo/builders.py)."""
     from accounts.services import user_create
 
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -724,7 +725,7 @@ def member_account_create(*, actor: Any, member: Member, username: str, password
     officer = member.offices.filter(ended_on__isnull=True).exists()
     user = user_create(actor=actor, username=username, full_name=member.name,
                        role=Role.PENGURUS if officer else Role.ANGGOTA, password=password,
-                       phone=member.phone, validate=validate)
+                       phone=member.phone, validate=validate, password_hash=password_hash)
     member.user = user
     member.save(update_fields=["user"])
     audit_record(actor=actor, action=Action.UPDATE, obj=member, kube_id=member.kube_id,
