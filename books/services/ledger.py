@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -124,9 +125,12 @@ def _bucket_name(bucket: _Bucket, accounts: dict[int, Account]) -> str:
     return account.name.lower()
 
 
+_GUARDED_ROLES = frozenset({*CASH_ROLES, AccountRole.IKS, AccountRole.SAVINGS, AccountRole.COOP, AccountRole.LOANS})
+_KINDS = frozenset(TxnKind.values)
+
+
 def _guarded(account: Account) -> bool:
-    return account.role in (*CASH_ROLES, AccountRole.IKS, AccountRole.SAVINGS, AccountRole.COOP,
-                            AccountRole.LOANS)
+    return account.role in _GUARDED_ROLES
 
 
 def _check_not_negative(kube: Kube, day: date, legs: Sequence[Leg], accounts: dict[int, Account]) -> None:
@@ -193,7 +197,7 @@ def _counter_next(kube_id: int, year: int) -> int:
     return number
 
 
-def _insert_header(header: Transaction, wanted: str | None) -> None:
+def _insert_header(db: BaseDatabaseWrapper, header: Transaction, wanted: str | None) -> None:
     """Insert the header with the number typed by hand, or with the counter's next one. The unique
     key (group, year, number) says whether a number is free: a number typed by hand that is taken
     refuses the posting; one the counter gives that a hand-written number already holds is skipped,
@@ -201,12 +205,12 @@ def _insert_header(header: Transaction, wanted: str | None) -> None:
     year = header.receipt_year
     if wanted is not None:
         header.receipt_no = wanted
-        if not _header_inserted(header):
+        if not _header_inserted(db, header):
             raise _receipt_taken(wanted, year)
         return
     number = taken = _counter_next(header.kube_id, year)
     header.receipt_no = f"{number:04d}"
-    while not _header_inserted(header):
+    while not _header_inserted(db, header):
         number += 1
         header.receipt_no = f"{number:04d}"
     if number != taken:
@@ -219,10 +223,10 @@ class _HeaderRefused(Exception):
     aborted the transaction)."""
 
 
-def _header_inserted(header: Transaction) -> bool:
+def _header_inserted(db: BaseDatabaseWrapper, header: Transaction) -> bool:
     values = [getattr(header, f.attname) for f in statements.HEADER.fields]
     try:
-        inserted = statements.HEADER.run(connection, values)
+        inserted = statements.HEADER.run(db, values)
     except IntegrityError as exc:
         raise _HeaderRefused from exc
     return bool(inserted)
@@ -260,8 +264,9 @@ def _check_legs(actor: Any, kube: Kube, legs: Sequence[Leg]) -> int:
         debit += leg.debit
         credit += leg.credit
         for owner in (leg.member, leg.loan, leg.iks_fund):
-            same_group(actor, owner, kube.pk, field="lines", label=_("Data yang disebut baris jurnal"),
-                       error=BooksError)
+            if owner is not None:
+                same_group(actor, owner, kube.pk, field="lines", label=_("Data yang disebut baris jurnal"),
+                           error=BooksError)
     if debit != credit:
         raise BooksError(_("Transaksi tidak seimbang: debit %(d)s, kredit %(c)s.")
                          % {"d": rupiah(debit), "c": rupiah(credit)}, code="unbalanced")
@@ -287,7 +292,7 @@ def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, ki
         raise BooksError(_("Tulis uraian transaksi."), field="description")
     if len(description) > 250:
         raise BooksError(_("Uraian paling panjang 250 karakter."), field="description")
-    if kind not in TxnKind.values:
+    if kind not in _KINDS:
         raise BooksError(_("Jenis transaksi tidak dikenal."), field="kind")
     if kube.status == "bubar":
         raise BooksError(_("KUBE sudah bubar; bukunya tidak dapat ditambah."))
@@ -329,10 +334,10 @@ def _transaction_write(*, actor: Any, kube: Kube, date: date, description: str, 
         for leg in resolved
     ]
     # Lines first, the header last: the header's triggers check the lines it closes (books/sql/).
-    statements.LINES.run_many(connection, [[getattr(line, f.attname) for f in statements.LINES.fields]
-                                           for line in lines])
-    _insert_header(header, wanted)
-    header._state.adding, header._state.db = False, connection.alias
+    db = transaction.get_connection()
+    statements.LINES.run_many(db, [[getattr(line, f.attname) for f in statements.LINES.fields] for line in lines])
+    _insert_header(db, header, wanted)
+    header._state.adding, header._state.db = False, db.alias
     audit_record(actor=actor, action=Action.CREATE, obj=header, kube_id=kube.pk, changes={
         "kind": [None, kind], "amount": [None, amount], "date": [None, date.isoformat()],
         "receipt": [None, header.receipt],
