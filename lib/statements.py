@@ -67,6 +67,7 @@ class Insert:
         columns = ", ".join(quote(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}){tail}"
+        self.returns = "RETURNING" in tail.upper()
 
     def params(self, connection: BaseDatabaseWrapper, values: Sequence[Any]) -> list[Any]:
         """The values as the database receives them (what `Model.save()` would send)."""
@@ -77,7 +78,7 @@ class Insert:
         """Insert one row; the first column of the row `RETURNING` gives, or else the row count."""
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params(connection, values))
-            if "RETURNING" in self.sql:
+            if self.returns:
                 row = cursor.fetchone()
                 return None if row is None else row[0]
             return cursor.rowcount
