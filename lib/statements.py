@@ -33,6 +33,11 @@ def quote(name: str) -> str:
     return f'"{name}"'
 
 
+def _column(field: Field[Any, Any]) -> str:
+    assert field.column is not None, field  # a concrete field has a column
+    return quote(field.column)
+
+
 class _Names:
     """A model for str.format: `{t}` its quoted table, `{t.field}` a field's quoted column."""
 
@@ -45,7 +50,7 @@ class _Names:
     def __getattr__(self, name: str) -> str:
         field = self._model._meta.get_field(name)
         assert isinstance(field, Field)
-        return quote(field.column)
+        return _column(field)
 
 
 def sql(template: str, **models: type[Model]) -> str:
@@ -64,7 +69,7 @@ class Insert:
             field = meta.get_field(name)
             assert isinstance(field, Field) and field.concrete
             self.fields.append(field)
-        columns = ", ".join(quote(f.column) for f in self.fields)
+        columns = ", ".join(_column(f) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}){tail}"
         self.returns = "RETURNING" in tail.upper()
@@ -101,7 +106,7 @@ class Loader(Generic[M]):
 
     def columns(self, alias: str = "") -> str:
         prefix = f"{quote(alias)}." if alias else ""
-        return ", ".join(prefix + quote(f.column) for f in self.fields)
+        return ", ".join(prefix + _column(f) for f in self.fields)
 
     def _for(self, connection: BaseDatabaseWrapper) -> list[list[Converter]]:
         found = self._converters.get(connection.vendor)
