@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import logging
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections, router
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import GROUP_ROLES, Role, User
 from lib.errors import SikubeError
 from lib.regioncode import is_within, within_q
+from lib.statements import Loader, sql
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -316,8 +319,15 @@ def access_kube(user: User | AnonymousUser, kube_id: Any, *, write: Kind | None 
     """The group with this id if the user may see it; with `write`, only if they may change
     that kind of thing about it (the role first: 403 whatever the id). `for_update` locks the row
     (inside a transaction). `related=False` reads the group's row alone, for a write that needs
-    none of its desa, programme and mentor (a posting: three joins less on every one)."""
+    none of its desa, programme and mentor (a posting): one plain statement, the reach decided
+    by `reaches` on the row (`_kube_row`)."""
     check_role(user, write)
+    if not related and not for_update:
+        found = _kube_row(user, as_id(kube_id))
+        if found is None:
+            refused(user, "kube (not found or outside reach)", kube_id)
+            raise Http404
+        return found
     qs = kubes_for_user(user)
     if for_update:
         qs = qs.select_for_update(of=("self",))
@@ -329,6 +339,53 @@ def access_kube(user: User | AnonymousUser, kube_id: Any, *, write: Kind | None 
         refused(user, "kube (not found or outside reach)", kube_id)
         raise Http404 from None
     return kube
+
+
+def reaches(user: User | AnonymousUser, kube: Kube, *, is_member: bool) -> bool:
+    """`kubes_for_user` for one group already read: whether `user` reaches it (`is_member`: the user
+    is a current member of it, which only the group roles' reach asks). The same rule, row by row;
+    accounts/tests/test_reach.py holds the two equal for every role."""
+    if not _active(user):
+        return False
+    assert isinstance(user, User)
+    root = region_root(user)
+    if root is not None:
+        return is_within(kube.desa_id, root)
+    if user.role == Role.PENDAMPING:
+        return kube.pendamping_id == user.pk
+    if user.role in GROUP_ROLES:
+        return is_member
+    return False
+
+
+@cache
+def _kube_statement() -> tuple[Loader[Kube], str]:
+    """The group's row and whether the user is one of its current members, in one statement built
+    once (lib/statements.py): the ORM's join for a group role's reach cost more Python than all of
+    a posting's other reads (bench/RESULTS.md, 2026-12-02)."""
+    from registry.models import Kube, Member
+
+    rows = Loader(Kube)
+    member = sql("EXISTS (SELECT 1 FROM {m} WHERE {m.kube} = {k}.{k.id} AND {m.user} = %s AND {m.left_on} IS NULL)",
+                 m=Member, k=Kube)
+    return rows, f"SELECT {rows.columns()}, {member} " + sql("FROM {k} WHERE {k.id} = %s", k=Kube)
+
+
+def _kube_row(user: User | AnonymousUser, pk: int) -> Kube | None:
+    """The group `pk` if the user reaches it, read in one plain statement."""
+    from registry.models import Kube
+
+    if not _active(user):
+        return None
+    rows, statement = _kube_statement()
+    db = connections[router.db_for_read(Kube)]
+    with db.cursor() as cursor:
+        cursor.execute(statement, [user.pk, pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    kube = rows.load(db, row)
+    return kube if reaches(user, kube, is_member=bool(row[-1])) else None
 
 
 def kube_scope_q(user: User | AnonymousUser, field: str = "kube") -> Q:

@@ -17,27 +17,34 @@ import os
 import sqlite3
 import time
 from datetime import date
+from typing import Any
 
 from bench.books_bench import Session, _prepare
 from bench.common import gunicorn_server, machine, percentile, report, setup_django, sqlite_version
 
 
 def _replay_floor(kube_id: int, user_id: int) -> list[float]:
-    """One cash entry's statements captured in-process, then replayed through raw sqlite3 (ms)."""
+    """One cash entry's statements captured in-process (with their parameters, `executemany` too),
+    then replayed through raw sqlite3 (ms)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from books.models import TxnKind
     from books.services import cash_entry_record
     from registry.models import Kube
 
+    captured: list[tuple[str, Any, bool]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        captured.append((sql, params, many))
+        return execute(sql, params, many, context)
+
     user, kube = User.objects.get(pk=user_id), Kube.objects.get(pk=kube_id)
-    with CaptureQueriesContext(connection) as captured:
+    with connection.execute_wrapper(record):
         cash_entry_record(actor=user, kube=kube, kind=TxnKind.SALE, amount=1_000, date=date.today(),
                           description="Penjualan (bench replay)")
-    statements = [q["sql"] for q in captured.captured_queries
-                  if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
+    statements = [(sql.replace("%s", "?"), params, many) for sql, params, many in captured
+                  if not sql.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
     raw = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=NORMAL")
@@ -45,9 +52,12 @@ def _replay_floor(kube_id: int, user_id: int) -> list[float]:
     for _ in range(30):
         started = time.perf_counter()
         raw.execute("BEGIN IMMEDIATE")
-        for sql in statements:
+        for sql, params, many in statements:
             with contextlib.suppress(sqlite3.DatabaseError):  # a replayed INSERT may clash with a unique key
-                raw.execute(sql).fetchall()
+                if many:
+                    raw.executemany(sql, params)
+                else:
+                    raw.execute(sql, params or ()).fetchall()
         raw.execute("ROLLBACK")
         out.append((time.perf_counter() - started) * 1000)
     raw.close()

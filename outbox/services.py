@@ -12,9 +12,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import transaction
+from django.utils import timezone
 
+from lib.statements import Insert
 from outbox import drainer
 from outbox.models import PendingChange
+
+# Written in every posting's transaction: its INSERT built once (lib/statements.py), not by bulk_create.
+_INSERT = Insert(PendingChange, ["kube_id", "month", "created_at"])
 
 _batch: ContextVar[dict[int, set[int]] | None] = ContextVar("sikube_outbox_batch", default=None)
 
@@ -46,9 +51,10 @@ def batch() -> Iterator[None]:
 
 
 def _write(changes: dict[int, set[int]]) -> None:
-    rows = [PendingChange(kube_id=kube_id, month=month) for kube_id, months in sorted(changes.items())
+    now = timezone.now()
+    rows = [(kube_id, month, now) for kube_id, months in sorted(changes.items())
             for month in (sorted(months) if months else [None])]
-    PendingChange.objects.bulk_create(rows, batch_size=2000)
+    _INSERT.run_many(transaction.get_connection(), rows)
     transaction.on_commit(drainer.kick)
 
 

@@ -17,12 +17,14 @@ from django.http import Http404
 from accounts.access import (
     Kind,
     access_child,
+    access_kube,
     access_mentor_workspace,
+    kubes_for_user,
     may_write,
     region_in_reach,
     require_office,
 )
-from accounts.models import Role
+from accounts.models import Role, User
 from books.errors import BooksError
 from books.models import Transaction, TxnKind
 from books.services import cash_entry_record, savings_deposit
@@ -30,7 +32,7 @@ from mentoring.errors import MentoringError
 from mentoring.services import mentor_assign_kecamatan, visit_log
 from regions.models import Region
 from registry.errors import RegistryError
-from registry.models import Kube
+from registry.models import Kube, Member
 from registry.services import kube_register, kube_status_change, kube_update
 from testing import DESA_B, DESA_C, founding_members, make_user, programme_fm
 
@@ -180,3 +182,40 @@ def test_who_opens_a_mentors_workspace(cast):
 def test_only_offices_have_office_pages(cast, role):
     with pytest.raises(Http404):
         require_office(cast.role_users()[role])
+
+
+# --- the group read for a posting ---------------------------------------------------------------
+
+def test_the_group_read_for_a_posting_reaches_exactly_the_groups_of_the_reach_list(cast):
+    """access_kube(related=False), the posting's lookup, decides reach on the group's row
+    (access.reaches) instead of the queryset kubes_for_user: for every role, every group, a former
+    member and an inactive office, both must answer alike, and the group read must be the same row."""
+    Member.objects.filter(user=cast.anggota).update(left_on=DAY, left_reason="mundur")  # the member left: the group is gone for them
+    asleep = make_user("dinsos.nonaktif", Role.KABUPATEN, "32.04")
+    User.objects.filter(pk=asleep.pk).update(is_active=False)
+    asleep.refresh_from_db()
+    users = [*cast.role_users().values(), cast.kab_other, cast.prov_other, cast.pendamping_other, cast.anggota_d,
+             asleep]
+    kubes = [cast.kube_a, cast.kube_b, cast.kube_c, cast.kube_d]
+    reached = set()
+    for user in users:
+        for kube in kubes:
+            listed = kubes_for_user(user).filter(pk=kube.pk).exists()
+            try:
+                found = access_kube(user, kube.pk, related=False)
+            except Http404:
+                found = None
+            assert (found is not None) == listed, (user.username, kube.name)
+            if found is not None:
+                reached.add((user.username, kube.name))
+                stored = Kube.objects.get(pk=kube.pk)
+                assert [getattr(found, f.attname) for f in Kube._meta.concrete_fields] == \
+                    [getattr(stored, f.attname) for f in Kube._meta.concrete_fields]
+        with pytest.raises(Http404):
+            access_kube(user, 99_999_999, related=False)
+    assert ("ketua.maju", cast.kube_a.name) in reached and ("ketua.maju", cast.kube_b.name) not in reached
+    assert ("pendamping.cimenyan", cast.kube_a.name) in reached
+    assert ("pendamping.cimenyan", cast.kube_b.name) not in reached
+    assert not any(name in ("anggota.maju", "dinsos.nonaktif", "outsider") for name, _k in reached)
+    assert ("anggota.sido", cast.kube_d.name) in reached
+    assert {k for name, k in reached if name == "dinsos.bandung"} == {cast.kube_a.name, cast.kube_b.name}

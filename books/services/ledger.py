@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db import IntegrityError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.access import same_group
 from audit.models import Action
 from audit.services import audit_record
+from books import statements
 from books.errors import BooksError, ClosedPeriodError, OverdraftError
 from books.models import (
     Account,
@@ -32,7 +33,6 @@ from books.models import (
     IksFund,
     Line,
     Loan,
-    PeriodClose,
     ReceiptCounter,
     Transaction,
     TxnKind,
@@ -61,7 +61,7 @@ class Leg:
 def accounts_by_role(roles: Iterable[str] | None = None) -> dict[str, Account]:
     """The accounts that carry a role, by role; only those of `roles` when given (a posting names
     two or three of the chart's roles: reading the whole chart each time was most of its cost)."""
-    rows = Account.objects.filter(role__isnull=False) if roles is None else Account.objects.filter(role__in=roles)
+    rows = statements.accounts_with_roles(None if roles is None else sorted(roles))
     return {a.role: a for a in rows if a.role}
 
 
@@ -81,7 +81,7 @@ def check_amount(value: Any, *, field: str = "amount") -> int:
 
 
 def last_closed_period(kube: Kube) -> int | None:
-    return PeriodClose.objects.filter(kube=kube).order_by("-period").values_list("period", flat=True).first()
+    return statements.last_closed_period(kube.pk)
 
 
 def check_date(kube: Kube, day: date, *, field: str = "date") -> None:
@@ -125,9 +125,12 @@ def _bucket_name(bucket: _Bucket, accounts: dict[int, Account]) -> str:
     return account.name.lower()
 
 
+_GUARDED_ROLES = frozenset({*CASH_ROLES, AccountRole.IKS, AccountRole.SAVINGS, AccountRole.COOP, AccountRole.LOANS})
+_KINDS = frozenset(TxnKind.values)
+
+
 def _guarded(account: Account) -> bool:
-    return account.role in (*CASH_ROLES, AccountRole.IKS, AccountRole.SAVINGS, AccountRole.COOP,
-                            AccountRole.LOANS)
+    return account.role in _GUARDED_ROLES
 
 
 def _check_not_negative(kube: Kube, day: date, legs: Sequence[Leg], accounts: dict[int, Account]) -> None:
@@ -146,17 +149,12 @@ def _check_not_negative(kube: Kube, day: date, legs: Sequence[Leg], accounts: di
         if change >= 0:
             continue
         sign = 1 if accounts[bucket.account_id].debit_normal else -1
-        lines = Line.objects.filter(kube=kube, account_id=bucket.account_id)
-        for name in ("member_id", "loan_id", "iks_fund_id"):
-            value = getattr(bucket, name)
-            if value is not None:
-                lines = lines.filter(**{name: value})
-        before = lines.filter(date__lte=day).aggregate(d=Sum("debit"), c=Sum("credit"))
-        balance = sign * ((before["d"] or 0) - (before["c"] or 0)) + change
+        lines = statements.Bucket(kube.pk, bucket.account_id, bucket.member_id, bucket.loan_id, bucket.iks_fund_id)
+        debits, credits = lines.sums_until(day)
+        balance = sign * (debits - credits) + change
         low, low_date = balance, day
         if balance >= 0:
-            for line_date, debit, credit in (lines.filter(date__gt=day).order_by("date", "id")
-                                             .values_list("date", "debit", "credit").iterator()):
+            for line_date, debit, credit in lines.lines_after(day):
                 balance += sign * (debit - credit)
                 if balance < low:
                     low, low_date = balance, line_date
@@ -170,42 +168,68 @@ def _check_not_negative(kube: Kube, day: date, legs: Sequence[Leg], accounts: di
 
 # --- receipt numbers -------------------------------------------------------------------
 
-def _receipt_number(kube: Kube, year: int, wanted: str | None) -> str:
-    if wanted:
-        wanted = wanted.strip()
-        if len(wanted) > 30:
-            raise BooksError(_("Nomor bukti paling panjang 30 karakter."), field="receipt_no")
-        if Transaction.objects.filter(kube=kube, receipt_year=year, receipt_no=wanted).exists():
-            raise BooksError(_("Nomor bukti %(n)s tahun %(y)s sudah dipakai. Pakai nomor lain atau "
-                               "kosongkan agar diberi nomor otomatis.") % {"n": wanted, "y": year},
-                             field="receipt_no", code="receipt_taken")
-        return wanted
-    number = taken = _counter_next(kube.pk, year)
-    while True:
-        candidate = f"{number:04d}"
-        # A hand-written number may already hold the counter's next one: skip it, as before.
-        if not Transaction.objects.filter(kube_id=kube.pk, receipt_year=year, receipt_no=candidate).exists():
-            break
-        number += 1
-    if number != taken:
-        ReceiptCounter.objects.filter(kube_id=kube.pk, year=year).update(last=number)
-    return candidate
+def _receipt_wanted(wanted: str | None) -> str | None:
+    """A number typed by hand (its length checked), or None for the counter's next one."""
+    if not wanted:
+        return None
+    wanted = wanted.strip()
+    if len(wanted) > 30:
+        raise BooksError(_("Nomor bukti paling panjang 30 karakter."), field="receipt_no")
+    return wanted
+
+
+def _receipt_taken(wanted: str, year: int) -> BooksError:
+    return BooksError(_("Nomor bukti %(n)s tahun %(y)s sudah dipakai. Pakai nomor lain atau "
+                        "kosongkan agar diberi nomor otomatis.") % {"n": wanted, "y": year},
+                      field="receipt_no", code="receipt_taken")
 
 
 def _counter_next(kube_id: int, year: int) -> int:
-    """The group's next receipt number of the year, taken in one `UPDATE … RETURNING` (SQLite 3.35+
-    and PostgreSQL): the row is locked by the update itself until commit, so two postings can
-    never take the same number. The year's first posting creates the counter."""
-    with connection.cursor() as cursor:
-        cursor.execute('UPDATE "books_receiptcounter" SET "last" = "last" + 1 WHERE "kube_id" = %s AND "year" = %s '
-                       'RETURNING "last"', [kube_id, year])
-        row = cursor.fetchone()
-    if row is None:
+    """The group's next receipt number of the year: the row is locked by the update itself until
+    commit, so two postings can never take the same number. The year's first posting creates the
+    counter."""
+    number = statements.counter_next(kube_id, year)
+    if number is None:
         counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(kube_id=kube_id, year=year)
         counter.last += 1
         counter.save(update_fields=["last"])
-        row = (counter.last,)
-    return int(row[0])
+        number = counter.last
+    return number
+
+
+def _insert_header(db: BaseDatabaseWrapper, header: Transaction, wanted: str | None) -> None:
+    """Insert the header with the number typed by hand, or with the counter's next one. The unique
+    key (group, year, number) says whether a number is free: a number typed by hand that is taken
+    refuses the posting; one the counter gives that a hand-written number already holds is skipped,
+    and the counter moves past it."""
+    year = header.receipt_year
+    if wanted is not None:
+        header.receipt_no = wanted
+        if not _header_inserted(db, header):
+            raise _receipt_taken(wanted, year)
+        return
+    number = taken = _counter_next(header.kube_id, year)
+    header.receipt_no = f"{number:04d}"
+    while not _header_inserted(db, header):
+        number += 1
+        header.receipt_no = f"{number:04d}"
+    if number != taken:
+        statements.counter_set(header.kube_id, year, number)
+
+
+class _HeaderRefused(Exception):
+    """The database refused the header (a guard of books/sql): answered by transaction_post once
+    the write has rolled back, so that it may read again (on PostgreSQL the failed statement has
+    aborted the transaction)."""
+
+
+def _header_inserted(db: BaseDatabaseWrapper, header: Transaction) -> bool:
+    values = [getattr(header, f.attname) for f in statements.HEADER.fields]
+    try:
+        inserted = statements.HEADER.run(db, values)
+    except IntegrityError as exc:
+        raise _HeaderRefused from exc
+    return bool(inserted)
 
 
 # --- posting -----------------------------------------------------------------------------
@@ -240,8 +264,9 @@ def _check_legs(actor: Any, kube: Kube, legs: Sequence[Leg]) -> int:
         debit += leg.debit
         credit += leg.credit
         for owner in (leg.member, leg.loan, leg.iks_fund):
-            same_group(actor, owner, kube.pk, field="lines", label=_("Data yang disebut baris jurnal"),
-                       error=BooksError)
+            if owner is not None:
+                same_group(actor, owner, kube.pk, field="lines", label=_("Data yang disebut baris jurnal"),
+                           error=BooksError)
     if debit != credit:
         raise BooksError(_("Transaksi tidak seimbang: debit %(d)s, kredit %(c)s.")
                          % {"d": rupiah(debit), "c": rupiah(credit)}, code="unbalanced")
@@ -267,16 +292,22 @@ def transaction_post(*, actor: Any, kube: Kube, date: date, description: str, ki
         raise BooksError(_("Tulis uraian transaksi."), field="description")
     if len(description) > 250:
         raise BooksError(_("Uraian paling panjang 250 karakter."), field="description")
-    if kind not in TxnKind.values:
+    if kind not in _KINDS:
         raise BooksError(_("Jenis transaksi tidak dikenal."), field="kind")
     if kube.status == "bubar":
         raise BooksError(_("KUBE sudah bubar; bukunya tidak dapat ditambah."))
     check_date(kube, date)
     resolved, accounts = _resolve(legs)
     amount = _check_legs(actor, kube, resolved)
-    return _transaction_write(actor=actor, kube=kube, date=date, description=description, kind=kind,
-                              resolved=resolved, accounts=accounts, amount=amount, receipt_no=receipt_no,
-                              reverses=reverses, after=after)
+    try:
+        return _transaction_write(actor=actor, kube=kube, date=date, description=description, kind=kind,
+                                  resolved=resolved, accounts=accounts, amount=amount, receipt_no=receipt_no,
+                                  reverses=reverses, after=after)
+    except _HeaderRefused as refused:
+        exc = refused.__cause__
+        if "month is closed" in str(exc):  # closed while this posting was being checked
+            check_date(kube, date)
+        raise BooksError(_("Transaksi ditolak oleh basis data: %(e)s") % {"e": exc}) from exc
 
 
 @transaction.atomic
@@ -285,32 +316,28 @@ def _transaction_write(*, actor: Any, kube: Kube, date: date, description: str, 
                        receipt_no: str | None, reverses: Transaction | None,
                        after: Callable[[Transaction], None] | None = None) -> Transaction:
     # One writer per group at a time: balances checked below stay true until commit.
-    status, formed_on = (Kube.objects.select_for_update().filter(pk=kube.pk)
-                         .values_list("status", "formed_on").get())
+    status, formed_on = statements.kube_lock(kube.pk)
     if status == "bubar":
         raise BooksError(_("KUBE sudah bubar; bukunya tidak dapat ditambah."))
     if date < formed_on:
         raise BooksError(_("Tanggal tidak boleh sebelum KUBE dibentuk (%(d)s).")
                          % {"d": date_format(formed_on, "j F Y")}, field="date", code="before_formed")
     _check_not_negative(kube, date, resolved, accounts)
-    number = _receipt_number(kube, date.year, receipt_no)
+    wanted = _receipt_wanted(receipt_no)
     header = Transaction(kube=kube, date=date, period=period_of(date), receipt_year=date.year,
-                         receipt_no=number, kind=kind, description=description, amount=amount,
-                         reverses=reverses,
-                         created_by=actor if getattr(actor, "is_authenticated", False) else None)
+                         kind=kind, description=description, amount=amount, reverses=reverses,
+                         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                         created_at=timezone.now())
     lines = [
         Line(transaction_id=header.id, kube=kube, date=date, account=leg.account,  # type: ignore[misc]
              debit=leg.debit, credit=leg.credit, member=leg.member, loan=leg.loan, iks_fund=leg.iks_fund)
         for leg in resolved
     ]
-    Line.objects.bulk_create(lines)
-    try:
-        with transaction.atomic():
-            header.save(force_insert=True)
-    except IntegrityError as exc:
-        if "month is closed" in str(exc):  # closed while this posting was being checked
-            check_date(kube, date)
-        raise BooksError(_("Transaksi ditolak oleh basis data: %(e)s") % {"e": exc}) from exc
+    # Lines first, the header last: the header's triggers check the lines it closes (books/sql/).
+    db = transaction.get_connection()
+    statements.LINES.run_many(db, [[getattr(line, f.attname) for f in statements.LINES.fields] for line in lines])
+    _insert_header(db, header, wanted)
+    header._state.adding, header._state.db = False, db.alias
     audit_record(actor=actor, action=Action.CREATE, obj=header, kube_id=kube.pk, changes={
         "kind": [None, kind], "amount": [None, amount], "date": [None, date.isoformat()],
         "receipt": [None, header.receipt],

@@ -10,8 +10,11 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 import testing
+from audit.models import AuditEntry
+from books.errors import ClosedPeriodError
 from books.models import Account, Line, PeriodClose, Transaction, TxnKind
-from books.services import cash_entry_record
+from books.services import cash_entry_record, ledger
+from outbox.models import PendingChange
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,3 +105,35 @@ def test_a_closed_month_refuses_a_raw_transaction(posted):
     PeriodClose.objects.create(kube=cast.kube_a, period=202602)
     with pytest.raises(IntegrityError):
         _raw_transaction(kube_id=cast.kube_a.pk, lines=[("cash", 700, 0), ("sales", 0, 700)], amount=700)
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["alone", "inside a transaction"])
+def test_a_month_closed_while_a_posting_is_checked_is_refused_by_the_trigger(posted, monkeypatch, nested):
+    """The posting checks the closed month before its transaction; a month closed between that check
+    and the insert is refused by books_transaction_period and answered as the same ClosedPeriodError,
+    after the write rolled back (on PostgreSQL the refused insert aborts the transaction: the answer
+    reads the closed month again). Inside an outer transaction (the API's keyed request) only the
+    posting is undone and the outer one goes on."""
+    cast, _ = posted
+    real = ledger._check_legs
+
+    def closed_meanwhile(*args, **kwargs):
+        PeriodClose.objects.create(kube=cast.kube_a, period=202602)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "_check_legs", closed_meanwhile)
+    before = (Transaction.objects.count(), Line.objects.count(), AuditEntry.objects.count(),
+              PendingChange.objects.count())
+    with pytest.raises(ClosedPeriodError, match="Februari 2026 sudah ditutup"):
+        if nested:
+            with transaction.atomic():
+                try:
+                    cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.SALE, amount=9_000,
+                                      date=date(2026, 2, 12), description="Penjualan")
+                finally:
+                    assert Account.objects.filter(role="cash").exists()  # the outer transaction still reads
+        else:
+            cash_entry_record(actor=cast.ketua, kube=cast.kube_a, kind=TxnKind.SALE, amount=9_000,
+                              date=date(2026, 2, 12), description="Penjualan")
+    assert (Transaction.objects.count(), Line.objects.count(), AuditEntry.objects.count(),
+            PendingChange.objects.count()) == before
