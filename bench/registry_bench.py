@@ -186,17 +186,14 @@ def _new_search(user, q: str):
     return page.paginator.count, [k.pk for k in page]
 
 
-def name_search(postgres: bool, members: int) -> None:
-    """Member-name search on the search's own database (bench/data/search.sqlite3, built once;
-    on PostgreSQL generated in the throw-away cluster): the floor, the selector before and after,
-    and the page, for pusat, a provinsi and a kabupaten."""
+def _search_setup(members: int) -> tuple[str, str, tuple]:
+    """Django on the search's own database (built once), and the three users the searches run as:
+    pusat, a provinsi (Jawa Barat) and a kabupaten (Kab. Bandung)."""
     setup_django(SEARCH_DB)
     from django.db import connection
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     from accounts.models import Role, User
-    from registry.models import Kube, Member
 
     setup_test_environment()
     built = build_search_db(groups=members // 10, members=members)
@@ -204,7 +201,18 @@ def name_search(postgres: bool, members: int) -> None:
     pusat, _ = User.objects.get_or_create(username="bench.pusat", defaults={"role": Role.PUSAT, "full_name": "Pusat"})
     prov, _ = User.objects.get_or_create(username="bench.jabar", defaults={
         "role": Role.PROVINSI, "full_name": "Dinas Sosial Jawa Barat", "region_id": "32"})
-    kab = User.objects.get(username="dinsos.32.04")
+    return built, vendor, (pusat, prov, User.objects.get(username="dinsos.32.04"))
+
+
+def name_search(postgres: bool, members: int) -> None:
+    """Member-name search on the search's own database (bench/data/search.sqlite3, built once;
+    on PostgreSQL generated in the throw-away cluster): the floor, the selector before and after,
+    and the page, for pusat, a provinsi and a kabupaten."""
+    from django.test import Client
+
+    from registry.models import Kube, Member
+
+    built, vendor, (pusat, prov, kab) = _search_setup(members)
     rows = [("data", f"{vendor}: {Kube.objects.count():,} groups, {Member.objects.count():,} members ({built})",
              "1,000,000 members")]
     rng = random.Random(7)
@@ -258,21 +266,12 @@ def page_search(members: int) -> None:
     with the tree before and after a change on copies of the same database). CPU time is given
     beside the wall time: SQLite runs inside this process, and the CPU is steadier on a shared
     machine."""
-    setup_django(SEARCH_DB)
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from accounts.models import Role, User
     from registry.models import Kube, Member
 
-    setup_test_environment()
-    built = build_search_db(groups=members // 10, members=members)
-    vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
-    pusat, _ = User.objects.get_or_create(username="bench.pusat", defaults={"role": Role.PUSAT, "full_name": "Pusat"})
-    prov, _ = User.objects.get_or_create(username="bench.jabar", defaults={
-        "role": Role.PROVINSI, "full_name": "Dinas Sosial Jawa Barat", "region_id": "32"})
-    kab = User.objects.get(username="dinsos.32.04")
+    built, vendor, (pusat, prov, kab) = _search_setup(members)
     mentors = User.objects.filter(role=Role.PENDAMPING).count()
     rows = [("data", f"{vendor}: {Kube.objects.count():,} groups, {Member.objects.count():,} members, "
              f"{mentors:,} mentors ({built})", "1,000,000 members")]

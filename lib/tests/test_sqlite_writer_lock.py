@@ -189,22 +189,7 @@ def test_the_wal_is_checkpointed_after_commits_by_a_thread_outside_the_queue(db_
     with connections[ALIAS].cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         assert cursor.fetchone()[0] == 0  # none in the connection that commits
-    queue_free_while_checkpointing = []
-    real = base._checkpoint
-
-    def watched(conn):
-        queue_free_while_checkpointing.append(lock_is_free(db_file))
-        return real(conn)
-
-    monkeypatch.setattr(base, "_checkpoint", watched)
-    runs = base.checkpointer(str(db_file)).runs
-    with transaction.atomic(using=ALIAS):
-        write("checkpointed")
-    for _ in range(500):
-        if base.checkpointer(str(db_file)).runs > runs:
-            break
-        time.sleep(0.01)
-    assert queue_free_while_checkpointing == [True]
+    assert _queue_free_at_each_checkpoint(db_file, monkeypatch, "checkpointed") == [True]
     # The row is in the database file itself now, not only in its WAL.
     copy = db_file.with_name("copy.sqlite3")
     copy.write_bytes(db_file.read_bytes())
@@ -221,20 +206,29 @@ def test_a_long_wal_is_checkpointed_once_more_with_a_place_in_the_queue(db_file,
 
     monkeypatch.setattr(base, "CHECKPOINT_EVERY", 0.0)
     monkeypatch.setattr(base, "CHECKPOINT_QUEUED_FRAMES", 0)  # every WAL counts as long
-    queue_free_while_checkpointing = []
+    # beside the writers, then in line with them
+    assert _queue_free_at_each_checkpoint(db_file, monkeypatch, "long") == [True, False]
+    assert lock_is_free(db_file)  # and its place given up
+
+
+def _queue_free_at_each_checkpoint(db_file, monkeypatch, who: str) -> list[bool]:
+    """Commit one row, wait for this process's checkpointer to run after it, and tell for each
+    checkpoint it ran whether the writer queue was free at that moment."""
+    from lib.sqlite import base
+
+    free = []
     real = base._checkpoint
 
     def watched(conn):
-        queue_free_while_checkpointing.append(lock_is_free(db_file))
+        free.append(lock_is_free(db_file))
         return real(conn)
 
     monkeypatch.setattr(base, "_checkpoint", watched)
     runs = base.checkpointer(str(db_file)).runs
     with transaction.atomic(using=ALIAS):
-        write("long")
+        write(who)
     for _ in range(500):
         if base.checkpointer(str(db_file)).runs > runs:
             break
         time.sleep(0.01)
-    assert queue_free_while_checkpointing == [True, False]  # beside the writers, then in line with them
-    assert lock_is_free(db_file)  # and its place given up
+    return free
