@@ -51,6 +51,15 @@ def end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
+def lpj_counts(due: date) -> dict[str, Count]:
+    """The dossiers' counts of a month whose LPJ was due on `due`, as aggregates (in this order:
+    submitted, verified, approved, on time), for the kept rows and the pages' raw count alike."""
+    return {"n_submitted": Count("id", filter=Q(reached__gte=1)),
+            "n_verified": Count("id", filter=Q(verified_at__isnull=False)),
+            "n_approved": Count("id", filter=Q(approved_at__isnull=False)),
+            "n_on_time": Count("id", filter=Q(first_submitted_at__lt=end_of(due)))}
+
+
 def month_end(period: int) -> date:
     year, month = divmod(period, 100)
     return date(year, month, calendar.monthrange(year, month)[1])
@@ -92,10 +101,7 @@ def compute_lpj(kabs: Sequence[str] | None, periods: Sequence[int] | None = None
                 .exclude(kube__status=DISSOLVED)
                 .annotate(kab=Substr("desa_code", 1, 5), kube_kab=Substr("kube__desa_id", 1, 5))
                 .filter(kab=F("kube_kab")))
-        counted = owed.values_list("kab").annotate(
-            n_submitted=Count("id", filter=Q(reached__gte=1)), n_verified=Count("id", filter=Q(verified_at__isnull=False)),
-            n_approved=Count("id", filter=Q(approved_at__isnull=False)),
-            n_on_time=Count("id", filter=Q(first_submitted_at__lt=end_of(due)))).order_by()
+        counted = owed.values_list("kab").annotate(**lpj_counts(due)).order_by()
         rows += [KabupatenLpj(kab=kab, prov=kab[:2], period=period, due=due, submitted=submitted, verified=verified,
                               approved=approved, on_time=on_time)
                  for kab, submitted, verified, approved, on_time in counted]

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from accounts.access import kube_scope_q, reports_region_q, role_of
 from accounts.models import Role
 from approval.models import KabupatenGroups, KabupatenLpj, Level, Lpj, ReopenRequest, ReopenStatus, Report
-from approval.rollup import DISSOLVED, due_date, end_of, month_end
+from approval.rollup import DISSOLVED, due_date, end_of, lpj_counts, month_end
 from approval.services import report_figures
 from lib.regioncode import within_q
 from regions.models import Region
@@ -86,7 +86,6 @@ def _expected(code: str, period: int) -> QuerySet[Kube]:
 
 def _counted(code: str, period: int, child_len: int | None) -> dict[str, Counts]:
     """Each sub-region's counts from the raw rows: the groups' table and the dossiers."""
-    deadline = end_of(due_date(Level.PENGURUS, period))
     expected = _expected(code, period)
     key = Substr("desa_id", 1, child_len) if child_len else F("desa_id")
     by_child: dict[str, Counts] = {}
@@ -94,15 +93,10 @@ def _counted(code: str, period: int, child_len: int | None) -> dict[str, Counts]
         by_child.setdefault(row["child"], Counts()).expected = row["n"]
     lpjs = Lpj.objects.filter(within_q("desa_code", code), period=period, kube__in=expected)
     counts = (lpjs.annotate(child=Substr("desa_code", 1, child_len) if child_len else F("desa_code"))
-              .values("child").annotate(
-                  submitted=Count("id", filter=Q(reached__gte=1)),
-                  verified=Count("id", filter=Q(verified_at__isnull=False)),
-                  n_approved=Count("id", filter=Q(approved_at__isnull=False)),
-                  on_time=Count("id", filter=Q(first_submitted_at__lt=deadline))))
-    for found in counts:
-        c = by_child.setdefault(found["child"], Counts())
-        c.submitted, c.verified, c.approved, c.on_time = (found["submitted"], found["verified"], found["n_approved"],
-                                                         found["on_time"])
+              .values_list("child").annotate(**lpj_counts(due_date(Level.PENGURUS, period))))
+    for child, submitted, verified, approved, on_time in counts:
+        c = by_child.setdefault(child, Counts())
+        c.submitted, c.verified, c.approved, c.on_time = submitted, verified, approved, on_time
     return by_child
 
 
