@@ -55,6 +55,32 @@ def operation_of(request: HttpRequest) -> str | None:
     return f"{request.method} /{route}"
 
 
+OUTBOX_USER_HEADER = "HTTP_X_OUTBOX_USER"
+
+
+class OutboxOwnerMiddleware:
+    """An item of a phone's outbox is sent with the id of the user who saved it (`X-Outbox-User`,
+    static/js/offline/app.js). When the browser's session is by then someone else's (another user
+    signed in on the same phone while the item waited, and the page had not yet learnt it), the
+    write is refused before anything is recorded, the key included: the item stays on the phone for
+    its own user instead of being booked under another user's name. It sits in front of
+    api.idempotency, so the refusal writes nothing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        owner = request.META.get(OUTBOX_USER_HEADER)
+        if owner is not None and request.method in WRITE_METHODS and request.path.startswith("/api/"):
+            found = request_token_owner(request)
+            user = found[1] if found is not None else request.user
+            if user.is_authenticated and str(user.pk) != owner.strip():
+                return JsonResponse({"code": "other_user", "message": _(
+                    "Catatan ini disimpan oleh pengguna lain di HP ini. Catatan itu tidak dikirim dan tetap "
+                    "menunggu sampai pengguna itu masuk lagi.")}, status=409)
+        return self.get_response(request)
+
+
 class WriteRoleMiddleware:
     """Role before body, for every role and every write (accounts.access.OPERATION_KINDS): a role
     that writes none of the operation's kinds gets 403 before its body is parsed or validated, before

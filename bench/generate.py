@@ -12,8 +12,9 @@ import argparse
 import random
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
-from bench.common import DATA_DIR, setup_django
+from bench.common import setup_django
 
 SEED = 7
 GROUPS = 100_000
@@ -127,7 +128,7 @@ def generate(groups: int = GROUPS) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"done: {len(ids)} groups, {total} members in {time.monotonic() - started:.0f} s "
-          f"({(DATA_DIR / 'national.sqlite3').stat().st_size / 1e9:.2f} GB)")
+          f"({Path(connection.settings_dict['NAME']).stat().st_size / 1e9:.2f} GB)")
 
 
 def _flush(members: list) -> int:

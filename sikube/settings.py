@@ -135,6 +135,7 @@ MIDDLEWARE = [
     "lib.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
     "api.middleware.WriteRoleMiddleware",  # before the key: a role refusal writes nothing
+    "api.middleware.OutboxOwnerMiddleware",  # before the key: a phone's item is sent only as its own user
     "api.idempotency.IdempotencyMiddleware",
     "api.idempotency.PageIdempotencyMiddleware",  # page forms' one-time keys, after auth and messages
     "lib.db.ReplicaReadsMiddleware",

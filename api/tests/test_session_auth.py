@@ -96,3 +96,24 @@ def test_an_inactive_user_gets_no_replay(cast, kube):
     cast.ketua.save(update_fields=["is_active"])
     answer = sale(browser, kube, csrf=token, key="k-gone")
     assert answer.status_code == 401 and "Idempotent-Replayed" not in answer
+
+
+def test_an_outbox_item_of_another_user_on_this_phone_is_refused_and_records_nothing(cast, kube):
+    """Another user signed in on the phone while the first one's item waited: the item, sent with
+    its owner's id, is not booked under the new session's user, nor is its key claimed; the
+    owner's own session sends it, and a client that names no owner (a script) is unaffected."""
+    bendahara = second_officer(cast)
+    browser, csrf = signed_in(bendahara)
+    before = Transaction.objects.count()
+    answer = sale(browser, kube, csrf=csrf, key="hp-1")  # no owner named: an ordinary call
+    assert answer.status_code == 201
+    refused = browser.post(f"/api/v1/groups/{kube.pk}/transactions", SALE, content_type="application/json",
+                           HTTP_IDEMPOTENCY_KEY="hp-2", HTTP_X_CSRFTOKEN=csrf, HTTP_X_OUTBOX_USER=str(cast.ketua.pk))
+    assert refused.status_code == 409 and refused.json()["code"] == "other_user"
+    assert "pengguna lain" in refused.json()["message"]
+    assert Transaction.objects.count() == before + 1
+    assert not IdempotentRequest.objects.filter(key="hp-2").exists()
+    owner, owner_csrf = signed_in(cast.ketua)
+    sent = owner.post(f"/api/v1/groups/{kube.pk}/transactions", SALE, content_type="application/json",
+                      HTTP_IDEMPOTENCY_KEY="hp-2", HTTP_X_CSRFTOKEN=owner_csrf, HTTP_X_OUTBOX_USER=str(cast.ketua.pk))
+    assert sent.status_code == 201 and Transaction.objects.count() == before + 2

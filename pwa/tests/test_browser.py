@@ -329,6 +329,50 @@ def test_another_user_on_the_same_phone_neither_sees_nor_sends_the_outbox(browse
     context.close()
 
 
+def test_an_item_is_never_sent_under_the_session_of_another_user_who_signed_in_meanwhile(
+        browser, live_server, cast, tmp_path):
+    """The page still takes the first user for the phone's user (the snapshot that would tell it
+    otherwise did not arrive), while the browser's session is by now a second user's: the item goes
+    with its owner's id, the server refuses it, and the page learns who is signed in (CI once saw
+    the sign-in race this rebuilds book the first user's entry under the second user's name)."""
+    from django.test import Client
+
+    from books.models import Transaction
+
+    base = live_server.url
+    bendahara = second_officer(cast)
+    context = launch(browser, tmp_path / "hp", workers="block")  # page.route sees every request
+    page = context.pages[0] if context.pages else context.new_page()
+    sign_in(page, base, cast.ketua.username)
+    ready_offline_page(page, base, worker=False)
+    context.set_offline(True)
+    entry(page, "off-income", "7000")
+    before = Transaction.objects.count()
+    other = Client()
+    other.force_login(bendahara)  # the second user signs in on this phone (the page is not reloaded)
+    context.clear_cookies(name="sessionid")
+    context.add_cookies([{"name": "sessionid", "value": other.cookies["sessionid"].value, "url": base}])
+    lost: list[str] = []
+    page.route("**/api/v1/me/offline", lambda route: (lost.append(route.request.url), route.abort()))
+    context.set_offline(False)
+    page.click("[data-testid=send-now]")
+    for _ in range(100):
+        if len(lost) >= 2:  # the online event's and the button's
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(1000)
+    assert lost and Transaction.objects.count() == before  # not booked under the bendahara's name
+    page.unroute("**/api/v1/me/offline")
+    page.click("[data-testid=send-now]")  # now the page learns who is signed in: nothing of the ketua's shows
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=outbox-item]').length === 0")
+    assert Transaction.objects.count() == before
+    sign_in(page, base, cast.ketua.username)  # its owner again: the item goes, once
+    page.goto(f"{base}/app/kas/")
+    wait_states(page, ["sent"])
+    assert Transaction.objects.count() == before + 1
+    context.close()
+
+
 def test_the_worker_keeps_no_page_with_a_nik(browser, live_server, cast, tmp_path):
     base = live_server.url
     member = cast.kube_a.members.first()

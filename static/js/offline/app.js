@@ -150,8 +150,11 @@
     var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return m ? decodeURIComponent(m[1]) : "";
   }
-  function post(path, body, key, isForm) {
-    var headers = { "X-CSRFToken": csrf(), "Idempotency-Key": key, Accept: "application/json" };
+  /* Every item goes with the id of the user who saved it: the server refuses it (409 other_user)
+     when the browser's session has since become someone else's (api.middleware.OutboxOwnerMiddleware). */
+  function post(path, body, key, isForm, user) {
+    var headers = { "X-CSRFToken": csrf(), "Idempotency-Key": key, Accept: "application/json",
+                    "X-Outbox-User": String(user) };
     if (!isForm) headers["Content-Type"] = "application/json";
     return fetch(path, { method: "POST", credentials: "same-origin", headers: headers,
                          body: isForm ? body : JSON.stringify(body) })
@@ -163,6 +166,7 @@
   function verdict(answer) {
     var s = answer.status, code = answer.data && answer.data.code;
     if (s === 200 || s === 201) return "done";
+    if (code === "other_user") return "other";
     if (s === 401 || (s === 403 && code === "csrf_failed")) return "session";
     if (s === 409 || s === 429 || s >= 500) return "later";
     return "refused";
@@ -176,7 +180,7 @@
   function sendOne(item) {
     var first = item.result ? Promise.resolve("done") : (function () {
       item.state = "sending";
-      return put("outbox", item).then(function () { return post(item.path, item.body, item.key); })
+      return put("outbox", item).then(function () { return post(item.path, item.body, item.key, false, item.user); })
         .then(function (answer) {
           var v = verdict(answer);
           if (v === "done") {
@@ -185,6 +189,7 @@
           }
           if (v === "refused") return refuse(item, answer).then(function () { return "next"; });
           if (v === "session") sessionEnded(true);
+          if (v === "other") otherUser = true;
           item.state = "waiting";
           return put("outbox", item).then(function () { return "stop"; });
         });
@@ -207,18 +212,21 @@
     var form = new FormData();
     form.append("photo", photos[item.photosSent], "foto-" + (item.photosSent + 1) + ".jpg");
     var path = "/api/v1/visits/" + item.result.id + "/photos";
-    return post(path, form, item.key + ":foto:" + item.photosSent, true).then(function (answer) {
+    return post(path, form, item.key + ":foto:" + item.photosSent, true, item.user).then(function (answer) {
       var v = verdict(answer);
       if (v === "done") { item.photosSent += 1; return put("outbox", item).then(function () { return sendPhotos(item); }); }
       if (v === "refused") return refuse(item, answer).then(function () { return "next"; });
       if (v === "session") sessionEnded(true);
+      if (v === "other") otherUser = true;
       item.state = "waiting";
       return put("outbox", item).then(function () { return "stop"; });
     });
   }
 
   var syncing = null;
+  var otherUser = false;  // the session is someone else's: learn who from the server, then show their items
   function syncNow() {
+    otherUser = false;
     return items().then(function (list) {
       var todo = list.filter(function (i) { return i.state === "waiting" || i.state === "sending"; });
       var sent = 0;
@@ -230,7 +238,7 @@
           return v === "stop" ? null : step(n + 1);
         });
       };
-      return step(0).then(function () { return sent ? refreshSnapshot(true) : null; });
+      return step(0).then(function () { return sent || otherUser ? refreshSnapshot(true) : null; });
     });
   }
   /* One sync at a time, also across tabs (Web Locks where the browser has them). */
