@@ -188,19 +188,13 @@
             return put("outbox", item).then(function () { return "done"; });
           }
           if (v === "refused") return refuse(item, answer).then(function () { return "next"; });
-          if (v === "session") sessionEnded(true);
-          if (v === "other") otherUser = true;
-          item.state = "waiting";
-          return put("outbox", item).then(function () { return "stop"; });
+          return holdBack(item, v);
         });
     })();
     return first.then(function (v) {
       if (v !== "done") return v;
       return sendPhotos(item);
-    }).catch(function () {  // the network failed: the item waits, its key unchanged
-      item.state = "waiting";
-      return put("outbox", item).then(function () { return "stop"; });
-    });
+    }).catch(function () { return holdBack(item, "later"); });  // the network failed
   }
   function sendPhotos(item) {
     var photos = item.photos || [];
@@ -216,17 +210,19 @@
       var v = verdict(answer);
       if (v === "done") { item.photosSent += 1; return put("outbox", item).then(function () { return sendPhotos(item); }); }
       if (v === "refused") return refuse(item, answer).then(function () { return "next"; });
-      if (v === "session") sessionEnded(true);
-      if (v === "other") otherUser = true;
-      item.state = "waiting";
-      return put("outbox", item).then(function () { return "stop"; });
+      return holdBack(item, v);
     });
+  }
+  /* Not now (the session ended, another user's session, try later): the item waits, its key
+     unchanged, and the sync stops; "other" tells the sync to learn from the server who is signed in. */
+  function holdBack(item, v) {
+    if (v === "session") sessionEnded(true);
+    item.state = "waiting";
+    return put("outbox", item).then(function () { return v === "other" ? "other" : "stop"; });
   }
 
   var syncing = null;
-  var otherUser = false;  // the session is someone else's: learn who from the server, then show their items
   function syncNow() {
-    otherUser = false;
     return items().then(function (list) {
       var todo = list.filter(function (i) { return i.state === "waiting" || i.state === "sending"; });
       var sent = 0;
@@ -235,10 +231,11 @@
         return sendOne(todo[n]).then(function (v) {
           changed();
           if (todo[n].state === "sent") sent += 1;
-          return v === "stop" ? null : step(n + 1);
+          return v === "stop" || v === "other" ? v : step(n + 1);
         });
       };
-      return step(0).then(function () { return sent || otherUser ? refreshSnapshot(true) : null; });
+      // Items sent, or the session is another user's: the server says who is signed in now.
+      return step(0).then(function (last) { return sent || last === "other" ? refreshSnapshot(true) : null; });
     });
   }
   /* One sync at a time, also across tabs (Web Locks where the browser has them). */
