@@ -353,7 +353,12 @@ def test_an_item_is_never_sent_under_the_session_of_another_user_who_signed_in_m
     context.clear_cookies(name="sessionid")
     context.add_cookies([{"name": "sessionid", "value": other.cookies["sessionid"].value, "url": base}])
     lost: list[str] = []
-    page.route("**/api/v1/me/offline", lambda route: (lost.append(route.request.url), route.abort()))
+
+    def lose(route):
+        lost.append(route.request.url)
+        route.abort()
+
+    page.route("**/api/v1/me/offline", lose)
     context.set_offline(False)
     page.click("[data-testid=send-now]")
     for _ in range(100):
