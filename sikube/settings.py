@@ -206,6 +206,9 @@ def _database(url: str) -> dict[str, Any]:
                 # connection, instead of each connection's own 2 MB cache (a province's pages read
                 # thousands of scattered rows: 700 ms against 100 ms in bench/RESULTS.md).
                 f"PRAGMA mmap_size={SQLITE_MMAP_MB * 1024 * 1024};"
+                # The WAL file keeps the size of its longest run otherwise (a bulk load left GBs);
+                # when it starts over it is cut back to this.
+                "PRAGMA journal_size_limit=67108864;"
             ),
         }
     elif db["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_MAX:

@@ -36,12 +36,15 @@ def db_file(tmp_path: Path) -> Iterator[Path]:
 
 
 def _registered(path: Path, **options: object) -> Iterator[Path]:
+    # The table is made past Django's connection, so that no checkpoint is asked for before a test
+    # counts them (a write outside `atomic` asks for one).
+    plain = sqlite3.connect(path)
+    plain.execute("CREATE TABLE entry (id INTEGER PRIMARY KEY, who TEXT)")
+    plain.close()
     connections.settings[ALIAS] = {
         **settings.DATABASES["default"], "ENGINE": "lib.sqlite", "NAME": str(path), "TEST": {},
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
                     "init_command": "PRAGMA journal_mode=WAL;PRAGMA busy_timeout=20000", **options}}
-    with connections[ALIAS].cursor() as cursor:
-        cursor.execute("CREATE TABLE entry (id INTEGER PRIMARY KEY, who TEXT)")
     try:
         yield path
     finally:
@@ -209,6 +212,27 @@ def test_a_long_wal_is_checkpointed_once_more_with_a_place_in_the_queue(db_file,
     # beside the writers, then in line with them
     assert _queue_free_at_each_checkpoint(db_file, monkeypatch, "long") == [True, False]
     assert lock_is_free(db_file)  # and its place given up
+
+
+def test_a_write_outside_atomic_is_checkpointed_too(db_file, monkeypatch):
+    """A statement outside `atomic` commits by itself and takes no place in the queue; a process
+    that writes only so (a bulk load) must still have its WAL checkpointed."""
+    from lib.sqlite import base
+
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY", 0.0)
+    runs = base.checkpointer(str(db_file)).runs
+    write("autocommit")  # no atomic block: no queue, no BEGIN of ours
+    for _ in range(500):
+        if base.checkpointer(str(db_file)).runs > runs:
+            break
+        time.sleep(0.01)
+    copy = db_file.with_name("copy.sqlite3")
+    copy.write_bytes(db_file.read_bytes())  # the database file alone, without its WAL
+    plain = sqlite3.connect(copy)
+    try:
+        assert plain.execute("SELECT who FROM entry").fetchall() == [("autocommit",)]
+    finally:
+        plain.close()
 
 
 def _queue_free_at_each_checkpoint(db_file, monkeypatch, who: str) -> list[bool]:
