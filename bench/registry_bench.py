@@ -208,11 +208,11 @@ def name_search(postgres: bool, members: int) -> None:
     """Member-name search on the search's own database (bench/data/search.sqlite3, built once;
     on PostgreSQL generated in the throw-away cluster): the floor, the selector before and after,
     and the page, for pusat, a provinsi and a kabupaten."""
+    built, vendor, (pusat, prov, kab) = _search_setup(members)  # Django first: the models need it
     from django.test import Client
 
     from registry.models import Kube, Member
 
-    built, vendor, (pusat, prov, kab) = _search_setup(members)
     rows = [("data", f"{vendor}: {Kube.objects.count():,} groups, {Member.objects.count():,} members ({built})",
              "1,000,000 members")]
     rng = random.Random(7)
@@ -266,12 +266,12 @@ def page_search(members: int) -> None:
     with the tree before and after a change on copies of the same database). CPU time is given
     beside the wall time: SQLite runs inside this process, and the CPU is steadier on a shared
     machine."""
+    built, vendor, (pusat, prov, kab) = _search_setup(members)  # Django first: the models need it
     from django.test import Client
 
     from accounts.models import Role, User
     from registry.models import Kube, Member
 
-    built, vendor, (pusat, prov, kab) = _search_setup(members)
     mentors = User.objects.filter(role=Role.PENDAMPING).count()
     rows = [("data", f"{vendor}: {Kube.objects.count():,} groups, {Member.objects.count():,} members, "
              f"{mentors:,} mentors ({built})", "1,000,000 members")]

@@ -60,3 +60,17 @@ def test_typing_a_name_finds_the_desa(cast, client):
 def test_picker_needs_a_signed_in_user(client):
     response = client.get(reverse("regions:picker"))
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_province_list_reads_its_index_not_every_region():
+    """The pickers list one level in code order on every national page: without the (level,
+    code) index that was a scan of all 91,599 regions (21 ms a page at national scale)."""
+    from django.db import connection
+
+    from regions.models import Region
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan is SQLite's; PostgreSQL chooses by its statistics")
+    plan = Region.objects.filter(level=1, is_active=True).order_by("code").values_list("code", "name").explain()
+    assert "region_level_code" in plan, plan
