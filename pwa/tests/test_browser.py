@@ -101,6 +101,18 @@ def wait_states(page, expected):
         arg=",".join(sorted(expected)), timeout=30_000)
 
 
+def sign_out_and_send_as(page, base, username):
+    """Sign out from the narrow menu with nothing waiting (no question asked), sign `username` in
+    and wait on the cash page until that user's one waiting item is sent."""
+    page.goto(f"{base}/")
+    page.click("[data-testid=nav-narrow] summary")
+    page.click("[data-testid=nav-narrow] button:has-text('Keluar')")
+    page.wait_for_url(f"{base}/akun/masuk/**")
+    sign_in(page, base, username)
+    page.goto(f"{base}/app/kas/")
+    wait_states(page, ["sent"])
+
+
 def posted(kube, **filters):
     from books.models import Transaction
 
@@ -302,13 +314,7 @@ def test_another_user_on_the_same_phone_neither_sees_nor_sends_the_outbox(browse
     assert states(page) == [] and page.is_hidden("[data-testid=outbox-count]")
     assert Transaction.objects.count() == before
     # Signing out with nothing waiting asks nothing; the first user signs in again: the item goes, once.
-    page.goto(f"{base}/")
-    page.click("[data-testid=nav-narrow] summary")
-    page.click("[data-testid=nav-narrow] button:has-text('Keluar')")
-    page.wait_for_url(f"{base}/akun/masuk/**")
-    sign_in(page, base, cast.ketua.username)
-    page.goto(f"{base}/app/kas/")
-    wait_states(page, ["sent"])
+    sign_out_and_send_as(page, base, cast.ketua.username)
     assert Transaction.objects.count() == before + 1
     # With an item waiting, signing out asks first; refusing keeps the user signed in.
     context.set_offline(True)
@@ -373,13 +379,7 @@ def test_an_item_is_never_sent_under_the_session_of_another_user_who_signed_in_m
     page.click("[data-testid=send-now]")  # now the page learns who is signed in: nothing of the ketua's shows
     page.wait_for_function("() => document.querySelectorAll('[data-testid=outbox-item]').length === 0")
     assert Transaction.objects.count() == before
-    page.goto(f"{base}/")  # the bendahara signs out; its owner signs in again: the item goes, once
-    page.click("[data-testid=nav-narrow] summary")
-    page.click("[data-testid=nav-narrow] button:has-text('Keluar')")
-    page.wait_for_url(f"{base}/akun/masuk/**")
-    sign_in(page, base, cast.ketua.username)
-    page.goto(f"{base}/app/kas/")
-    wait_states(page, ["sent"])
+    sign_out_and_send_as(page, base, cast.ketua.username)  # the bendahara signs out; the item goes, once
     assert Transaction.objects.count() == before + 1
     context.close()
 
