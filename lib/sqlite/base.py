@@ -336,7 +336,7 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
         self._begin()
 
     def _begin(self) -> None:
-        path = self.writer_lock_path()
+        path = self._queue_path  # a transaction begins on an open connection
         if path is not None:
             if self._queue is None:
                 self._queue = WriterQueue(path)
@@ -353,15 +353,18 @@ class DatabaseWrapper(sqlite3_base.DatabaseWrapper):
             self._queue.leave()
         if self._wrote:
             self._wrote = False
-            checkpointer(str(self.settings_dict["NAME"]), self._writer_wait, self.writer_lock_path()).due.set()
+            self._ask_checkpoint()
 
     def _wrote_in_autocommit(self, query: str) -> None:
         """A statement outside `atomic` commits on its own and never passes the queue, so nothing
         else asks for a checkpoint after it. Without this, a process that writes only so (a bulk
         load, a management command) grew the WAL without end: 51 GB while generating the national
         benchmark database, with SQLite's automatic checkpoint turned off."""
-        if self._queue_path is None or query.lstrip()[:3].upper() in _NOT_WRITES:
-            return
+        if self._queue_path is not None and query.lstrip()[:3].upper() not in _NOT_WRITES:
+            self._ask_checkpoint()
+
+    def _ask_checkpoint(self) -> None:
+        """This process's checkpointer runs soon (it gathers the requests of the next moment)."""
         checkpointer(str(self.settings_dict["NAME"]), self._writer_wait, self._queue_path).due.set()
 
     def _commit(self) -> Any:
