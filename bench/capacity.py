@@ -11,6 +11,9 @@ for C = 1, 2, 4, 8, 16, 32, 64, over three mixes:
 Each level runs `--seconds` (default 8) after a 2 s warm-up that is not timed (its errors count).
 The knee of a mix is the level with the highest throughput whose p95 is at most 300 ms. The floor
 is one client reading /healthz, measured in the same run, so a loaded machine shows as a high floor.
+Each level also says what a request cost in CPU, by part: the clients (this process), the app
+servers' workers, their summary drainers and PostgreSQL's processes (/proc, read around the level),
+so that a level short of its goal shows which part to make cheaper.
 
 SQLite: one gunicorn (4 workers × 4 threads). PostgreSQL (`--postgres`, under
 scripts/with_postgres.sh): two gunicorn instances (2 workers × 4 threads each) on two ports, every
@@ -124,6 +127,33 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+SERVER_GROUPS: list[int] = []  # the process groups of the app servers now running (their workers and drainer)
+
+
+def cpu_by_part() -> dict[str, float]:
+    """CPU seconds used so far, by part of the installation: this process (the clients), the app
+    servers' workers, their summary drainers, and PostgreSQL's processes (none on SQLite)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parts = {"client": 0.0, "app": 0.0, "drain": 0.0, "database": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue  # gone meanwhile
+        comm, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(entry.name) == os.getpid():
+            parts["client"] += used
+        elif int(fields[2]) in SERVER_GROUPS:  # pgrp
+            parts["drain" if b"monitoring_refresh" in cmdline else "app"] += used
+        elif comm.startswith("postgres"):
+            parts["database"] += used
+    return parts
+
+
 @contextmanager
 def app_servers(count: int, workers: int, threads: int) -> Iterator[list[int]]:
     """`count` gunicorn instances on the same database, each on its own loopback port."""
@@ -138,6 +168,7 @@ def app_servers(count: int, workers: int, threads: int) -> Iterator[list[int]]:
                  "--workers", str(workers), "--threads", str(threads), "--backlog", "256", "--timeout", "120",
                  "--log-level", "warning"], cwd=BENCH_DIR.parent, env=env, start_new_session=True))
             ports.append(port)
+            SERVER_GROUPS.append(servers[-1].pid)  # start_new_session: the master leads its group
         for port in ports:
             for _ in range(300):
                 try:
@@ -147,6 +178,7 @@ def app_servers(count: int, workers: int, threads: int) -> Iterator[list[int]]:
                     time.sleep(0.1)
         yield ports
     finally:
+        SERVER_GROUPS.clear()
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
         for server in servers:
@@ -158,11 +190,13 @@ def app_servers(count: int, workers: int, threads: int) -> Iterator[list[int]]:
 class Level:
     times: list[float] = field(default_factory=list)
     errors: int = 0
+    answered: int = 0  # the warm-up's too (the CPU is read around both)
     samples: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, ms: float | None, error: str = "") -> None:
         with self.lock:
+            self.answered += 1
             if ms is not None:
                 self.times.append(ms)
             if error:
@@ -284,17 +318,23 @@ def measure(name: str, ports: list[int], data: dict[str, Any], mixes: list[str],
     for mix in mixes:
         rows, knee = [], None
         for clients in levels:
+            before = cpu_by_part()
             level, elapsed = run_level(ports, mix, data, clients, seconds)
+            after = cpu_by_part()
             rate = len(level.times) / elapsed
             p50, p95 = percentile(level.times, .5), percentile(level.times, .95)
-            rows.append(f"| {clients} | {rate:.1f} | {p50:.0f} | {p95:.0f} | {level.errors} |")
+            # CPU per request answered while it was read, the warm-up's included.
+            cpu = " / ".join(f"{(after[k] - before[k]) * 1000 / max(1, level.answered):.1f}"
+                             for k in ("client", "app", "drain", "database"))
+            rows.append(f"| {clients} | {rate:.1f} | {p50:.0f} | {p95:.0f} | {level.errors} | {cpu} |")
             if p95 <= KNEE_P95_MS and (knee is None or rate > knee[1]):
                 knee = (clients, rate, p95)
-            print(f"{name} {mix} c={clients}: {rate:.1f}/s p50 {p50:.0f} p95 {p95:.0f} errors {level.errors}",
-                  *level.samples, flush=True)
+            print(f"{name} {mix} c={clients}: {rate:.1f}/s p50 {p50:.0f} p95 {p95:.0f} errors {level.errors}"
+                  f" CPU ms/req client/app/drain/db {cpu}", *level.samples, flush=True)
         knee_text = (f"knee: **{knee[1]:.1f}/s at {knee[0]} clients** (p95 {knee[2]:.0f} ms)" if knee
                      else "knee: none (p95 over 300 ms from the first level)")
-        lines += [f"{mix} mix — {knee_text}", "", "| clients | req/s | p50 ms | p95 ms | errors |", "|---|---|---|---|---|",
+        lines += [f"{mix} mix — {knee_text}", "", "| clients | req/s | p50 ms | p95 ms | errors | CPU ms per request: clients / app / drain / database |",
+                  "|---|---|---|---|---|---|",
                   *rows, ""]
     lines += [f"Floor (same run) after: {floor(ports)}; load average {os.getloadavg()[0]:.1f}", ""]
     return lines

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import mentors_within
 from accounts.models import User
-from lib.forms import Form, RupiahField
+from lib.forms import Form, PlainSelect, RupiahField
 from lib.regioncode import ancestors_of
 from monitoring.models import Health
 from regions.forms import RegionField
@@ -266,20 +266,21 @@ class KubeFilterForm(Form):
     q = forms.CharField(label=_("Cari nama KUBE atau anggota"), required=False, max_length=100)
     region = RegionField(label=_("Wilayah"), required=False, min_level=1, max_level=4)
     stage = forms.ChoiceField(label=_("Tahap"), required=False,
-                              choices=[("", _("Semua tahap")), *Stage.choices])
+                              choices=[("", _("Semua tahap")), *Stage.choices], widget=PlainSelect)
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Semua status")), *Status.choices])
+                               choices=[("", _("Semua status")), *Status.choices], widget=PlainSelect)
     programme = forms.ModelChoiceField(label=_("Program"), required=False,
                                        queryset=Programme.objects.order_by("name"),
-                                       empty_label=_("Semua program"))
+                                       empty_label=_("Semua program"), widget=PlainSelect)
     business_type = forms.ChoiceField(label=_("Jenis usaha"), required=False,
-                                      choices=[("", _("Semua jenis usaha")), *BusinessType.choices])
+                                      choices=[("", _("Semua jenis usaha")), *BusinessType.choices], widget=PlainSelect)
     pendamping = forms.ModelChoiceField(label=_("Pendamping"), required=False,
-                                        queryset=User.objects.none(), empty_label=_("Semua pendamping"))
+                                        queryset=User.objects.none(), empty_label=_("Semua pendamping"),
+                                        widget=PlainSelect)
     health = forms.ChoiceField(label=_("Kesehatan"), required=False,
-                               choices=[("", _("Semua kesehatan")), *Health.choices])
+                               choices=[("", _("Semua kesehatan")), *Health.choices], widget=PlainSelect)
     order = forms.ChoiceField(label=_("Urut menurut"), required=False,
-                              choices=[("", _("Urut nama")), ("perhatian", _("Perlu perhatian dulu"))])
+                              choices=[("", _("Urut nama")), ("perhatian", _("Perlu perhatian dulu"))], widget=PlainSelect)
 
     def __init__(self, *args: Any, root: str = "", mentors: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -301,13 +302,16 @@ class KubeFilterForm(Form):
         """
         field = self.fields["pendamping"]
         assert isinstance(field, forms.ModelChoiceField)
-        # Whether there are too many before sorting any: the country's thousands need not be sorted.
-        if mentors.order_by()[:MENTOR_CHOICES_MAX + 1].count() > MENTOR_CHOICES_MAX:
+        # Whether there are too many before sorting any (the country's thousands need not be
+        # sorted), as ids: the list itself is then read by primary key. A count and then the list
+        # read a province's groups twice (18 ms of its page).
+        ids = list(mentors.order_by().values_list("pk", flat=True)[:MENTOR_CHOICES_MAX + 1])
+        if len(ids) > MENTOR_CHOICES_MAX:
             self.too_many_mentors = True
             chosen = getattr(self, "cleaned_data", {}).get("pendamping")
             shown = [chosen] if chosen else []
         else:
-            shown = list(mentors.order_by("full_name"))
+            shown = list(User.objects.filter(pk__in=ids).order_by("full_name", "pk")) if ids else []
         field.widget.choices = [("", field.empty_label), *((m.pk, field.label_from_instance(m)) for m in shown)]
 
 

@@ -131,6 +131,9 @@ class Kube(models.Model):
             models.Index(fields=["desa", "name"], name="kube_desa_name"),
             models.Index(fields=["name"], name="kube_name"),
             models.Index(fields=["pendamping", "name"], name="kube_pendamping_name"),
+            # The list's mentor filter gathers a region's mentors from its groups without reading
+            # the groups' rows.
+            models.Index(fields=["desa", "pendamping"], name="kube_desa_mentor"),
         ]
 
     def __str__(self) -> str:

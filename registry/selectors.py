@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from accounts.access import kubes_for_user, region_root, sees_personal_data
 from lib.personal import mask_id, mask_phone
 from lib.regioncode import is_within, within_q
-from registry.choices import DtsenStatus, Position
+from registry.choices import BusinessType, DtsenStatus, Position, Stage, Status
 from registry.models import Kube, Member, Officer
 from registry.rules import dtsen_flag
 from registry.search import COUNT_CAP, search_groups
@@ -89,6 +89,38 @@ def _area(user: Any, region: str) -> str | None:
 
 def kube_list(user: Any, filters: KubeFilters) -> QuerySet[Kube]:
     return kube_search(user, filters).kubes
+
+
+@dataclass(frozen=True)
+class KubeRow:
+    """One group of a list page as the table shows it, its labels already in the reader's language."""
+
+    kube: Kube
+    members: int      # active members
+    business_type: str
+    stage: str
+    status: str
+    health: str       # "" while the group has no summary yet
+
+
+def kube_rows(ids: list[int]) -> list[KubeRow]:
+    """The groups `ids` (already in reach and in the list's order) with what the list shows, in two
+    queries whatever their number. Each choice's label is translated once, not once per row."""
+    kubes = Kube.objects.select_related("desa", "state").in_bulk(ids)
+    counts = active_member_counts(ids)
+    business, stages, statuses = ({value: str(label) for value, label in choices.choices}
+                                  for choices in (BusinessType, Stage, Status))
+    health: dict[str, str] = {}  # monitoring's words, as its summary row says them (monitoring is above)
+    rows = []
+    for pk in ids:
+        k = kubes[pk]
+        state = getattr(k, "state", None)
+        if state is not None and state.health not in health:
+            health[state.health] = state.get_health_display()
+        rows.append(KubeRow(kube=k, members=counts.get(pk, 0), business_type=business.get(k.business_type, k.business_type),
+                            stage=stages.get(k.stage, k.stage), status=statuses.get(k.status, k.status),
+                            health=health[state.health] if state is not None else ""))
+    return rows
 
 
 def active_member_counts(kube_ids: list[int]) -> dict[int, int]:

@@ -99,7 +99,7 @@ def test_the_list_filters_by_region_stage_status_and_name(client, cast):
     url = reverse("registry:list")
 
     def names(params):
-        return {k.name for k, _n in client.get(url, params).context["rows"]}
+        return {row.kube.name for row in client.get(url, params).context["rows"]}
 
     assert names({}) == {"KUBE Maju Sejahtera 11", "KUBE Mekar Jaya 02", "KUBE Cempaka"}
     assert names({"region": "32.71"}) == {"KUBE Cempaka"}
@@ -130,7 +130,7 @@ def test_the_mentor_filter_lists_the_mentors_only_when_few_enough_to_choose_from
     assert offered({"region": "32.04"})[:2] == (["", cast.pendamping.pk], False)  # Kab. Bandung: one mentor
     choices, hint, response = offered({"pendamping": cast.pendamping.pk})
     assert (choices, hint) == (["", cast.pendamping.pk], True)
-    assert {k.name for k, _n in response.context["rows"]} == {"KUBE Maju Sejahtera 11"}
+    assert {row.kube.name for row in response.context["rows"]} == {"KUBE Maju Sejahtera 11"}
     monkeypatch.setattr("registry.forms.MENTOR_CHOICES_MAX", 2)
     choices, hint, _response = offered({})
     assert (set(choices), hint) == ({"", cast.pendamping.pk, cast.pendamping_other.pk}, False)
@@ -241,9 +241,9 @@ def test_the_list_ranks_groups_by_the_early_warning(client, cast):
         client.force_login(cast.prov)
         url = reverse("registry:list")
         rows = client.get(url, {"order": "perhatian"}).context["rows"]
-        states = [k.state for k, _n in rows]
+        states = [row.kube.state for row in rows]
         assert [s.health_score for s in states] == sorted((s.health_score for s in states), reverse=True)
-        assert rows[-1][0] == cast.kube_a and states[-1].health == "sehat" and states[0].health != "sehat"
-        assert [k for k, _n in client.get(url, {"health": "sehat"}).context["rows"]] == [cast.kube_a]
+        assert rows[-1].kube == cast.kube_a and states[-1].health == "sehat" and states[0].health != "sehat"
+        assert [row.kube for row in client.get(url, {"health": "sehat"}).context["rows"]] == [cast.kube_a]
         page = client.get(url, {"health": "sehat"}).content.decode()
         assert f'href="/kube/{cast.kube_a.pk}/kesehatan/"' in page
