@@ -47,6 +47,15 @@ def top_up_members(target: int, kubes: list[int] | None = None) -> int:
                "left_note", "created_at", "version"]
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     now = datetime(2026, 1, 1, 0, 0)
+    gin = []
+    if connection.vendor == "postgresql":
+        # The trigram indexes are built once after the load, not kept row by row (958 s before).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+                           [table, "% USING gin %"])
+            gin = cursor.fetchall()
+            for name, _definition in gin:
+                cursor.execute(f'DROP INDEX "{name}"')
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(have, target, 50_000):
             rows = []
@@ -58,6 +67,9 @@ def top_up_members(target: int, kubes: list[int] | None = None) -> int:
                              "", "", date(2025, 1, 1), "", "", now, 1))
             cursor.executemany(sql, rows)
         member_name_reindex()
+    with connection.cursor() as cursor:  # after the commit: not with the load's deferred checks pending
+        for _name, definition in gin:
+            cursor.execute(definition)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table}")
@@ -84,7 +96,8 @@ def build_search_db(groups: int = 100_000, members: int = 1_000_000) -> str:
     if not Region.objects.filter(level=4).exists():
         call_command("regions_load", verbosity=0)
     if Member.objects.count() >= members:
-        return "reused"
+        mentors = assign_mentors()
+        return f"reused{f', {mentors:,} mentors added' if mentors else ''}"
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous=OFF")
@@ -104,9 +117,31 @@ def build_search_db(groups: int = 100_000, members: int = 1_000_000) -> str:
             business_type="warung") for i in range(have, groups)], batch_size=5000)
     kubes = list(Kube.objects.order_by("pk").values_list("pk", flat=True))
     added = top_up_members(members, kubes=kubes)
+    assign_mentors()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return f"built: {len(kubes):,} groups, {added:,} members in {time.monotonic() - started:.0f} s"
+
+
+def assign_mentors() -> int:
+    """One mentor per kecamatan holding its groups, as bench/generate.py assigns them (the list's
+    mentor filter reads them: a province has hundreds, a kabupaten dozens); the number created."""
+    from django.db import connection, transaction
+
+    from accounts.models import Role, User
+    from registry.models import Kube
+
+    if User.objects.filter(role=Role.PENDAMPING).exists():
+        return 0
+    kecamatan = sorted({desa[:8] for desa in Kube.objects.values_list("desa_id", flat=True).distinct()})
+    with transaction.atomic():
+        User.objects.bulk_create([User(username=f"pendamping.{kec}", full_name=f"Pendamping {kec}",
+                                       password="!",  # noqa: S106 - unusable, as set_unusable_password writes it
+                                       role=Role.PENDAMPING, region_id=kec) for kec in kecamatan], batch_size=2000)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {Kube._meta.db_table} SET pendamping_id = (SELECT u.id FROM {User._meta.db_table} u "
+                           "WHERE u.role = %s AND u.region_id = substr(desa_id, 1, 8))", [Role.PENDAMPING])
+    return len(kecamatan)
 
 
 def national_search(rows: list[tuple[str, str, str]]) -> None:

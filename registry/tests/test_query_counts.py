@@ -28,7 +28,7 @@ def _groups(cast, n: int) -> None:
                   pendamping=cast.pendamping if i % 3 == 0 else None, n=5 + i % 3,
                   member_names=[f"Wulan {i}", "Sari", "Rina", "Tuti", "Yati", "Nani", "Lilis"])
     first = Kube.objects.get(name="KUBE Tambahan 00")
-    member_leave(actor=cast.kab, member=first.members.order_by("id").last(), left_on=date(2026, 5, 1), reason="pindah")
+    member_leave(actor=cast.kab, member=first.members.order_by("-id")[0], left_on=date(2026, 5, 1), reason="pindah")
     drain.drain()
     Kube.objects.get(name=f"KUBE Tambahan {n - 1:02d}").state.delete()
 
