@@ -40,12 +40,14 @@ def is_within(code: str, region_code: str) -> bool:
 
 
 def within_q(field: str, region_code: str) -> Q:
-    """A filter for rows whose region `field` is `region_code` or under it."""
+    """A filter for rows whose region `field` is `region_code` or under it: one range of an index.
+    Codes are digits and dots, and "/" follows "." in every byte order, so the codes from
+    `region_code` up to `region_code` + "/" are the code itself and those under it ("32" and
+    "32.…", never "320"). Written as "the code, or from code + '.'" (an OR), PostgreSQL read a whole
+    index for a province's count instead of its range (13 ms instead of 1)."""
     if not region_code:
         return Q()
-    return Q(**{field: region_code}) | Q(
-        **{f"{field}__gte": region_code + ".", f"{field}__lt": region_code + "/"}
-    )
+    return Q(**{f"{field}__gte": region_code, f"{field}__lt": region_code + "/"})
 
 
 def normalize(raw: str) -> str:

@@ -292,7 +292,7 @@ class KubeFilterForm(Form):
             mentors.order_by("full_name") if mentors is not None else User.objects.none())
         self.too_many_mentors = False
 
-    def offer_mentors(self, mentors: Any) -> None:
+    def offer_mentors(self, ids: list[int]) -> None:
         """List the mentors to choose from when there are few enough to choose from.
 
         A kabupaten has dozens; the country has thousands (one per kecamatan), and listing them
@@ -302,10 +302,9 @@ class KubeFilterForm(Form):
         """
         field = self.fields["pendamping"]
         assert isinstance(field, forms.ModelChoiceField)
-        # Whether there are too many before sorting any (the country's thousands need not be
-        # sorted), as ids: the list itself is then read by primary key. A count and then the list
-        # read a province's groups twice (18 ms of its page).
-        ids = list(mentors.order_by().values_list("pk", flat=True)[:MENTOR_CHOICES_MAX + 1])
+        # `ids`: up to MENTOR_CHOICES_MAX + 1 of them, unsorted (the country's thousands need not
+        # be sorted); the few listed are then read by primary key. A count and then the list read
+        # a province's groups twice (18 ms of its page).
         if len(ids) > MENTOR_CHOICES_MAX:
             self.too_many_mentors = True
             chosen = getattr(self, "cleaned_data", {}).get("pendamping")

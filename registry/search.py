@@ -32,6 +32,14 @@ searchable; groups are never deleted either.
 
 PostgreSQL: pg_trgm GIN indexes on `UPPER(name)` of members and groups (migrations registry/0002,
 0005), the expression Django's `icontains` compares, so the candidate filter is `icontains` itself.
+A common name is a member of tens of thousands (one in 24 has a given family name), and checking
+each of those rows cost 100–250 ms for a province, so members are found through their groups:
+`registry_kube_member_names` (migration 0009) holds one row per group with every name its members
+have had, one per line, under the group's desa, with a trigram index on it. A typed query holds no
+line break, so it is found in that text exactly when one member's name contains it; a province
+reads its own groups' rows (the desa's btree beside the trigrams), a hundred thousand narrow rows
+in all instead of a million members. The member services rewrite a group's row in their
+transaction, after locking the group (two writers of one group's members take turns).
 
 The count: a search that matches many groups (a common first name: one member in sixty) stops
 counting at `COUNT_CAP` + 1 and the page says "more than 1,000"; the first page is then read in
@@ -57,6 +65,7 @@ FTS_TABLE = "registry_member_name_fts"  # members' trigrams (migration 0002)
 MEMBER_WORDS = "registry_member_word_fts"
 KUBE_TRIGRAMS = "registry_kube_name_fts"
 KUBE_WORDS = "registry_kube_word_fts"
+GROUP_NAMES = "registry_kube_member_names"  # PostgreSQL: every member name of a group (migration 0009)
 TRIGRAM = 3
 COUNT_CAP = 1000
 # A reach that is no region and holds at most this many groups (a mentor's: dozens) reads its own
@@ -82,6 +91,45 @@ KUBES = _Index(Kube._meta.db_table, KUBE_WORDS, KUBE_TRIGRAMS)
 
 def _uses_fts() -> bool:
     return connection.vendor == "sqlite"
+
+
+def _uses_group_names() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _group_names_where(q: str, area: str) -> tuple[str, list[Any]]:
+    """The rows of GROUP_NAMES (within `area`) with a name containing `q`, as `icontains` compares."""
+    sql = "UPPER(names) LIKE UPPER(%s)"
+    params: list[Any] = ["%" + connection.ops.prep_for_like_query(q) + "%"]
+    if area:
+        sql += " AND desa_id >= %s AND desa_id < %s"  # lib.regioncode.within_q's range
+        params += [area, area + "/"]
+    return sql, params
+
+
+def member_groups(q: str, area: str = "") -> Q:
+    """Groups (within `area`) with a member, active or not, whose name contains `q`."""
+    if _uses_group_names():
+        where, params = _group_names_where(q, area)
+        # The table name is a constant; the values are parameters.
+        return Q(pk__in=RawSQL(f"SELECT kube_id FROM {GROUP_NAMES} WHERE {where}", params))  # noqa: S608, S611
+    return Q(pk__in=Member.objects.filter(name_matches(q, area)).values("kube_id"))
+
+
+def _group_names_refresh(kube_ids: set[int]) -> None:
+    """PostgreSQL: rewrite these groups' rows of GROUP_NAMES from their members (in the caller's
+    transaction). The groups are locked first, so that the rows are read after any other writer of
+    their members has committed (member_add locks its group already)."""
+    if not kube_ids:
+        return
+    ids = sorted(kube_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {Kube._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", [ids])  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {GROUP_NAMES} (kube_id, desa_id, names) "  # noqa: S608
+            f"SELECT k.id, k.desa_id, string_agg(m.name, E'\\n' ORDER BY m.id) FROM {Kube._meta.db_table} k "
+            f"JOIN {Member._meta.db_table} m ON m.kube_id = k.id WHERE k.id = ANY(%s) GROUP BY k.id, k.desa_id "
+            "ON CONFLICT (kube_id) DO UPDATE SET desa_id = EXCLUDED.desa_id, names = EXCLUDED.names", [ids])
 
 
 def region_number(code: str) -> int:
@@ -130,6 +178,10 @@ def _write(index: _Index, rows: list[tuple[int, str, str]], *, moved_from: str |
 
 def member_name_index(members: Iterable[Member]) -> None:
     """Put these members' current names in the indexes (inside the caller's transaction)."""
+    members = list(members)
+    if _uses_group_names():
+        _group_names_refresh({m.kube_id for m in members})
+        return
     rows = [(m.pk, m.kube.desa_id, m.name) for m in members]
     if _uses_fts() and rows:
         _write(MEMBERS, rows)
@@ -139,6 +191,8 @@ def kube_name_index(kubes: Iterable[Kube], *, moved_from: str | None = None) -> 
     """Put these groups' current names in the indexes (inside the caller's transaction); a group
     that moved to another desa (`moved_from`, its desa before) moves its members' names too."""
     kubes = list(kubes)
+    if _uses_group_names() and moved_from is not None:
+        _group_names_refresh({k.pk for k in kubes})  # filed under the new desa
     if not _uses_fts() or not kubes:
         return
     _write(KUBES, [(k.pk, k.desa_id, k.name) for k in kubes], moved_from=moved_from)
@@ -152,7 +206,15 @@ def kube_name_index(kubes: Iterable[Kube], *, moved_from: str | None = None) -> 
 def name_reindex() -> None:
     """Every index from its table (after rows were written past the services: a bulk load), in one
     transaction: row by row in autocommit, each insert was a commit of FTS5's segments of its own
-    (30,000 members wrote 2 GB of WAL)."""
+    (30,000 members wrote 2 GB of WAL). On PostgreSQL the groups' rows of members' names."""
+    if _uses_group_names():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {GROUP_NAMES}")  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {GROUP_NAMES} (kube_id, desa_id, names) "  # noqa: S608
+                f"SELECT k.id, k.desa_id, string_agg(m.name, E'\\n' ORDER BY m.id) FROM {Kube._meta.db_table} k "
+                f"JOIN {Member._meta.db_table} m ON m.kube_id = k.id GROUP BY k.id, k.desa_id")
+            cursor.execute(f"ANALYZE {GROUP_NAMES}")
     if not _uses_fts():
         return
     for index, desa in ((MEMBERS, "k.desa_id FROM registry_member r JOIN registry_kube k ON k.id = r.kube_id"),
@@ -272,12 +334,12 @@ def search_groups(scope: QuerySet[Kube], q: str, area: str | None = None) -> Gro
         # Common among members: more than the cap.
         if whole:
             # The list's own order (the group-name index) finds a page after a few hundred groups.
-            return GroupSearch(plain, None, COUNT_CAP)
+            return GroupSearch(plain if not _uses_group_names() else Q(name__icontains=q) | member_groups(q),
+                               None, COUNT_CAP)
         # Within a region, walking the country's order would mostly skip other regions (and the
         # database would rather read the region's groups with every member's name): the region's
         # own candidates, a region's share of the country's.
-        return GroupSearch(Q(pk__in=Member.objects.filter(name_matches(q, within)).values("kube_id"))
-                           | kube_name_matches(q, within), None, COUNT_CAP)
+        return GroupSearch(member_groups(q, within) | kube_name_matches(q, within), None, COUNT_CAP)
     by_name = _found(KUBES, "id", checked, within, q, limit)
     ids = set(by_member) | set(by_name)
     if len(ids) <= COUNT_CAP:
@@ -293,6 +355,16 @@ def _found(index: _Index, group_column: str, scope: QuerySet[Kube] | None, area:
     is the scope) with a row of `index` whose name contains `q`. On SQLite the index's candidates
     within the area's span are joined row by row (not gathered first with `IN`), so a common name
     stops after `limit` groups instead of checking all its candidates."""
+    if index is MEMBERS and _uses_group_names():
+        where, params = _group_names_where(q, area)
+        sql = f"SELECT kube_id FROM {GROUP_NAMES} WHERE {where}"  # noqa: S608
+        if scope is not None:
+            inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
+            sql += f" AND kube_id IN ({inner})"
+            params += list(inner_params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " LIMIT %s", [*params, limit])
+            return [row[0] for row in cursor.fetchall()]
     match = _match(index, q)
     if match is None:
         rows = (Member.objects.filter(name__icontains=q) if index is MEMBERS
@@ -310,8 +382,8 @@ def _found(index: _Index, group_column: str, scope: QuerySet[Kube] | None, area:
            f"{join}WHERE {table} MATCH %s AND f.rowid BETWEEN %s AND %s AND r.name LIKE %s ESCAPE '\\'")
     params: list[Any] = [query, *span(area), "%" + _like_escape(q) + "%"]
     if area:
-        sql += f" AND ({kube}.desa_id = %s OR ({kube}.desa_id >= %s AND {kube}.desa_id < %s))"
-        params += [area, area + ".", area + "/"]
+        sql += f" AND {kube}.desa_id >= %s AND {kube}.desa_id < %s"  # lib.regioncode.within_q's range
+        params += [area, area + "/"]
     if scope is not None:
         inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
         sql += f" AND r.{group_column} IN ({inner})"

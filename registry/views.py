@@ -33,6 +33,7 @@ from registry import services
 from registry.choices import Position
 from registry.errors import RegistryError, StaleEdit
 from registry.forms import (
+    MENTOR_CHOICES_MAX,
     AccountForm,
     AssignForm,
     KubeFilterForm,
@@ -95,13 +96,24 @@ def _mentors_of(scope: QuerySet[Kube]) -> QuerySet[User]:
     return User.objects.filter(pk__in=scope.values("pendamping"))
 
 
+def _mentor_ids(scope: QuerySet[Kube]) -> list[int]:
+    """Up to one more than the filter lists (MENTOR_CHOICES_MAX) of the mentors of `scope`'s groups:
+    for the country each user asked whether they hold a group, as `_mentors_of`; for a region its
+    groups' distinct mentors, read from the (desa, pendamping) index alone. Asked as users holding
+    one of the region's groups, PostgreSQL walked every group by mentor for a province (22 ms)."""
+    if not scope.query.where:
+        return list(_mentors_of(scope).order_by().values_list("pk", flat=True)[:MENTOR_CHOICES_MAX + 1])
+    return list(scope.filter(pendamping__isnull=False).order_by().values_list("pendamping", flat=True)
+                .distinct()[:MENTOR_CHOICES_MAX + 1])
+
+
 @login_required
 def kube_list_view(request: HttpRequest) -> HttpResponse:
-    mentors = _mentors_of(kubes_for_user(request.user))
-    form = KubeFilterForm(request.GET or None, root=_root(request), mentors=mentors)
+    scope = kubes_for_user(request.user)
+    form = KubeFilterForm(request.GET or None, root=_root(request), mentors=_mentors_of(scope))
     filters = filters_from(form)
-    form.offer_mentors(mentors.filter(pk__in=kube_list(request.user, KubeFilters(region=filters.region))
-                                      .values("pendamping")) if filters.region else mentors)
+    form.offer_mentors(_mentor_ids(kube_list(request.user, KubeFilters(region=filters.region))
+                                   if filters.region else scope))
     found = kube_search(request.user, filters)
     # The page's groups as ids in the list's order first, then their rows by primary key: sorting
     # a province's thousands of groups (or a common name's) with every joined column was most of

@@ -249,6 +249,45 @@ def test_on_sqlite_every_index_holds_each_current_name_and_can_be_rebuilt(cast):
     assert found(cast.pusat, "cucu suryana") == found(cast.pusat, "mekar wangi") == {cast.kube_b.pk}
 
 
+def test_a_search_never_joins_the_end_of_one_members_name_to_the_next(cast, path):
+    """PostgreSQL holds a group's names as one text, a name a line: a query is found inside one name."""
+    member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Ani Wulandari"))
+    member_add(actor=cast.kab, kube=cast.kube_b, data=member_data(name="Rina Kartika"))
+    for q in ("wulandari rina", "ari rin", "dari r", "kartika ani"):
+        assert found(cast.pusat, q) == read_every_name(cast.pusat, q) == set(), q
+    for q in ("wulandari", "rina kar", "ani w"):
+        assert found(cast.pusat, q) == read_every_name(cast.pusat, q) == {cast.kube_b.pk}, q
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's FTS5 tables are checked above")
+def test_on_postgresql_each_groups_row_holds_its_members_current_names_and_can_be_rebuilt(cast):
+    name_reindex()
+    moved = kube_update(actor=cast.admin, kube=cast.kube_b, name=cast.kube_b.name, desa=Region.objects.get(pk=DESA_C),
+                        formed_on=cast.kube_b.formed_on, programme=cast.kube_b.programme,
+                        business_type=cast.kube_b.business_type, target_group=cast.kube_b.target_group,
+                        business_mode=cast.kube_b.business_mode)  # to Kota Bogor
+    member = member_add(actor=cast.kab_other, kube=moved, data=member_data(name="Cucu Suryani"))
+    member_update(actor=cast.kab_other, member=member, data=renamed(member, "Cucu Suryana"))
+    member_leave(actor=cast.kab_other, member=member, left_on=timezone.localdate(), reason="pindah")
+
+    def held() -> dict[int, tuple[str, list[str]]]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT kube_id, desa_id, names FROM {search.GROUP_NAMES}")  # noqa: S608
+            return {pk: (desa, names.split("\n")) for pk, desa, names in cursor.fetchall()}
+
+    expected = {k.pk: (k.desa_id, [m.name for m in k.members.order_by("id")])
+                for k in Kube.objects.prefetch_related("members") if k.members.exists()}
+    assert held() == expected
+    assert held()[moved.pk][0] == DESA_C and "Cucu Suryana" in held()[moved.pk][1]
+    assert "Cucu Suryani" not in held()[moved.pk][1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {search.GROUP_NAMES}")  # noqa: S608
+    assert found(cast.pusat, "cucu suryana") == set()
+    name_reindex()
+    assert held() == expected
+    assert found(cast.pusat, "cucu suryana") == found(cast.kab_other, "cucu suryana") == {moved.pk}
+    assert found(cast.kab, "cucu suryana") == set()
+
 def test_the_api_counts_a_search_up_to_the_cap_and_says_when_there_are_more(cast, path, client, monkeypatch):
     monkeypatch.setattr(search, "COUNT_CAP", 2)
     auth = bearer(cast.pusat)
