@@ -356,15 +356,7 @@ def _found(index: _Index, group_column: str, scope: QuerySet[Kube] | None, area:
     within the area's span are joined row by row (not gathered first with `IN`), so a common name
     stops after `limit` groups instead of checking all its candidates."""
     if index is MEMBERS and _uses_group_names():
-        where, params = _group_names_where(q, area)
-        sql = f"SELECT kube_id FROM {GROUP_NAMES} WHERE {where}"  # noqa: S608
-        if scope is not None:
-            inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
-            sql += f" AND kube_id IN ({inner})"
-            params += list(inner_params)
-        with connection.cursor() as cursor:
-            cursor.execute(sql + " LIMIT %s", [*params, limit])
-            return [row[0] for row in cursor.fetchall()]
+        return _found_by_group_names(scope, area, q, limit)
     match = _match(index, q)
     if match is None:
         rows = (Member.objects.filter(name__icontains=q) if index is MEMBERS
@@ -387,6 +379,19 @@ def _found(index: _Index, group_column: str, scope: QuerySet[Kube] | None, area:
     if scope is not None:
         inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
         sql += f" AND r.{group_column} IN ({inner})"
+        params += list(inner_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT %s", [*params, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _found_by_group_names(scope: QuerySet[Kube] | None, area: str, q: str, limit: int) -> list[int]:
+    """PostgreSQL: `_found` for members, through the groups' rows of names (one row a group)."""
+    where, params = _group_names_where(q, area)
+    sql = f"SELECT kube_id FROM {GROUP_NAMES} WHERE {where}"  # noqa: S608
+    if scope is not None:
+        inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
+        sql += f" AND kube_id IN ({inner})"
         params += list(inner_params)
     with connection.cursor() as cursor:
         cursor.execute(sql + " LIMIT %s", [*params, limit])
