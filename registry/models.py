@@ -353,3 +353,22 @@ class PendampingAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pendamping} {self.start_on}–{self.end_on or ''}"
+
+
+class GroupMemberNames(models.Model):
+    """PostgreSQL's way to a group through its members' names (registry/search.py): one row a
+    group, every name its members have had, one a line. The table is PostgreSQL's only (migration
+    0009 creates it there, without a foreign key); this model lets a query name it as Django's own
+    queries name a table, so that a subquery of it follows the aliases of the query around it."""
+
+    kube = models.OneToOneField(Kube, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    desa_id = models.CharField(max_length=13)
+    names = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "registry_kube_member_names"
+
+    def __str__(self) -> str:
+        return f"{self.kube_id}: {self.names.count(chr(10)) + 1} names"
