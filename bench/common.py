@@ -9,7 +9,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -88,7 +88,8 @@ def git_rev() -> str:
 
 def report(title: str, rows: list[tuple[str, str, str]]) -> str:
     """A markdown block: what, measured, target."""
-    lines = [f"### {title}", "", f"{datetime.now():%Y-%m-%d %H:%M}, commit {git_rev()}, {machine()}, "
+    # In UTC: Django sets the process's zone to the project's (Asia/Jakarta), so local time read 7 h ahead.
+    lines = [f"### {title}", "", f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_rev()}, {machine()}, "
              f"SQLite {sqlite_version()}", "", "| what | measured | target |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     text = "\n".join(lines) + "\n"
