@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import connection
 
 from accounts.services import token_create
 from api.types import (
@@ -52,9 +53,10 @@ def _snapshot() -> dict[str, str]:
     out = {}
     models = [m for label in DOMAIN_APPS for m in apps.get_app_config(label).get_models()]
     models.append(apps.get_model("accounts", "User"))
+    tables = set(connection.introspection.table_names())
     for model in models:
-        if model._meta.label in SKIP_MODELS:
-            continue
+        if model._meta.label in SKIP_MODELS or model._meta.db_table not in tables:
+            continue  # (a table one database has and not the other: PostgreSQL's rows of members' names)
         rows = list(model._default_manager.order_by("pk").values_list())
         digest = hashlib.sha256(repr(rows).encode()).hexdigest()
         out[model._meta.label] = f"{len(rows)}:{digest}"

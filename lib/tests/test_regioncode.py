@@ -16,7 +16,7 @@ def test_normalize_accepts_plain_digits():
     assert ancestors_of("32.04.06") == ["32", "32.04", "32.04.06"]
 
 
-def test_within_q_selects_in_the_database_what_is_within_says(db):
+def test_within_q_selects_in_the_database_what_is_within_says(regions):
     """The filter is one range of codes: the code itself and those under it, never a sibling whose
     code starts with the same digits ("32.7" is not within "32.71", "32.71" not within "32.7")."""
     from lib.regioncode import within_q
