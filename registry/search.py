@@ -116,6 +116,12 @@ def member_groups(q: str, area: str = "") -> Q:
     return Q(pk__in=Member.objects.filter(name_matches(q, area)).values("kube_id"))
 
 
+# A group's row of names from its members, one name a line (table names are constants).
+_GROUP_NAMES_FILL = (f"INSERT INTO {GROUP_NAMES} (kube_id, desa_id, names) "  # noqa: S608
+                     f"SELECT k.id, k.desa_id, string_agg(m.name, E'\\n' ORDER BY m.id) FROM {Kube._meta.db_table} k "
+                     f"JOIN {Member._meta.db_table} m ON m.kube_id = k.id")
+
+
 def _group_names_hit(q: str) -> Q:
     """PostgreSQL: the group's own row of names holds `q`, asked of each group as the list walks
     its order (its row by primary key). A common name is in a third of the country's groups: as
@@ -136,9 +142,7 @@ def _group_names_refresh(kube_ids: set[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {Kube._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", [ids])  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {GROUP_NAMES} (kube_id, desa_id, names) "  # noqa: S608
-            f"SELECT k.id, k.desa_id, string_agg(m.name, E'\\n' ORDER BY m.id) FROM {Kube._meta.db_table} k "
-            f"JOIN {Member._meta.db_table} m ON m.kube_id = k.id WHERE k.id = ANY(%s) GROUP BY k.id, k.desa_id "
+            f"{_GROUP_NAMES_FILL} WHERE k.id = ANY(%s) GROUP BY k.id, k.desa_id "
             "ON CONFLICT (kube_id) DO UPDATE SET desa_id = EXCLUDED.desa_id, names = EXCLUDED.names", [ids])
 
 
@@ -220,10 +224,7 @@ def name_reindex() -> None:
     if _uses_group_names():
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {GROUP_NAMES}")  # noqa: S608
-            cursor.execute(
-                f"INSERT INTO {GROUP_NAMES} (kube_id, desa_id, names) "  # noqa: S608
-                f"SELECT k.id, k.desa_id, string_agg(m.name, E'\\n' ORDER BY m.id) FROM {Kube._meta.db_table} k "
-                f"JOIN {Member._meta.db_table} m ON m.kube_id = k.id GROUP BY k.id, k.desa_id")
+            cursor.execute(f"{_GROUP_NAMES_FILL} GROUP BY k.id, k.desa_id")
             cursor.execute(f"ANALYZE {GROUP_NAMES}")
     if not _uses_fts():
         return
@@ -386,23 +387,21 @@ def _found(index: _Index, group_column: str, scope: QuerySet[Kube] | None, area:
     if area:
         sql += f" AND {kube}.desa_id >= %s AND {kube}.desa_id < %s"  # lib.regioncode.within_q's range
         params += [area, area + "/"]
-    if scope is not None:
-        inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
-        sql += f" AND r.{group_column} IN ({inner})"
-        params += list(inner_params)
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " LIMIT %s", [*params, limit])
-        return [row[0] for row in cursor.fetchall()]
+    return _first_ids(sql, params, f"r.{group_column}", scope, limit)
 
 
 def _found_by_group_names(scope: QuerySet[Kube] | None, area: str, q: str, limit: int) -> list[int]:
     """PostgreSQL: `_found` for members, through the groups' rows of names (one row a group)."""
     where, params = _group_names_where(q, area)
-    sql = f"SELECT kube_id FROM {GROUP_NAMES} WHERE {where}"  # noqa: S608
+    return _first_ids(f"SELECT kube_id FROM {GROUP_NAMES} WHERE {where}", params, "kube_id", scope, limit)  # noqa: S608
+
+
+def _first_ids(sql: str, params: list[Any], column: str, scope: QuerySet[Kube] | None, limit: int) -> list[int]:
+    """The first `limit` group ids `sql` selects, those of `scope` only unless it is None."""
     if scope is not None:
         inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
-        sql += f" AND kube_id IN ({inner})"
-        params += list(inner_params)
+        sql += f" AND {column} IN ({inner})"
+        params = [*params, *inner_params]
     with connection.cursor() as cursor:
         cursor.execute(sql + " LIMIT %s", [*params, limit])
         return [row[0] for row in cursor.fetchall()]
