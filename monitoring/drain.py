@@ -49,6 +49,12 @@ def drain(*, limit: int = 500, today: date | None = None, kube_ids: list[int] | 
         total += taken
 
 
+def drain_pass(*, limit: int = 500) -> int:
+    """One batch, or nothing when nothing is pending (a plain read, no write transaction): the
+    drainer process's step, once per OUTBOX_POLL (outbox.drainer.follow)."""
+    return drain_once(limit=limit) if pending() else 0
+
+
 def drain_once(*, limit: int = 500, today: date | None = None, kube_ids: list[int] | None = None) -> int:
     """One pass: take up to `limit` rows no other drainer holds, refresh what they name, delete them."""
     if connection.vendor == "sqlite":

@@ -10,7 +10,10 @@ OUTBOX_DRAIN:
 - "process" (what every app server runs, set by sikube/gunicorn_conf.py): nothing in the worker; a
   drainer process beside the app server (`manage.py monitoring_refresh --follow`, `follow()` here)
   looks for pending rows every OUTBOX_POLL seconds (0.5 by default) and drains them, so the
-  requests never share their interpreter or the write lock with a drain;
+  requests never share their interpreter or the write lock with a drain. Under load it still takes
+  one pass per interval: draining again as soon as a pass ended refreshed a group's month after
+  each of its postings, and cost as much CPU as the postings themselves (bench/RESULTS.md,
+  2026-12-03);
 - "thread" (the default outside gunicorn: `runserver`, a shell): a background thread of this
   process drains shortly after (debounced by OUTBOX_DEBOUNCE seconds, 0.2 by default, so a burst
   of postings costs one drain), and the response never waits for it;
@@ -37,12 +40,14 @@ log = logging.getLogger("sikube.outbox")
 
 Drain = Callable[[], int]
 _drain: Drain | None = None
+_pass: Drain | None = None
 
 
-def register(drain: Drain) -> None:
-    """Make `drain` the function that empties the outbox (called once, from an app's ready())."""
-    global _drain
-    _drain = drain
+def register(drain: Drain, *, one_pass: Drain | None = None) -> None:
+    """Make `drain` the function that empties the outbox, and `one_pass` the one that takes one
+    batch of it (the drainer process's step; `drain` when None). Called once, from an app's ready()."""
+    global _drain, _pass
+    _drain, _pass = drain, one_pass
 
 
 def drain() -> int:
@@ -57,19 +62,21 @@ def follow(*, poll: float, parent: int | None = None) -> None:
     until the process `parent` is gone: a drainer never outlives its app server).
 
     Looking is one read outside any transaction, which on SQLite takes no lock; only a drain that
-    has rows to take begins a write transaction."""
+    has rows to take begins a write transaction. One pass (one batch) per `poll` seconds, whether
+    it found rows or not, so that the postings of an interval are refreshed together: a group's
+    month once for all of its postings in that time."""
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_args: stopping.set())
+    step = _pass or drain
     while not stopping.is_set() and (parent is None or os.getppid() == parent):
+        started = time.monotonic()
         try:
-            taken = drain()
+            step()
         except Exception:  # the rows stay for the next round
             log.exception("outbox drain failed; the pending rows stay for the next drain")
             connections.close_all()
-            taken = 0
-        if not taken:
-            stopping.wait(poll)
+        stopping.wait(max(0.0, poll - (time.monotonic() - started)))
 
 
 def kick() -> None:
