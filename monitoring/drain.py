@@ -40,19 +40,15 @@ GROUP_LOCK = 0x5B0E
 def drain(*, limit: int = 500, today: date | None = None, kube_ids: list[int] | None = None) -> int:
     """Drain until the outbox is empty (or holds nothing of `kube_ids`); the number of rows taken."""
     total = 0
-    while True:
-        if not pending(kube_ids):  # a plain read: no write transaction (on SQLite no lock) for nothing
-            return total
-        taken = drain_once(limit=limit, today=today, kube_ids=kube_ids)
-        if not taken:
-            return total
+    while taken := drain_pass(limit=limit, today=today, kube_ids=kube_ids):
         total += taken
+    return total
 
 
-def drain_pass(*, limit: int = 500) -> int:
-    """One batch, or nothing when nothing is pending (a plain read, no write transaction): the
-    drainer process's step, once per OUTBOX_POLL (outbox.drainer.follow)."""
-    return drain_once(limit=limit) if pending() else 0
+def drain_pass(*, limit: int = 500, today: date | None = None, kube_ids: list[int] | None = None) -> int:
+    """One batch, or nothing when nothing is pending (a plain read: no write transaction, on SQLite
+    no lock, for nothing): the drainer process's step, once per OUTBOX_POLL (outbox.drainer.follow)."""
+    return drain_once(limit=limit, today=today, kube_ids=kube_ids) if pending(kube_ids) else 0
 
 
 def drain_once(*, limit: int = 500, today: date | None = None, kube_ids: list[int] | None = None) -> int:
