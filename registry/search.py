@@ -97,22 +97,15 @@ def _uses_group_names() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _group_names_where(q: str, area: str) -> tuple[str, list[Any]]:
-    """The rows of GROUP_NAMES (within `area`) with a name containing `q`, as `icontains` compares."""
-    sql = "UPPER(names) LIKE UPPER(%s)"
-    params: list[Any] = ["%" + connection.ops.prep_for_like_query(q) + "%"]
-    if area:
-        sql += " AND desa_id >= %s AND desa_id < %s"  # lib.regioncode.within_q's range
-        params += [area, area + "/"]
-    return sql, params
+def _group_names(q: str, area: str) -> QuerySet[GroupMemberNames]:
+    """PostgreSQL: the groups' rows of names (within `area`) with a name containing `q`."""
+    return GroupMemberNames.objects.filter(within_q("desa_id", area), names__icontains=q)
 
 
 def member_groups(q: str, area: str = "") -> Q:
     """Groups (within `area`) with a member, active or not, whose name contains `q`."""
     if _uses_group_names():
-        where, params = _group_names_where(q, area)
-        # The table name is a constant; the values are parameters.
-        return Q(pk__in=RawSQL(f"SELECT kube_id FROM {GROUP_NAMES} WHERE {where}", params))  # noqa: S608, S611
+        return Q(pk__in=_group_names(q, area).values("kube_id"))
     return Q(pk__in=Member.objects.filter(name_matches(q, area)).values("kube_id"))
 
 
@@ -387,24 +380,21 @@ def _found(index: _Index, group_column: str, scope: QuerySet[Kube] | None, area:
     if area:
         sql += f" AND {kube}.desa_id >= %s AND {kube}.desa_id < %s"  # lib.regioncode.within_q's range
         params += [area, area + "/"]
-    return _first_ids(sql, params, f"r.{group_column}", scope, limit)
+    if scope is not None:
+        inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
+        sql += f" AND r.{group_column} IN ({inner})"
+        params += list(inner_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT %s", [*params, limit])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _found_by_group_names(scope: QuerySet[Kube] | None, area: str, q: str, limit: int) -> list[int]:
     """PostgreSQL: `_found` for members, through the groups' rows of names (one row a group)."""
-    where, params = _group_names_where(q, area)
-    return _first_ids(f"SELECT kube_id FROM {GROUP_NAMES} WHERE {where}", params, "kube_id", scope, limit)  # noqa: S608
-
-
-def _first_ids(sql: str, params: list[Any], column: str, scope: QuerySet[Kube] | None, limit: int) -> list[int]:
-    """The first `limit` group ids `sql` selects, those of `scope` only unless it is None."""
+    rows = _group_names(q, area)
     if scope is not None:
-        inner, inner_params = scope.order_by().values("pk").query.sql_with_params()
-        sql += f" AND {column} IN ({inner})"
-        params = [*params, *inner_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " LIMIT %s", [*params, limit])
-        return [row[0] for row in cursor.fetchall()]
+        rows = rows.filter(kube_id__in=scope.order_by().values("pk"))
+    return list(rows.order_by().values_list("kube_id", flat=True)[:limit])
 
 
 def _like_escape(q: str) -> str:
