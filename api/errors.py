@@ -13,7 +13,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from api.idempotency import KeyTaken
-from api.validation import field_key, message
+from api.parser import NulCharacter
+from api.validation import field_key, field_label, message
 from lib.errors import SikubeError
 
 log = logging.getLogger("sikube.api")
@@ -59,8 +60,18 @@ def install(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return reply(request, 404, "not_found", _("Data tidak ditemukan."))
 
+    @api.exception_handler(NulCharacter)
+    def nul_character(request: HttpRequest, exc: NulCharacter) -> HttpResponse:
+        text = _("%(field)s memuat karakter NUL (kode 0), yang tidak bisa disimpan. Hapus karakter itu, "
+                 "lalu kirim lagi.") % {"field": field_label(list(exc.loc))}
+        field = field_key(list(exc.loc))
+        return reply(request, 422, "invalid", text, details=[{"field": field, "message": text}],
+                     **({"field": field} if field else {}))
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, NulCharacter):  # raised while ninja read the body
+            return nul_character(request, exc.__cause__)
         code = {400: "bad_request", 405: "method_not_allowed", 413: "too_large",
                 429: "too_many_requests"}.get(exc.status_code, "error")
         text = str(exc)

@@ -10,6 +10,7 @@ from accounts.api import router as auth_router
 from accounts.api import users_router
 from api import errors
 from api.auth import BearerToken, SessionCsrf
+from api.parser import SikubeParser
 from approval.api import router as approval_router
 from assessments.api import router as assessments_router
 from audit.api import router as audit_router
@@ -71,6 +72,7 @@ api = SikubeAPI(
     ),
     # SIKUBE's own pages call it with the signed-in session and the CSRF header (the offline outbox).
     auth=[BearerToken(), SessionCsrf()],
+    parser=SikubeParser(),  # refuses the NUL character PostgreSQL cannot store (api/parser.py)
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -37,3 +37,23 @@ def test_a_malformed_bearer_header_is_401(client, db):
     response = client.get("/api/v1/groups", HTTP_AUTHORIZATION="Bearer nonsense")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthorized"
+
+
+def test_a_nul_character_anywhere_in_a_request_is_refused_with_its_field_and_nothing_is_saved(client, bearer, cast):
+    """PostgreSQL cannot hold NUL: it reached the database from JSON and query strings as a 500."""
+    from mentoring.models import AssistanceEvent
+
+    events = AssistanceEvent.objects.count()
+    body = {"title": "Pelatihan", "date": "2026-03-10", "kabupaten": "32.0\u00004", "topic": "usaha",
+            "speakers": "Dinas", "kubes": [{"kube": cast.kube_b.pk, "people": 5}]}
+    refused = client.post("/api/v1/events", body, content_type="application/json", **bearer)
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["field"] == "kabupaten" and "karakter NUL" in refused.json()["message"]
+    nested = client.post("/api/v1/events", {**body, "kabupaten": "32.04",
+                                            "kubes": [{"kube": cast.kube_b.pk, "people": 5, "no\u0000te": ""}]},
+                         content_type="application/json", **bearer)
+    assert nested.status_code == 422 and nested.json()["field"] == "kubes.0.note"
+    assert AssistanceEvent.objects.count() == events
+    query = client.get("/api/v1/groups", {"q": "siti\u0000"}, **bearer)
+    assert query.status_code == 422 and query.json()["field"] == "q", query.content
+    assert client.get("/api/v1/groups", {"q": "siti"}, **bearer).status_code == 200
