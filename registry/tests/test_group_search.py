@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,6 +160,9 @@ def test_a_province_finds_its_own_groups_only_below_and_past_the_cap(cast, path,
                 assert found(user, q) == read_every_name(user, q), (cap, q, user.username)
             if q != "KUBE":
                 assert found(cast.prov, q) == jabar and found(cast.prov_other, q) == jateng, (cap, q)
+                # In the list's order, below the cap and past it (PostgreSQL walks the country's).
+                assert list(kube_search(cast.prov, KubeFilters(q=q)).kubes.values_list("pk", flat=True)) == list(
+                    Kube.objects.filter(pk__in=jabar).order_by("name", "id").values_list("pk", flat=True)), (cap, q)
         # The filter's region narrows the index the same way, for the country and inside a province.
         for user, region, expected in ((cast.pusat, "33", jateng), (cast.pusat, "32.71", {cast.kube_c.pk}),
                                        (cast.prov, "32.04.05", {cast.kube_b.pk}), (cast.prov, "33", set()),
@@ -275,11 +279,12 @@ def test_on_postgresql_each_groups_row_holds_its_members_current_names_and_can_b
             cursor.execute(f"SELECT kube_id, desa_id, names FROM {search.GROUP_NAMES}")  # noqa: S608
             return {pk: (desa, names.split("\n")) for pk, desa, names in cursor.fetchall()}
 
-    expected = {k.pk: (k.desa_id, [m.name for m in k.members.order_by("id")])
-                for k in Kube.objects.prefetch_related("members") if k.members.exists()}
+    # In capitals, as the database's UPPER writes them (a search capitalises the query the same way).
+    expected = {k.pk: (k.desa_id, list(k.members.order_by("id").values_list(Upper("name"), flat=True)))
+                for k in Kube.objects.all() if k.members.exists()}
     assert held() == expected
-    assert held()[moved.pk][0] == DESA_C and "Cucu Suryana" in held()[moved.pk][1]
-    assert "Cucu Suryani" not in held()[moved.pk][1]
+    assert held()[moved.pk][0] == DESA_C and "CUCU SURYANA" in held()[moved.pk][1]
+    assert "CUCU SURYANI" not in held()[moved.pk][1]
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {search.GROUP_NAMES}")  # noqa: S608
     assert found(cast.pusat, "cucu suryana") == set()
