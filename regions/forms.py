@@ -29,34 +29,44 @@ def picker_context(name: str, code: str, *, max_level: int, min_level: int, root
     """What the picker template needs to draw the selects for `code` (may be empty)."""
     region = Region.objects.filter(pk=code, is_active=True).first() if code else None
     chosen = ancestors_of(region.code) if region else []
-    # Levels above the user's root are fixed (an office in Kabupaten Bandung cannot pick Aceh).
+    # Levels above the user's root are fixed (an office in Kabupaten Bandung cannot pick Aceh):
+    # each offers only the root's own region there, read together in one query.
     root_chain = ancestors_of(root) if root else []
+    fixed = Region.objects.in_bulk(root_chain) if root_chain else {}
     levels = []
     parent: str | None = None
     for level in range(1, max_level + 1):
         selected = chosen[level - 1] if len(chosen) >= level else ""
-        if level <= len(root_chain):
+        locked = level <= len(root_chain)
+        if locked:
             selected = root_chain[level - 1]
-        if level == 1:
-            options = Region.objects.filter(level=1, is_active=True)
+            fixed_region = fixed.get(selected)
+            options = [(selected, fixed_region.name)] if fixed_region is not None and fixed_region.is_active else []
+        elif level == 1:
+            options = list(Region.objects.filter(level=1, is_active=True).order_by("code").values_list("code", "name"))
         elif parent:
-            options = Region.objects.filter(parent_id=parent, is_active=True)
+            options = list(Region.objects.filter(parent_id=parent, is_active=True).order_by("code")
+                           .values_list("code", "name"))
         else:
-            options = Region.objects.none()
-        if root_chain and level <= len(root_chain):
-            options = options.filter(pk=selected)
+            options = []
         levels.append({
             "level": level,
             "label": LEVEL_LABELS[level],
-            "options": list(options.order_by("code").values_list("code", "name")),
+            "options": options,
             "selected": selected,
             "parent": parent or "",
-            "locked": level <= len(root_chain),
+            "locked": locked,
         })
         if not selected:
             break
         parent = selected
     value = region.code if region and (not root or region.code.startswith(root)) else root
+    if not value:
+        shown = None
+    elif region is not None and value == region.code:
+        shown = region
+    else:
+        shown = fixed.get(value) or Region.objects.filter(pk=value).first()
     return {
         "name": name,
         "value": value,
@@ -65,7 +75,7 @@ def picker_context(name: str, code: str, *, max_level: int, min_level: int, root
         "min_level": min_level,
         "root": root,
         "required": required,
-        "chosen": Region.objects.filter(pk=value).first() if value else None,
+        "chosen": shown,
     }
 
 

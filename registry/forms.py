@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import mentors_within
 from accounts.models import User
-from lib.forms import Form, PlainSelect, RupiahField
+from lib.forms import Form, PlainSelect, RupiahField, ShortModelChoiceField
 from lib.regioncode import ancestors_of
 from monitoring.models import Health
 from regions.forms import RegionField
@@ -269,9 +269,9 @@ class KubeFilterForm(Form):
                               choices=[("", _("Semua tahap")), *Stage.choices], widget=PlainSelect)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Semua status")), *Status.choices], widget=PlainSelect)
-    programme = forms.ModelChoiceField(label=_("Program"), required=False,
-                                       queryset=Programme.objects.order_by("name"),
-                                       empty_label=_("Semua program"), widget=PlainSelect)
+    programme = ShortModelChoiceField(label=_("Program"), required=False,
+                                      queryset=Programme.objects.order_by("name"),
+                                      empty_label=_("Semua program"), widget=PlainSelect)
     business_type = forms.ChoiceField(label=_("Jenis usaha"), required=False,
                                       choices=[("", _("Semua jenis usaha")), *BusinessType.choices], widget=PlainSelect)
     pendamping = forms.ModelChoiceField(label=_("Pendamping"), required=False,

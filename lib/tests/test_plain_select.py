@@ -69,3 +69,23 @@ def test_plain_select_draws_model_choices_as_django_does(django_user_model):
     form = Both({"django": users[1].pk, "plain": users[1].pk})
     assert _tags(form["plain"].as_widget(), "plain") == _tags(form["django"].as_widget(), "django")
     assert f'<option value="{users[1].pk}" selected>Nama 1</option>' in form["plain"].as_widget()
+
+
+@pytest.mark.django_db
+def test_a_short_model_choice_field_offers_what_djangos_offers_in_one_plain_query(django_user_model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lib.forms import ShortModelChoiceField
+
+    for name in ("bu.ani", "pak.budi"):
+        django_user_model.objects.create_user(username=name, password="x-Sikube-2026")
+    people = django_user_model.objects.order_by("username")
+    ours = ShortModelChoiceField(queryset=people, empty_label="Semua")
+    django = forms.ModelChoiceField(queryset=people, empty_label="Semua")
+    with CaptureQueriesContext(connection) as ctx:
+        listed = [(str(value), label) for value, label in ours.iterator(ours)]
+    assert listed == [(str(value), label) for value, label in django.iterator(django)]
+    assert len(listed) == 3 and listed[0] == ("", "Semua")
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["SELECT"]  # no DECLARE … CURSOR
+    assert ours.clean(str(people[1].pk)) == people[1]
