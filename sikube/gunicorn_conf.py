@@ -34,6 +34,13 @@ def when_ready(server: Any) -> None:
     server.log.info("summary drainer started (pid %s)", _drainer.pid)
 
 
+def post_worker_init(worker: Any) -> None:
+    """The worker has loaded the app: freeze it out of the garbage collector's walks."""
+    from lib.workers import freeze_loaded_app
+
+    worker.log.info("app loaded, %s objects frozen", freeze_loaded_app())
+
+
 def on_exit(server: Any) -> None:
     if _drainer is None or _drainer.poll() is not None:
         return
