@@ -175,9 +175,10 @@ def assert_csp_clean(html: str, where: str = "") -> None:
     assert not re.search(r"\son[a-z]+=", html), where
 
 
-def make_lively(kube: Kube, *, actor: User, day: date) -> None:
+def make_lively(kube: Kube, *, actor: User, day: date, close: bool = True) -> None:
     """Records that make a group look healthy to the early warning as of `day`: a task for every
-    member, a meeting with everyone present, a capital entry, every month before `day`'s closed."""
+    member, a meeting with everyone present, a capital entry, every month before `day`'s closed
+    (unless `close` is False: then no month is closed)."""
     from books.models import TxnKind
     from books.services import cash_entry_record, period_close
     from books.services.registers import activity_record
@@ -188,7 +189,7 @@ def make_lively(kube: Kube, *, actor: User, day: date) -> None:
         if not member.task:
             member_set_task(actor=actor, member=member, task="Produksi dan penjualan")
     previous = date(day.year, day.month, 1) - timedelta(days=1)
-    if previous >= kube.formed_on:
+    if close and previous >= kube.formed_on:
         period_close(actor=actor, kube=kube, period=previous.year * 100 + previous.month)
     activity_record(actor=actor, kube=kube, date=day, kind="rapat", place="Rumah ketua", agenda="Rapat bulanan",
                     present=members)

@@ -39,6 +39,8 @@ TARGETS = """() => {
 @pytest.fixture
 def group(transactional_db):
     import testing
+    from books.services import period_close
+    from lib.periods import period_of, shift
     from registry.services import member_add
 
     cast = testing.build_cast()
@@ -48,7 +50,12 @@ def group(transactional_db):
     kube = cast.kube_a
     for _ in range(2):  # eight members
         member_add(actor=cast.kab, kube=kube, data=testing.member_data(joined_on=kube.formed_on))
-    testing.make_lively(kube, actor=cast.ketua, day=timezone.localdate() - timedelta(days=3))
+    # Lively as of three days ago, but closed only through the month before last: last month stays
+    # open for the month-close test on any day of the month (from the 4th, closing the month before
+    # "three days ago" closed last month and left nothing to close).
+    today = timezone.localdate()
+    testing.make_lively(kube, actor=cast.ketua, day=today - timedelta(days=3), close=False)
+    period_close(actor=cast.ketua, kube=kube, period=shift(period_of(today), -2))
     return cast
 
 
@@ -119,6 +126,7 @@ def test_the_meeting_sheet_saves_eight_deposits_as_one_receipt(browser, live_ser
 
 def test_the_month_close_is_refused_without_the_confirmation(browser, live_server, group):
     from books.models import PeriodClose
+    from lib.periods import period_of, shift
 
     kube = group.kube_a
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
@@ -131,6 +139,7 @@ def test_the_month_close_is_refused_without_the_confirmation(browser, live_serve
     # A forged POST without the confirmation field (the browser's own cookies and CSRF token).
     token = page.input_value("[data-testid=close-form] input[name=csrfmiddlewaretoken]")
     period = page.input_value("#id_period")
+    assert period == str(shift(period_of(timezone.localdate()), -1))  # last month, the only one open
     page.evaluate("""([token, period]) => { const f = document.createElement("form"); f.method = "post";
         for (const [k, v] of [["csrfmiddlewaretoken", token], ["period", period]]) {
           const i = document.createElement("input"); i.type = "hidden"; i.name = k; i.value = v; f.appendChild(i); }
