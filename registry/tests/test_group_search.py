@@ -293,6 +293,18 @@ def test_on_postgresql_each_groups_row_holds_its_members_current_names_and_can_b
     assert found(cast.pusat, "cucu suryana") == found(cast.kab_other, "cucu suryana") == {moved.pk}
     assert found(cast.kab, "cucu suryana") == set()
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the rows of names are PostgreSQL's")
+def test_on_postgresql_the_rows_of_names_keep_a_histogram_large_enough_for_a_full_name(cast):
+    """The planner tries a search's pattern on the histogram's rows to estimate its groups: with
+    the default 100 a full name matched a few by chance and was estimated at thousands, and the
+    search read the whole table instead of its trigram index (migration registry 0012)."""
+    name_reindex()  # a rebuild empties and refills the table: the column keeps its target
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attstattarget FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'names'",
+                       [search.GROUP_NAMES])
+        assert cursor.fetchone() == (1000,)
+
+
 def test_the_api_counts_a_search_up_to_the_cap_and_says_when_there_are_more(cast, path, client, monkeypatch):
     monkeypatch.setattr(search, "COUNT_CAP", 2)
     auth = bearer(cast.pusat)
