@@ -71,7 +71,7 @@ def kube_search(user: Any, filters: KubeFilters) -> KubeList:
     if q:
         # Group name, or a member's name (active or not). Never a NIK: see nik_lookup.
         # Through the name indexes (registry/search.py), so nobody reads the country's million names.
-        found = search_groups(qs, q, _area(user, filters.region))
+        found = search_groups(qs, q, _area(user, filters.region), in_name_order=not filters.by_attention)
         qs = qs.filter(found.groups)
         count, more, cap = found.count, found.count is None, found.cap
     order = (F("state__health_score").desc(nulls_last=True), "name", "id") if filters.by_attention else ("name", "id")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -163,6 +164,13 @@ def test_a_province_finds_its_own_groups_only_below_and_past_the_cap(cast, path,
                 # In the list's order, below the cap and past it (PostgreSQL walks the country's).
                 assert list(kube_search(cast.prov, KubeFilters(q=q)).kubes.values_list("pk", flat=True)) == list(
                     Kube.objects.filter(pk__in=jabar).order_by("name", "id").values_list("pk", flat=True)), (cap, q)
+                # Most in need of attention first (PostgreSQL gathers the candidates instead of walking).
+                for user, theirs in ((cast.prov, jabar), (cast.pusat, jabar | jateng)):
+                    assert list(kube_search(user, KubeFilters(q=q, by_attention=True)).kubes
+                                .values_list("pk", flat=True)) == list(
+                        Kube.objects.filter(pk__in=theirs)
+                        .order_by(F("state__health_score").desc(nulls_last=True), "name", "id")
+                        .values_list("pk", flat=True)), (cap, q, user.username)
         # The filter's region narrows the index the same way, for the country and inside a province.
         for user, region, expected in ((cast.pusat, "33", jateng), (cast.pusat, "32.71", {cast.kube_c.pk}),
                                        (cast.prov, "32.04.05", {cast.kube_b.pk}), (cast.prov, "33", set()),
