@@ -1,8 +1,9 @@
 """/api/v1 for the register books: the same services, reach and Indonesian messages as the pages."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from books.models import (
     Activity,
@@ -116,7 +117,8 @@ def test_guests_are_recorded_and_listed_newest_first(client, cast, officer):
 
 
 def test_it_refuses_a_guest_visit_in_the_future(client, cast, officer):
-    response = post(client, f"{base(cast)}/guests", {"date": "2026-12-25", "name": "Pak Lurah", "purpose": "Natal"},
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = post(client, f"{base(cast)}/guests", {"date": tomorrow, "name": "Pak Lurah", "purpose": "Natal"},
                     officer)
     assert response.status_code == 400 and response.json()["message"] == "Tanggal tidak boleh di masa depan."
     assert not GuestEntry.objects.exists()

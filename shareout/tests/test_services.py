@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from books.lpj import lpj_build, lpj_figures, parse_period
 from books.models import AccountRole, Line, PeriodClose, Transaction
@@ -153,7 +154,7 @@ def test_a_year_not_closed_is_not_shared_out(cast, year):
         share_out_propose(actor=cast.kab, kube=year.kube, year=2025)
     assert caught.value.code == "year_open"
     with pytest.raises(ShareOutError, match="belum berakhir") as not_over:
-        year_close(actor=cast.kab, kube=year.kube, year=2026)
+        year_close(actor=cast.kab, kube=year.kube, year=timezone.localdate().year)
     assert not_over.value.code == "year_not_over"
     assert not ShareOut.objects.exists() and not YearClose.objects.exists()
 
