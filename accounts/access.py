@@ -409,16 +409,24 @@ def access_child(user: User | AnonymousUser, rows: QuerySet[M] | type[M], ident:
     with `select_related`)."""
     check_role(user, write)
     qs = rows if isinstance(rows, QuerySet) else rows._default_manager.all()
-    what = qs.model._meta.model_name
+    found = qs.filter(kube_scope_q(user, via))
+    if for_update:
+        found = found.select_for_update(of=("self",))
+    return access_one(user, found, ident)
+
+
+def access_one(user: User | AnonymousUser, in_reach: QuerySet[M], ident: Any) -> M:
+    """One object of `in_reach`, the user's reach of some kind of object already (an office's
+    assistance events, its mentors, its region reports; a group's objects through `access_child`),
+    named by id in a path or a body: missing and outside reach answer alike (404), and the look is
+    logged (`refused`)."""
+    what = in_reach.model._meta.model_name
     try:
         pk = as_id(ident)
     except Http404:
         refused(user, f"{what} (not an id)", ident)
         raise
-    found = qs.filter(kube_scope_q(user, via), pk=pk)
-    if for_update:
-        found = found.select_for_update(of=("self",))
-    obj = found.first()
+    obj = in_reach.filter(pk=pk).first()
     if obj is None:
         refused(user, f"{what} (not found or outside reach)", ident)
         raise Http404

@@ -14,7 +14,16 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
-from accounts.access import Kind, access_child, access_kube, access_region, as_id, body_refs, check_role, region_root
+from accounts.access import (
+    Kind,
+    access_child,
+    access_kube,
+    access_one,
+    access_region,
+    body_refs,
+    check_role,
+    region_root,
+)
 from api.pagination import ObjectId, Page, PageParams, paginate
 from api.types import Flag, Month, Period
 from approval import selectors, services
@@ -245,7 +254,7 @@ def _report_out(r: Report, *, detail: bool = True) -> dict[str, Any]:
 
 def _report(request: HttpRequest, report_id: Any, *, write: bool = False) -> Report:
     check_role(request.user, Kind.APPROVAL if write else None)
-    return get_object_or_404(selectors.reports_for_user(request.user), pk=as_id(report_id))
+    return access_one(request.user, selectors.reports_for_user(request.user), report_id)
 
 
 class ReportIn(Schema):

@@ -18,8 +18,8 @@ from accounts.access import (
     Kind,
     access_child,
     access_kube,
+    access_one,
     access_region,
-    as_id,
     body_refs,
     check_role,
     kubes_for_user,
@@ -227,7 +227,7 @@ def reopen_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _report(request: HttpRequest, report_id: int, *, write: bool = False) -> Report:
     check_role(request.user, Kind.APPROVAL if write else None)
-    return get_object_or_404(selectors.reports_for_user(request.user), pk=as_id(report_id))
+    return access_one(request.user, selectors.reports_for_user(request.user), report_id)
 
 
 @login_required

@@ -24,6 +24,7 @@ from accounts.access import (
     access_child,
     access_kube,
     access_mentor_workspace,
+    access_one,
     body_ref,
     body_refs,
     check_role,
@@ -397,7 +398,7 @@ def create_event(request: HttpRequest, payload: EventIn) -> Reply[dict[str, Any]
 
 @router.get("/events/{event_id}", response=EventOut, summary="Satu asistensi")
 def get_event(request: HttpRequest, event_id: ObjectId) -> dict[str, Any]:
-    return _event_out(get_object_or_404(events_in_reach(request.user), pk=event_id), request.user)
+    return _event_out(access_one(request.user, events_in_reach(request.user), event_id), request.user)
 
 
 # --- evaluations ------------------------------------------------------------------------------
@@ -471,7 +472,7 @@ def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> Reply[dict
         subject["visit"] = access_child(request.user, Visit, payload.visit, write=Kind.VISIT)
     if payload.event is not None:
         check_role(request.user, Kind.EVENT)
-        subject["event"] = get_object_or_404(events_in_reach(request.user), pk=payload.event)
+        subject["event"] = access_one(request.user, events_in_reach(request.user), payload.event)
     if payload.activity is not None:
         subject["activity"] = access_child(request.user, Activity, payload.activity, write=(Kind.VISIT, Kind.BOOKS))
     evaluation = evaluation_record(
@@ -616,7 +617,7 @@ class KecamatanAssignmentOut(Schema):
 def assign_kecamatan(request: HttpRequest, mentor_id: ObjectId, payload: KecamatanAssignmentIn) -> dict[str, Any]:
     check_role(request.user, Kind.KUBE)
     require_office(request.user)
-    mentor = get_object_or_404(mentors_for_user(request.user), pk=mentor_id)
+    mentor = access_one(request.user, mentors_for_user(request.user), mentor_id)
     kecamatan = Region.objects.filter(pk=normalize(payload.kecamatan), is_active=True).first()
     if kecamatan is None:
         raise MentoringError(_("Kode wilayah %(c)s tidak dikenal.") % {"c": payload.kecamatan}, field="kecamatan")

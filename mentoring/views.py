@@ -21,6 +21,7 @@ from accounts.access import (
     access_child,
     access_kube,
     access_mentor_workspace,
+    access_one,
     can_write,
     check_role,
     kubes_for_user,
@@ -197,7 +198,7 @@ def _evaluation_subject(request: HttpRequest, kube: Kube | None, kind: str, subj
                                          write=(Kind.VISIT, Kind.BOOKS))}
     if kind == "asistensi":
         check_role(request.user, Kind.EVENT)
-        return {"event": get_object_or_404(events_in_reach(request.user), pk=subject_id)}
+        return {"event": access_one(request.user, events_in_reach(request.user), subject_id)}
     raise Http404
 
 
@@ -274,7 +275,7 @@ def _participations(event: AssistanceEvent, viewer: Any) -> list[tuple[Any, list
 
 @login_required
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = get_object_or_404(events_in_reach(request.user).select_related("kabupaten", "organised_by"), pk=event_id)
+    event = access_one(request.user, events_in_reach(request.user).select_related("kabupaten", "organised_by"), event_id)
     return render(request, "mentoring/event_detail.html", {
         "event": event, "participations": _participations(event, request.user),
         "evaluations": event.evaluations.prefetch_related("targets"),
@@ -283,7 +284,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @login_required
 def event_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = get_object_or_404(events_in_reach(request.user), pk=event_id)
+    event = access_one(request.user, events_in_reach(request.user), event_id)
     return pdf_response(documents.event_pdf(event, viewer=request.user, printed_by=request.user.get_username()),
                         filename=f"asistensi-{event.date:%Y-%m-%d}.pdf")
 

@@ -1,6 +1,6 @@
 """The page and the API give the same status for the same request, for every role: the mentors
 overview, mentors' workspaces, the PEKA roll-up, a group, one of its transactions and loans, a
-visit, and writes by roles that may not make them."""
+visit, an assistance event, a region report, and writes by roles that may not make them."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Role
 from accounts.services import token_create
+from approval.services import report_open
 from books.models import TxnKind
 from books.services import cash_entry_record, loan_disburse
-from mentoring.services import visit_log
+from mentoring.services import event_record, visit_log
+from regions.models import Region
 from testing import make_user
 
 ROLES = ["admin", "pusat", "provinsi", "kabupaten", "pendamping", "pengurus", "anggota", "outsider"]
@@ -57,12 +60,30 @@ def _questions(cast: Any) -> list[Question]:
         ]
     questions.append(("record a grant, missing group", "post", "/kube/99999999/bantuan/",
                       "/api/v1/groups/99999999/grants", GRANT))
+    # An office's own objects, not a group's: an assistance event and a region report, in Kab. Bandung
+    # and in Kota Semarang (Jawa Tengah), and ones that do not exist.
+    for where, code, kube in [("near", "32.04", cast.kube_a), ("far", "33.74", cast.kube_d)]:
+        region = Region.objects.get(pk=code)
+        event = event_record(actor=cast.admin, title="Asistensi", date=DAY, kabupaten=region, topic="administrasi",
+                             speakers="Dinsos", kubes=[(kube, 2)])
+        report = report_open(region=region, period="2026-10")
+        questions += [
+            (f"assistance event {where}", "get", reverse("mentoring:event", args=[event.pk]),
+             f"/api/v1/events/{event.pk}", {}),
+            (f"region report {where}", "get", reverse("approval:report", args=[report.pk]),
+             f"/api/v1/region-reports/{report.pk}", {}),
+        ]
+    questions += [("assistance event, missing", "get", reverse("mentoring:event", args=[99999999]),
+                   "/api/v1/events/99999999", {}),
+                  ("region report, missing", "get", reverse("approval:report", args=[99999999]),
+                   "/api/v1/region-reports/99999999", {})]
     return questions
 
 
 def test_page_and_api_answer_the_same_status_for_every_role(client, cast):
     questions = _questions(cast)
     differ = []
+    seen: dict[tuple[str, str], int] = {}
     for role in ROLES:
         user = cast.role_users()[role]
         _t, raw = token_create(user=user, name="same")
@@ -78,7 +99,12 @@ def test_page_and_api_answer_the_same_status_for_every_role(client, cast):
             api_status = 200 if answer.status_code == 201 else answer.status_code
             if page_status != api_status:
                 differ.append(f"{role} {what}: page {page.status_code}, API {answer.status_code}")
+            seen[role, what] = api_status
     assert not differ, "\n".join(differ)
+    # Both say yes where the object is in reach and no where it is not (not both 404 for a wrong address).
+    for what in ("assistance event", "region report", "group", "visit"):
+        assert (seen["kabupaten", f"{what} near"], seen["kabupaten", f"{what} far"]) == (200, 404), what
+        assert seen["pusat", f"{what} far"] == 200, what
 
 
 @pytest.mark.parametrize("role", ["pendamping", "pengurus", "anggota", "outsider"])
