@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -468,17 +469,46 @@ def loan_schedule(loan: Loan) -> list[Instalment]:
 
 
 def loan_state(loan: Loan, *, on: date) -> LoanState:
+    return loan_states([loan], on=on)[0]
+
+
+def loan_states(loans: Sequence[Loan], *, on: date) -> list[LoanState]:
+    """Each loan's state on `on`, in a fixed number of queries whatever the number of loans: the
+    transactions with a line of any of them, their lines and the lines' accounts, and the
+    disbursements' reversals (a group's portfolio cost three queries a loan before)."""
+    if not loans:
+        return []
+    ids = {loan.pk for loan in loans}
+    touching: dict[int, list[Transaction]] = {pk: [] for pk in ids}
+    txns = (Transaction.objects.filter(kube_id__in={loan.kube_id for loan in loans}, lines__loan_id__in=ids)
+            .distinct().order_by("date", "id").prefetch_related("lines__account"))
+    for txn in txns:
+        for pk in {ln.loan_id for ln in txn.lines.all() if ln.loan_id in ids}:
+            touching[pk].append(txn)
+    # The disbursement: the loan's first loan_out transaction (a reversal's kind is "reversal").
+    disbursed = {pk: next((t for t in rows if t.kind == "loan_out"), None) for pk, rows in touching.items()}
+    firsts = [t.pk for t in disbursed.values() if t is not None]
+    reversed_ids = set(Transaction.objects.filter(reverses_id__in=firsts).values_list("reverses_id", flat=True)
+                       ) if firsts else set()
+    states = []
+    for loan in loans:
+        disbursement = disbursed[loan.pk]
+        cancelled = disbursement is not None and disbursement.pk in reversed_ids
+        states.append(_loan_state(loan, on=on, disbursement=disbursement, cancelled=cancelled,
+                                  touching=touching[loan.pk]))
+    return states
+
+
+def _loan_state(loan: Loan, *, on: date, disbursement: Transaction | None, cancelled: bool,
+                touching: list[Transaction]) -> LoanState:
+    """A loan's state from the transactions with a line of it (in date order, lines and accounts
+    read): its repayments are those up to `on` other than its disbursement and that one's reversal."""
     schedule = loan_schedule(loan)
-    disbursement = Transaction.objects.filter(kube_id=loan.kube_id, kind="loan_out",
-                                              lines__loan=loan).distinct().first()
-    cancelled = bool(disbursement and Transaction.objects.filter(reverses=disbursement).exists())
+    repayments = [t for t in touching if t.kind != "loan_out" and t.date <= on
+                  and (disbursement is None or t.reverses_id != disbursement.pk)]
     principal_paid = fee_paid = 0
     payments: list[tuple[date, int, int]] = []
-    repayments = (Transaction.objects.filter(kube_id=loan.kube_id, lines__loan=loan, date__lte=on)
-                  .exclude(kind="loan_out").distinct().order_by("date", "id"))
-    if disbursement is not None:
-        repayments = repayments.exclude(reverses=disbursement)
-    for txn in repayments.prefetch_related("lines__account"):
+    for txn in repayments:
         principal = sum(ln.credit - ln.debit for ln in txn.lines.all() if ln.loan_id == loan.pk)
         fee = sum(ln.credit - ln.debit for ln in txn.lines.all()
                   if ln.account.role == AccountRole.FEE_INCOME)
@@ -526,7 +556,7 @@ class Portfolio:
 
 def portfolio(kube: Kube, *, on: date) -> Portfolio:
     loans = kube.loans.filter(disbursed_on__lte=on).select_related("member").order_by("-disbursed_on", "-id")
-    return Portfolio([loan_state(loan, on=on) for loan in loans])
+    return Portfolio(loan_states(list(loans), on=on))
 
 
 def last_entry_date(kube: Kube) -> date | None:
