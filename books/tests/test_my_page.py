@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from books.services import savings_deposit, savings_to_coop, savings_withdraw
@@ -56,3 +57,27 @@ def test_the_members_home_has_a_big_button_to_their_page(client, cast):
     assert f'<a href="{url}" role="button"' in html and 'data-testid="task-mine"' in html
     client.force_login(cast.pendamping)
     assert 'data-testid="task-mine"' not in client.get(reverse("registry:detail", args=[cast.kube_a.pk])).content.decode()
+
+
+@pytest.mark.parametrize("loans", [1, 3])
+def test_the_members_page_reads_their_loans_in_a_fixed_number_of_queries(client, cast, loans):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from books.models import TxnKind
+    from books.services import cash_entry_record, loan_disburse
+
+    kube = cast.kube_a
+    mine = kube.members.get(user=cast.anggota)
+    cash_entry_record(actor=cast.ketua, kube=kube, kind=TxnKind.CAPITAL_IN, amount=5_000_000, date=date(2026, 3, 1),
+                      description="Modal")
+    for i in range(loans):
+        loan_disburse(actor=cast.ketua, kube=kube, member=mine, amount=100_000, term_months=3,
+                      date=date(2026, 3, 2 + i))
+    client.force_login(cast.anggota)
+    url = reverse("books:mine", args=[kube.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+    assert html.count("Rp100.000") >= loans
+    assert len(captured.captured_queries) == 13  # 21 for three loans before books.selectors.loan_states

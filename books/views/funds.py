@@ -23,6 +23,7 @@ from books.selectors import (
     iks_funds,
     iks_share_total,
     loan_state,
+    loan_states,
     month_profit,
     portfolio,
     reversed_ids,
@@ -309,7 +310,7 @@ def my_account(request: HttpRequest, kube_id: int) -> HttpResponse:
                  .select_related("transaction", "account").order_by("-date", "-id")[:MY_LINES])
     entries = my_savings_history(lines, balance=saving.balance if saving else 0)
     today = timezone.localdate()
-    my_loans = [loan_state(loan, on=today) for loan in member.loans.order_by("-disbursed_on")]
+    my_loans = loan_states(list(member.loans.order_by("-disbursed_on")), on=today)
     return render(request, "books/mine.html", book_context(
         request, kube, "books", member=member, saving=saving, entries=entries, loans=my_loans,
         opening=entries[-1].balance - entries[-1].change if entries else 0))
