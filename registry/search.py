@@ -349,23 +349,20 @@ def search_groups(scope: QuerySet[Kube], q: str, area: str | None = None, *, in_
     if len(by_member) == limit:
         # Common among members: more than the cap. The list's own order (the group-name index)
         # finds a page after a few hundred groups, each asked of its own row of names.
-        if not in_name_order:
-            # Most in need of attention first: no index holds that order, so a walk would ask
-            # every group of the scope (the country's "Hidayat": on PostgreSQL each group's row of
-            # names, 262 ms; on SQLite each group's members, 953 ms). The candidates of the name
-            # indexes gathered once and sorted instead.
-            return GroupSearch(member_groups(q, within) | kube_name_matches(q, within), None, COUNT_CAP)
-        if _uses_group_names():
+        if in_name_order and _uses_group_names():
             # PostgreSQL, for a region too: it walks the country's order, skipping the other
             # regions' groups on the row it reads anyway, and asks only the region's. A thousand
             # matches within the region make one in a hundred of the country's groups a match at
             # the least, so a page is found within a few thousand rows (Jawa Barat's "Hermawan":
             # 1.2 ms, where reading the province's 7,000 rows of names first took 12 ms).
             return GroupSearch(Q(name__icontains=q) | _group_names_hit(q), None, COUNT_CAP)
-        if whole:
+        if in_name_order and whole:
             return GroupSearch(plain, None, COUNT_CAP)
-        # SQLite, within a region: walking the country's order would read every group's members
-        # for the region's few; the region's own candidates in its span of the indexes instead.
+        # The name indexes' candidates within the area, gathered once: on SQLite within a region
+        # (walking the country's order would read every group's members for the region's few),
+        # and on both databases for the list most in need of attention first (no index holds that
+        # order, so a walk would ask every group of the scope: the country's "Hidayat" took 262 ms
+        # on PostgreSQL, each group's row of names, and 953 ms on SQLite, each group's members).
         return GroupSearch(member_groups(q, within) | kube_name_matches(q, within), None, COUNT_CAP)
     by_name = _found(KUBES, "id", checked, within, q, limit)
     ids = set(by_member) | set(by_name)
