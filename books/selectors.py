@@ -227,7 +227,7 @@ class CashBook:
         return sum(a.closing for a in self.accounts)
 
 
-def reversed_ids(kube: Kube) -> set[int]:
+def reversed_ids(kube: Kube | int) -> set[int]:
     """Ids of the group's transactions that have been reversed.
 
     Read forwards from the group's few reversals, never through the reverse relation: with
@@ -474,26 +474,25 @@ def loan_state(loan: Loan, *, on: date) -> LoanState:
 
 def loan_states(loans: Sequence[Loan], *, on: date) -> list[LoanState]:
     """Each loan's state on `on`, in a fixed number of queries whatever the number of loans: the
-    transactions with a line of any of them, their lines and the lines' accounts, and the
-    disbursements' reversals (a group's portfolio cost three queries a loan before)."""
+    transactions with a line of any of them, their lines and the lines' accounts, and the group's
+    reversals (`reversed_ids`; a group's portfolio cost three queries a loan before)."""
     if not loans:
         return []
     ids = {loan.pk for loan in loans}
+    kube_ids = {loan.kube_id for loan in loans}
     touching: dict[int, list[Transaction]] = {pk: [] for pk in ids}
-    txns = (Transaction.objects.filter(kube_id__in={loan.kube_id for loan in loans}, lines__loan_id__in=ids)
+    txns = (Transaction.objects.filter(kube_id__in=kube_ids, lines__loan_id__in=ids)
             .distinct().order_by("date", "id").prefetch_related("lines__account"))
     for txn in txns:
         for pk in {ln.loan_id for ln in txn.lines.all() if ln.loan_id in ids}:
             touching[pk].append(txn)
     # The disbursement: the loan's first loan_out transaction (a reversal's kind is "reversal").
     disbursed = {pk: next((t for t in rows if t.kind == "loan_out"), None) for pk, rows in touching.items()}
-    firsts = [t.pk for t in disbursed.values() if t is not None]
-    reversed_ids = set(Transaction.objects.filter(reverses_id__in=firsts).values_list("reverses_id", flat=True)
-                       ) if firsts else set()
+    reversed_txns: set[int] = set().union(*(reversed_ids(kube_id) for kube_id in kube_ids))
     states = []
     for loan in loans:
         disbursement = disbursed[loan.pk]
-        cancelled = disbursement is not None and disbursement.pk in reversed_ids
+        cancelled = disbursement is not None and disbursement.pk in reversed_txns
         states.append(_loan_state(loan, on=on, disbursement=disbursement, cancelled=cancelled,
                                   touching=touching[loan.pk]))
     return states
